@@ -1,0 +1,122 @@
+//! Key material types. Every one zeroizes itself when dropped and never prints its bytes.
+
+use super::{random_array, CryptoError};
+use ring::hkdf;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+/// The fewest characters a passphrase may have.
+pub const MIN_PASSPHRASE_CHARS: usize = 10;
+
+/// Identifies which data key sealed a record (bound into every record's associated data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct KeyId(pub u32);
+
+/// The store's random 256-bit data key. Never written to disk unwrapped.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct DataKey([u8; 32]);
+
+impl DataKey {
+    /// A new random data key.
+    pub fn generate() -> Result<Self, CryptoError> {
+        Ok(Self(random_array::<32>()?))
+    }
+
+    /// Rebuilds a key from unwrapped bytes; anything but 32 bytes is the wrong key.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, CryptoError> {
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::WrongKey)?;
+        Ok(Self(arr))
+    }
+
+    /// The raw bytes, for wrapping and key derivation only.
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Derives a 256-bit subkey for a named purpose (HKDF-SHA256, empty salt, `info` = purpose).
+    pub fn derive(&self, purpose: &[u8]) -> Zeroizing<[u8; 32]> {
+        hkdf_32(&[], &self.0, purpose)
+    }
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(..)")
+    }
+}
+
+/// The key of the blind tags that let the store find a day's visits without storing the date.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct TagKey([u8; 32]);
+
+impl TagKey {
+    /// Derives the tag key from the data key.
+    pub fn from_data_key(key: &DataKey) -> Self {
+        Self(*key.derive(b"doorstep.blind-tag.v1"))
+    }
+
+    /// A 16-byte keyed tag (HMAC-SHA256, truncated) of `label` and `value`.
+    pub fn tag(&self, label: &str, value: &str) -> [u8; 16] {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
+        let mut ctx = ring::hmac::Context::with_key(&key);
+        ctx.update(&(label.len() as u32).to_be_bytes());
+        ctx.update(label.as_bytes());
+        ctx.update(value.as_bytes());
+        let full = ctx.sign();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&full.as_ref()[..16]);
+        out
+    }
+}
+
+/// A passphrase held in memory that is wiped when dropped.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    /// Wraps a passphrase string (taking ownership so the caller's copy is not left behind).
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    /// The passphrase bytes, for key derivation.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// Refuses passphrases shorter than [`MIN_PASSPHRASE_CHARS`] characters.
+    pub fn check_strength(&self) -> Result<(), CryptoError> {
+        if self.0.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(CryptoError::WeakPassphrase {
+                min: MIN_PASSPHRASE_CHARS,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(..)")
+    }
+}
+
+struct Len32;
+
+impl hkdf::KeyType for Len32 {
+    fn len(&self) -> usize {
+        32
+    }
+}
+
+/// HKDF-SHA256 producing 32 bytes.
+pub(crate) fn hkdf_32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(ikm);
+    let mut out = Zeroizing::new([0u8; 32]);
+    let infos = [info];
+    // Expanding 32 bytes from SHA-256 cannot exceed HKDF's 255 * 32 byte limit, and filling a
+    // buffer of exactly the requested length cannot fail, so neither error path is reachable.
+    if let Ok(okm) = prk.expand(&infos, Len32) {
+        let _ = okm.fill(&mut out[..]);
+    }
+    out
+}

@@ -1,0 +1,141 @@
+//! Cases: one child, their plan, their allocated practitioner and their RAG rating with its history.
+
+use super::input::{required, InputError, MAX_TEXT_CHARS};
+use super::note::ChainHead;
+use super::{CaseId, HouseholdId, PersonId, PractitionerId};
+use chrono::{DateTime, Utc};
+
+/// The kind of plan a child is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanType {
+    /// Universal services (e.g. the Healthy Child Programme).
+    Universal,
+    /// Targeted support / early help.
+    TargetedEarlyHelp,
+    /// Child in need (section 17).
+    ChildInNeed,
+    /// Child protection plan (section 47).
+    ChildProtection,
+    /// Looked-after child.
+    LookedAfter,
+}
+
+impl PlanType {
+    /// Every plan type, least to most intensive.
+    pub const ALL: [PlanType; 5] = [
+        PlanType::Universal,
+        PlanType::TargetedEarlyHelp,
+        PlanType::ChildInNeed,
+        PlanType::ChildProtection,
+        PlanType::LookedAfter,
+    ];
+
+    /// The stable machine name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlanType::Universal => "universal",
+            PlanType::TargetedEarlyHelp => "targeted_early_help",
+            PlanType::ChildInNeed => "child_in_need",
+            PlanType::ChildProtection => "child_protection",
+            PlanType::LookedAfter => "looked_after",
+        }
+    }
+
+    /// Parses a machine name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// A red/amber/green risk rating; ordered from least to most severe.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Rag {
+    /// Lowest concern.
+    Green,
+    /// Heightened concern.
+    Amber,
+    /// Highest concern.
+    Red,
+}
+
+impl Rag {
+    /// The stable machine name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rag::Green => "green",
+            Rag::Amber => "amber",
+            Rag::Red => "red",
+        }
+    }
+
+    /// Parses a machine name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Rag::Green, Rag::Amber, Rag::Red]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
+}
+
+/// One change of RAG rating, with why and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RagChange {
+    /// The rating before (none when the case was opened).
+    pub from: Option<Rag>,
+    /// The new rating.
+    pub to: Rag,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub by: PractitionerId,
+}
+
+/// One child's case.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Case {
+    /// Random id.
+    pub id: CaseId,
+    /// The child (born or unborn).
+    pub child_id: PersonId,
+    /// The child's household.
+    pub household_id: HouseholdId,
+    /// The allocated practitioner.
+    pub allocated_to: PractitionerId,
+    /// The plan the child is on.
+    pub plan: PlanType,
+    /// The current RAG rating.
+    pub rag: Rag,
+    /// Every rating the case has had, oldest first.
+    pub rag_history: Vec<RagChange>,
+    /// When the case was opened.
+    pub opened_at: DateTime<Utc>,
+    /// Consecutive visits that ended in no access or were declined, since the last completed visit.
+    pub consecutive_no_access: u32,
+    /// The head of the case's note hash chain.
+    pub notes_head: ChainHead,
+}
+
+/// What is needed to open a case.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// The child.
+    pub child_id: PersonId,
+    /// The plan.
+    pub plan: PlanType,
+    /// The opening RAG rating.
+    pub rag: Rag,
+    /// Why that rating.
+    pub rag_reason: String,
+    /// The allocated practitioner (the device's practitioner when `None`).
+    pub allocated_to: Option<PractitionerId>,
+}
+
+/// Validates a RAG change reason.
+pub(crate) fn rag_reason(reason: &str) -> Result<String, InputError> {
+    required("RAG reason", reason, MAX_TEXT_CHARS)
+}

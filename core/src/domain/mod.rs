@@ -1,0 +1,29 @@
+//! The domain of home visiting, from the practice briefing: practitioners, households and the
+//! people in them, cases, visits with structured outcomes, append-only notes, and the chronology.
+//! Everything here is plain data and pure rules; the store persists it.
+
+mod case;
+mod chronology;
+mod household;
+mod ids;
+mod input;
+mod note;
+mod practitioner;
+mod validation;
+mod visit;
+
+pub(crate) use case::rag_reason;
+pub use case::{Case, NewCase, PlanType, Rag, RagChange};
+pub(crate) use chronology::build as build_chronology;
+pub use chronology::{ChronologyEntry, ChronologyFilter, ChronologyKind};
+pub use household::{Household, NewHousehold, NewPerson, Person, PersonRole};
+pub use ids::{CaseId, DeviceId, HouseholdId, NoteId, PersonId, PractitionerId, VisitId};
+pub use input::{InputError, MAX_NAME_CHARS, MAX_TEXT_CHARS};
+pub use note::{ChainHead, Note, NoteThread};
+pub use practitioner::{Agency, NewPractitioner, Practitioner};
+pub(crate) use validation::{validate_outcome, validate_unsuccessful};
+pub use validation::{IssueCode, Severity, ValidationIssue};
+pub use visit::{
+    Engagement, NewVisit, OthersPresent, UnsuccessfulVisit, Visit, VisitKind, VisitOutcome,
+    VisitStatus,
+};

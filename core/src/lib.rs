@@ -1,0 +1,13 @@
+//! Doorstep core: the encrypted offline record of home visits to children and families.
+//!
+//! Everything that matters lives here — crypto, the store, the domain rules — so that the Android
+//! and iOS shells only render what this crate computes. See `docs/ARCHITECTURE.md`.
+
+pub mod clock;
+pub mod crypto;
+pub mod domain;
+pub mod store;
+pub mod time;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use store::{Store, StoreError, UnlockMethods};

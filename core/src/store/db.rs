@@ -1,0 +1,100 @@
+//! Opening the SQLite file with the settings durability and secrecy depend on, and migrating it.
+
+use super::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+/// The database file's name inside a store directory.
+pub const DB_FILE: &str = "doorstep.db";
+/// The newest schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: sealed records, with only random ids, kind and bookkeeping in the clear.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) STRICT;
+     CREATE TABLE records (
+         seq INTEGER PRIMARY KEY,
+         id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+         kind TEXT NOT NULL,
+         parent BLOB CHECK (parent IS NULL OR length(parent) = 16),
+         tag BLOB CHECK (tag IS NULL OR length(tag) = 16),
+         key_id INTEGER NOT NULL,
+         format INTEGER NOT NULL,
+         body BLOB NOT NULL
+     ) STRICT;
+     CREATE INDEX records_by_parent ON records (kind, parent, seq);
+     CREATE INDEX records_by_tag ON records (kind, tag) WHERE tag IS NOT NULL;
+     CREATE TRIGGER notes_are_append_only_update BEFORE UPDATE ON records WHEN OLD.kind = 'note'
+       BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
+     CREATE TRIGGER notes_are_append_only_delete BEFORE DELETE ON records WHEN OLD.kind = 'note'
+       BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;",
+];
+
+/// Opens (or, with `create`, creates) the database with WAL, `synchronous=FULL`, `secure_delete`
+/// and an in-memory temp store, and brings its schema up to date.
+pub fn open(dir: &Path, create: bool) -> Result<Connection, StoreError> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(dir.join(DB_FILE), flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Io(
+            "the file system does not support write-ahead logging".into(),
+        ));
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cell_size_check = ON;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Reads a metadata value.
+pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Writes a metadata value.
+pub fn meta_set(conn: &Connection, key: &str, value: &[u8]) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Reads a 16-byte id from the metadata, or reports the store as damaged.
+pub fn meta_id(conn: &Connection, key: &'static str) -> Result<[u8; 16], StoreError> {
+    meta_get(conn, key)?
+        .and_then(|v| <[u8; 16]>::try_from(v.as_slice()).ok())
+        .ok_or(StoreError::Corrupt {
+            detail: format!("missing {key}"),
+        })
+}

@@ -1,0 +1,320 @@
+//! The encrypted store on the device: one directory holding a SQLite database of sealed records and
+//! a keyring file. Every user action is one durable transaction.
+
+mod caseload;
+mod db;
+mod error;
+mod notes;
+mod records;
+mod verify;
+mod visits;
+
+pub use db::{DB_FILE, SCHEMA_VERSION};
+pub use error::StoreError;
+pub use verify::{ChainBreak, ChainProblem, VerifyReport};
+pub use visits::{DayItem, VisitRecorded};
+
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::{DataKey, KeyId, KeyProvider, Keyring, Passphrase, KEYRING_FILE};
+use crate::domain::{DeviceId, NewPractitioner, Practitioner, PractitionerId};
+use records::{Keys, Kind, Records};
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How a new store will be unlocked. At least one method is required; both may be given.
+#[derive(Default)]
+pub struct UnlockMethods {
+    /// A passphrase (at least [`crate::crypto::MIN_PASSPHRASE_CHARS`] characters).
+    pub passphrase: Option<Passphrase>,
+    /// A platform key provider.
+    pub provider: Option<Arc<dyn KeyProvider>>,
+}
+
+struct Inner {
+    conn: Connection,
+    keyring: Keyring,
+    keys: Option<Keys>,
+    provider: Option<Arc<dyn KeyProvider>>,
+}
+
+/// An open store. Safe to share between threads; each call takes the store's lock for its length.
+pub struct Store {
+    dir: PathBuf,
+    store_id: [u8; 16],
+    device_id: DeviceId,
+    practitioner_id: PractitionerId,
+    clock: Arc<dyn Clock>,
+    inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `dir` holds a store (a keyring and a database).
+pub fn exists(dir: &Path) -> bool {
+    dir.join(KEYRING_FILE).is_file() && dir.join(DB_FILE).is_file()
+}
+
+impl Store {
+    /// Creates a new store in `dir` for `practitioner`, unlocked.
+    ///
+    /// The database is written first and the keyring last, so a store whose creation was
+    /// interrupted has no keyring: it is unreadable, and `create` replaces it.
+    pub fn create(
+        dir: &Path,
+        methods: UnlockMethods,
+        practitioner: NewPractitioner,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
+        if dir.join(KEYRING_FILE).exists() {
+            return Err(StoreError::AlreadyExists);
+        }
+        if methods.passphrase.is_none() && methods.provider.is_none() {
+            return Err(StoreError::InvalidState(
+                "a new store needs a passphrase or a key provider",
+            ));
+        }
+        if let Some(p) = &methods.passphrase {
+            p.check_strength()?;
+        }
+        let practitioner = practitioner.build()?;
+        std::fs::create_dir_all(dir)?;
+        for leftover in [DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
+            let _ = std::fs::remove_file(dir.join(leftover));
+        }
+        let store_id = crate::crypto::random_array::<16>()?;
+        let device_id = DeviceId::random();
+        let key_id = KeyId(1);
+        let data = DataKey::generate()?;
+        let mut keyring = Keyring::new(store_id, key_id, &data)?;
+        if let Some(p) = &methods.passphrase {
+            keyring.set_passphrase(&data, p)?;
+        }
+        if let Some(kp) = &methods.provider {
+            keyring.set_provider(&data, kp.as_ref())?;
+        }
+        let keys = Keys::new(data, key_id);
+        let mut conn = db::open(dir, true)?;
+        {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            db::meta_set(&tx, "store_id", &store_id)?;
+            db::meta_set(&tx, "device_id", &device_id.bytes())?;
+            db::meta_set(&tx, "practitioner_id", &practitioner.id.bytes())?;
+            Records {
+                conn: &tx,
+                keys: &keys,
+                store_id,
+            }
+            .insert(
+                Kind::Practitioner,
+                practitioner.id.bytes(),
+                None,
+                None,
+                &practitioner,
+            )?;
+            tx.commit()?;
+        }
+        keyring.save(dir)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            store_id,
+            device_id,
+            practitioner_id: practitioner.id,
+            clock,
+            inner: Mutex::new(Inner {
+                conn,
+                keyring,
+                keys: Some(keys),
+                provider: methods.provider,
+            }),
+        })
+    }
+
+    /// Opens the store in `dir`, locked.
+    pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        if !exists(dir) {
+            return Err(StoreError::NoStore);
+        }
+        let keyring = Keyring::load(dir)?;
+        let conn = db::open(dir, false)?;
+        let store_id = db::meta_id(&conn, "store_id")?;
+        if store_id != keyring.store_id() {
+            return Err(StoreError::StoreMismatch);
+        }
+        let device_id = DeviceId(uuid::Uuid::from_bytes(db::meta_id(&conn, "device_id")?));
+        let practitioner_id = PractitionerId(uuid::Uuid::from_bytes(db::meta_id(
+            &conn,
+            "practitioner_id",
+        )?));
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            store_id,
+            device_id,
+            practitioner_id,
+            clock,
+            inner: Mutex::new(Inner {
+                conn,
+                keyring,
+                keys: None,
+                provider: None,
+            }),
+        })
+    }
+
+    /// Opens with the system clock.
+    pub fn open_default(dir: &Path) -> Result<Self, StoreError> {
+        Self::open(dir, Arc::new(SystemClock))
+    }
+
+    fn lock_inner(&self) -> MutexGuard<'_, Inner> {
+        // A panic while the lock was held cannot leave a half-written record (SQLite rolls the
+        // transaction back when it is dropped), so a poisoned lock is safe to take over.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Unlocks with the passphrase.
+    pub fn unlock_with_passphrase(&self, passphrase: &Passphrase) -> Result<(), StoreError> {
+        let mut inner = self.lock_inner();
+        let key = inner.keyring.unlock_with_passphrase(passphrase)?;
+        inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
+        Ok(())
+    }
+
+    /// Unlocks with the platform key provider, which `wipe` will also ask to destroy its key.
+    pub fn unlock_with_provider(&self, provider: Arc<dyn KeyProvider>) -> Result<(), StoreError> {
+        let mut inner = self.lock_inner();
+        let key = inner.keyring.unlock_with_provider(provider.as_ref())?;
+        inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
+        inner.provider = Some(provider);
+        Ok(())
+    }
+
+    /// Forgets the keys (they are zeroized); the store stays open and can be unlocked again.
+    pub fn lock(&self) {
+        let mut inner = self.lock_inner();
+        inner.keys = None;
+    }
+
+    /// Whether the store is locked.
+    pub fn is_locked(&self) -> bool {
+        self.lock_inner().keys.is_none()
+    }
+
+    /// Whether a passphrase / a key provider can unlock this store.
+    pub fn unlock_methods(&self) -> (bool, bool) {
+        let inner = self.lock_inner();
+        (inner.keyring.has_passphrase(), inner.keyring.has_provider())
+    }
+
+    /// Changes the passphrase: re-wraps the data key under the new one. No record is re-encrypted.
+    pub fn change_passphrase(&self, old: &Passphrase, new: &Passphrase) -> Result<(), StoreError> {
+        new.check_strength()?;
+        let mut inner = self.lock_inner();
+        let key = inner.keyring.unlock_with_passphrase(old)?;
+        let mut next = inner.keyring.clone();
+        next.set_passphrase(&key, new)?;
+        next.save(&self.dir)?;
+        inner.keyring = next;
+        Ok(())
+    }
+
+    /// Adds or replaces the key-provider slot (e.g. after enrolling a new Keystore key). Unlocked only.
+    pub fn set_key_provider(&self, provider: Arc<dyn KeyProvider>) -> Result<(), StoreError> {
+        let mut inner = self.lock_inner();
+        let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
+        let mut next = inner.keyring.clone();
+        next.set_provider(&keys.data, provider.as_ref())?;
+        next.save(&self.dir)?;
+        inner.keyring = next;
+        inner.provider = Some(provider);
+        Ok(())
+    }
+
+    /// Crypto-shreds the store: the keyring is overwritten and removed first (and the platform key
+    /// destroyed), so the database is unreadable from that moment; then every file is removed.
+    /// Works on a locked store, as a remote wipe must.
+    pub fn wipe(self) -> Result<(), StoreError> {
+        let inner = self.inner.into_inner().unwrap_or_else(|p| p.into_inner());
+        Keyring::shred(&self.dir)?;
+        let destroyed = inner.provider.as_ref().map(|p| p.destroy());
+        drop(inner);
+        for f in [
+            DB_FILE,
+            "doorstep.db-wal",
+            "doorstep.db-shm",
+            "doorstep.db-journal",
+        ] {
+            match std::fs::remove_file(self.dir.join(f)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let _ = std::fs::remove_dir(&self.dir);
+        if let Some(Err(e)) = destroyed {
+            return Err(StoreError::KeyProvider(e.0));
+        }
+        Ok(())
+    }
+
+    /// The store's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// This device's random id.
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// The clock the store uses.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The device's practitioner.
+    pub fn practitioner(&self) -> Result<Practitioner, StoreError> {
+        let id = self.practitioner_id.bytes();
+        self.read(|r| r.get(Kind::Practitioner, id))
+    }
+
+    /// Runs `f` with read access to the unlocked records.
+    fn read<R>(
+        &self,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let inner = self.lock_inner();
+        let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
+        f(&Records {
+            conn: &inner.conn,
+            keys,
+            store_id: self.store_id,
+        })
+    }
+
+    /// Runs `f` as one durable transaction: all of it is saved, or none of it.
+    fn write<R>(
+        &self,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut guard = self.lock_inner();
+        let inner = &mut *guard;
+        let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
+        let tx = inner
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Records {
+            conn: &tx,
+            keys,
+            store_id: self.store_id,
+        })?;
+        tx.commit()?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,134 @@
+//! `verify`: SQLite's integrity check, every record's authentication, and every case's note chain.
+
+use super::records::{raw_list, Kind, Records};
+use super::{Store, StoreError};
+use crate::domain::{Case, CaseId, Note, NoteId};
+
+/// What is wrong at a point of a case's note chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainProblem {
+    /// A note's content no longer matches its hash: it was edited.
+    HashMismatch,
+    /// A note does not follow the one before it: a note was removed or reordered here.
+    LinkMismatch,
+    /// The chain is shorter or different than the case's recorded head: notes were removed at the end.
+    HeadMismatch,
+    /// A note could not be opened (see `tampered`).
+    Unreadable,
+}
+
+/// Where a case's note chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainBreak {
+    /// The case.
+    pub case_id: CaseId,
+    /// The position in the chain (0 = first note).
+    pub position: u64,
+    /// The note at that position, if there is one.
+    pub note_id: Option<NoteId>,
+    /// What is wrong.
+    pub problem: ChainProblem,
+}
+
+/// The result of verifying a store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct VerifyReport {
+    /// SQLite's integrity check passed.
+    pub database_ok: bool,
+    /// Records opened and authenticated.
+    pub records_checked: u64,
+    /// Records that failed authentication.
+    pub tampered: Vec<String>,
+    /// Breaks in note chains.
+    pub chain_breaks: Vec<ChainBreak>,
+}
+
+impl VerifyReport {
+    /// Whether nothing is wrong.
+    pub fn is_ok(&self) -> bool {
+        self.database_ok && self.tampered.is_empty() && self.chain_breaks.is_empty()
+    }
+}
+
+const ALL_KINDS: [Kind; 6] = [
+    Kind::Practitioner,
+    Kind::Household,
+    Kind::Person,
+    Kind::Case,
+    Kind::Visit,
+    Kind::Note,
+];
+
+impl Store {
+    /// Checks the whole store and reports every problem found; it never stops at the first.
+    pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        self.read(|r| {
+            let integrity: String = r
+                .conn
+                .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+            let mut report = VerifyReport {
+                database_ok: integrity == "ok",
+                ..Default::default()
+            };
+            let mut cases = Vec::new();
+            for kind in ALL_KINDS {
+                for raw in raw_list(r.conn, kind, None)? {
+                    let opened = if kind == Kind::Case {
+                        r.open_raw::<Case>(kind, &raw).map(|c| cases.push(c))
+                    } else {
+                        r.open_raw::<serde_json::Value>(kind, &raw).map(|_| ())
+                    };
+                    match opened {
+                        Ok(()) => report.records_checked += 1,
+                        Err(StoreError::Tampered { record_id }) => report.tampered.push(record_id),
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            for case in &cases {
+                check_chain(r, case, &mut report.chain_breaks)?;
+            }
+            Ok(report)
+        })
+    }
+}
+
+fn check_chain(
+    r: &Records<'_>,
+    case: &Case,
+    breaks: &mut Vec<ChainBreak>,
+) -> Result<(), StoreError> {
+    let mut prev = [0u8; 32];
+    let mut position = 0u64;
+    let brk = |position, note_id, problem| ChainBreak {
+        case_id: case.id,
+        position,
+        note_id,
+        problem,
+    };
+    for raw in raw_list(r.conn, Kind::Note, Some(case.id.bytes()))? {
+        let note: Note = match r.open_raw(Kind::Note, &raw) {
+            Ok(n) => n,
+            Err(StoreError::Tampered { .. }) => {
+                breaks.push(brk(position, None, ChainProblem::Unreadable));
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        if note.case_id != case.id || note.position != position || note.prev_hash != prev {
+            breaks.push(brk(position, Some(note.id), ChainProblem::LinkMismatch));
+            return Ok(());
+        }
+        if note.compute_hash() != note.hash {
+            breaks.push(brk(position, Some(note.id), ChainProblem::HashMismatch));
+            return Ok(());
+        }
+        prev = note.hash;
+        position += 1;
+    }
+    if case.notes_head.count != position || case.notes_head.hash != prev {
+        breaks.push(brk(position, None, ChainProblem::HeadMismatch));
+    }
+    Ok(())
+}

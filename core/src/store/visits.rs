@@ -1,0 +1,259 @@
+//! Visits: planning, check-in, and recording what happened, with the review's rules enforced.
+
+use super::records::{Kind, Records};
+use super::{Store, StoreError};
+use crate::domain::{
+    validate_outcome, validate_unsuccessful, Case, CaseId, Household, NewVisit, Person, PersonRole,
+    Severity, UnsuccessfulVisit, ValidationIssue, Visit, VisitId, VisitOutcome, VisitStatus,
+};
+use crate::time::local_date;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// The longest a planned visit may be expected to take, in minutes.
+pub const MAX_VISIT_MINUTES: u32 = 12 * 60;
+
+/// A visit as saved, with the warnings the practitioner should see.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VisitRecorded {
+    /// The visit as saved.
+    pub visit: Visit,
+    /// Warnings (the record was saved).
+    pub warnings: Vec<ValidationIssue>,
+    /// Consecutive no-access or declined visits on the case, after this one.
+    pub consecutive_no_access: u32,
+}
+
+/// One line of a practitioner's day: the visit with what is needed to show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DayItem {
+    /// The visit.
+    pub visit: Visit,
+    /// Its case.
+    pub case: Case,
+    /// The child.
+    pub child: Person,
+    /// Where.
+    pub household: Household,
+}
+
+fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
+    r.tag("visit-day", &local_date(at).to_string())
+}
+
+impl Store {
+    /// Plans a visit on a case.
+    pub fn plan_visit(&self, new: NewVisit) -> Result<Visit, StoreError> {
+        if new.expected_minutes == 0 || new.expected_minutes > MAX_VISIT_MINUTES {
+            return Err(crate::domain::InputError::Invalid {
+                field: "expected minutes",
+                reason: "must be between 1 and 720",
+            }
+            .into());
+        }
+        let practitioner_id = self.practitioner_id;
+        self.write(|r| {
+            let case: Case = r.get(Kind::Case, new.case_id.bytes())?;
+            let visit = Visit {
+                id: VisitId::random(),
+                case_id: case.id,
+                practitioner_id,
+                kind: new.kind,
+                planned_for: new.planned_for,
+                expected_minutes: new.expected_minutes,
+                status: VisitStatus::Planned,
+                started_at: None,
+                ended_at: None,
+                outcome: None,
+                unsuccessful: None,
+            };
+            r.insert(
+                Kind::Visit,
+                visit.id.bytes(),
+                Some(case.id.bytes()),
+                Some(day_tag(r, visit.planned_for)),
+                &visit,
+            )?;
+            Ok(visit)
+        })
+    }
+
+    /// One visit.
+    pub fn visit(&self, id: VisitId) -> Result<Visit, StoreError> {
+        self.read(|r| r.get(Kind::Visit, id.bytes()))
+    }
+
+    /// A case's visits, by planned time.
+    pub fn visits_for_case(&self, case_id: CaseId) -> Result<Vec<Visit>, StoreError> {
+        let mut v: Vec<Visit> = self.read(|r| r.list(Kind::Visit, Some(case_id.bytes())))?;
+        v.sort_by_key(|v| v.planned_for);
+        Ok(v)
+    }
+
+    /// Checks in: the practitioner has arrived (or the call has begun).
+    pub fn start_visit(&self, id: VisitId) -> Result<Visit, StoreError> {
+        let now = self.clock.now();
+        self.write(|r| {
+            let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
+            if v.status != VisitStatus::Planned {
+                return Err(StoreError::InvalidState(
+                    "only a planned visit can be started",
+                ));
+            }
+            v.status = VisitStatus::InProgress;
+            v.started_at = Some(now);
+            r.update(
+                Kind::Visit,
+                v.id.bytes(),
+                Some(day_tag(r, v.planned_for)),
+                &v,
+            )?;
+            Ok(v)
+        })
+    }
+
+    /// Records a completed visit. Errors in the outcome save nothing; warnings come back with the
+    /// saved record. A completed visit resets the case's count of consecutive no-access visits.
+    pub fn complete_visit(
+        &self,
+        id: VisitId,
+        mut outcome: VisitOutcome,
+    ) -> Result<VisitRecorded, StoreError> {
+        let now = self.clock.now();
+        self.write(|r| {
+            let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
+            if !v.status.is_open() {
+                return Err(StoreError::InvalidState(
+                    "this visit has already been recorded",
+                ));
+            }
+            let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
+            let adults: Vec<Person> = r.list(Kind::Person, Some(case.household_id.bytes()))?;
+            let issues = validate_outcome(v.kind, &mut outcome, |p| {
+                adults.iter().any(|a| {
+                    a.id == *p && matches!(a.role, PersonRole::ParentCarer | PersonRole::KnownAdult)
+                })
+            });
+            let (errors, warnings): (Vec<_>, Vec<_>) = issues
+                .into_iter()
+                .partition(|i| i.severity == Severity::Error);
+            if !errors.is_empty() {
+                return Err(StoreError::Validation(errors));
+            }
+            v.status = VisitStatus::Completed;
+            v.started_at.get_or_insert(now);
+            v.ended_at = Some(now);
+            v.outcome = Some(outcome);
+            case.consecutive_no_access = 0;
+            r.update(
+                Kind::Visit,
+                v.id.bytes(),
+                Some(day_tag(r, v.planned_for)),
+                &v,
+            )?;
+            r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            Ok(VisitRecorded {
+                visit: v,
+                warnings,
+                consecutive_no_access: 0,
+            })
+        })
+    }
+
+    /// Records that the practitioner could not get in. Counts towards consecutive no-access visits.
+    pub fn record_no_access(
+        &self,
+        id: VisitId,
+        what: UnsuccessfulVisit,
+    ) -> Result<VisitRecorded, StoreError> {
+        self.end_unsuccessful(id, what, VisitStatus::NoAccess)
+    }
+
+    /// Records that the family declined the visit. Counts towards consecutive no-access visits.
+    pub fn record_declined(
+        &self,
+        id: VisitId,
+        what: UnsuccessfulVisit,
+    ) -> Result<VisitRecorded, StoreError> {
+        self.end_unsuccessful(id, what, VisitStatus::Declined)
+    }
+
+    /// Cancels a visit (by the service), with a reason and what happens instead.
+    pub fn cancel_visit(
+        &self,
+        id: VisitId,
+        what: UnsuccessfulVisit,
+    ) -> Result<VisitRecorded, StoreError> {
+        self.end_unsuccessful(id, what, VisitStatus::Cancelled)
+    }
+
+    fn end_unsuccessful(
+        &self,
+        id: VisitId,
+        mut what: UnsuccessfulVisit,
+        status: VisitStatus,
+    ) -> Result<VisitRecorded, StoreError> {
+        let errors = validate_unsuccessful(&mut what);
+        if !errors.is_empty() {
+            return Err(StoreError::Validation(errors));
+        }
+        let now = self.clock.now();
+        self.write(|r| {
+            let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
+            if !v.status.is_open() {
+                return Err(StoreError::InvalidState(
+                    "this visit has already been recorded",
+                ));
+            }
+            let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
+            if status != VisitStatus::Cancelled {
+                case.consecutive_no_access = case.consecutive_no_access.saturating_add(1);
+                r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            }
+            v.status = status;
+            v.ended_at = Some(now);
+            v.unsuccessful = Some(what);
+            r.update(
+                Kind::Visit,
+                v.id.bytes(),
+                Some(day_tag(r, v.planned_for)),
+                &v,
+            )?;
+            Ok(VisitRecorded {
+                visit: v,
+                warnings: Vec::new(),
+                consecutive_no_access: case.consecutive_no_access,
+            })
+        })
+    }
+
+    /// The device practitioner's visits on a local (Europe/London) date, by time, with their case,
+    /// child and household. Found through the day's blind tag: no date is stored in the clear.
+    pub fn day_list(&self, date: NaiveDate) -> Result<Vec<DayItem>, StoreError> {
+        let me = self.practitioner_id;
+        self.read(|r| {
+            let tag = r.tag("visit-day", &date.to_string());
+            let mut visits: Vec<Visit> = r.list_tagged(Kind::Visit, tag)?;
+            visits.retain(|v| v.practitioner_id == me && local_date(v.planned_for) == date);
+            visits.sort_by_key(|v| v.planned_for);
+            visits
+                .into_iter()
+                .map(|visit| {
+                    let case: Case = r.get(Kind::Case, visit.case_id.bytes())?;
+                    let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
+                    let household: Household = r.get(Kind::Household, case.household_id.bytes())?;
+                    Ok(DayItem {
+                        visit,
+                        case,
+                        child,
+                        household,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Today's visits (Europe/London) for the device's practitioner.
+    pub fn today(&self) -> Result<Vec<DayItem>, StoreError> {
+        self.day_list(local_date(self.clock.now()))
+    }
+}
