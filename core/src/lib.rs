@@ -7,6 +7,7 @@ pub mod clock;
 pub mod crypto;
 pub mod domain;
 pub mod store;
+pub mod sync;
 pub mod time;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,0 +1,157 @@
+//! Store tests that need the crate's internals (re-sealing a record as an insider with the key could).
+
+use super::records::{Kind, Records};
+use super::*;
+use crate::clock::FixedClock;
+use crate::crypto::SoftwareKeyProvider;
+use crate::domain::{Agency, NewCase, NewHousehold, NewPerson, Note, PersonRole, PlanType, Rag};
+use chrono::{NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+
+fn new_store(dir: &Path) -> (Store, CaseId) {
+    let clock = Arc::new(FixedClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+    ));
+    let kp = Arc::new(SoftwareKeyProvider::generate().unwrap());
+    let store = Store::create(
+        dir,
+        UnlockMethods {
+            passphrase: None,
+            provider: Some(kp),
+        },
+        NewPractitioner {
+            name: "Test Practitioner".into(),
+            agency: Agency::HealthVisiting,
+            team: None,
+        },
+        clock,
+    )
+    .unwrap();
+    let h = store
+        .add_household(NewHousehold {
+            address: "1 Test Row".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let child = store
+        .add_person(NewPerson {
+            household_id: h.id,
+            role: PersonRole::Child,
+            name: "Test Child".into(),
+            date_of_birth: NaiveDate::from_ymd_opt(2025, 1, 1),
+            expected_date: None,
+            relationship: None,
+        })
+        .unwrap();
+    let case = store
+        .open_case(NewCase {
+            child_id: child.id,
+            plan: PlanType::ChildInNeed,
+            rag: Rag::Amber,
+            rag_reason: "referral".into(),
+            allocated_to: None,
+        })
+        .unwrap();
+    (store, case.id)
+}
+
+use crate::domain::CaseId;
+
+#[test]
+fn an_edited_note_breaks_the_chain_at_that_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, case) = new_store(dir.path());
+    for i in 0..4 {
+        store.add_note(case, &format!("note {i}"), false).unwrap();
+    }
+    assert!(store.verify().unwrap().is_ok());
+    let victim = store.notes(case).unwrap()[2].original.clone();
+    {
+        // An insider with the key re-seals an edited note, bypassing the append-only triggers.
+        let inner = store.lock_inner();
+        inner
+            .conn
+            .execute_batch("DROP TRIGGER notes_are_append_only_update")
+            .unwrap();
+        let keys = inner.keys.as_ref().unwrap();
+        let r = Records {
+            conn: &inner.conn,
+            keys,
+            store_id: store.store_id,
+        };
+        let mut edited: Note = r.get(Kind::Note, victim.id.bytes()).unwrap();
+        edited.text = "rewritten history".into();
+        r.update(Kind::Note, victim.id.bytes(), None, &edited)
+            .unwrap();
+    }
+    let report = store.verify().unwrap();
+    assert_eq!(report.chain_breaks.len(), 1);
+    assert_eq!(report.chain_breaks[0].position, 2);
+    assert_eq!(report.chain_breaks[0].problem, ChainProblem::HashMismatch);
+    assert!(report.tampered.is_empty());
+}
+
+#[test]
+fn a_reopened_store_is_locked_and_unlocks_with_its_provider_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let kek = [7u8; 32];
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = Store::create(
+        dir.path(),
+        UnlockMethods {
+            passphrase: None,
+            provider: Some(Arc::new(SoftwareKeyProvider::from_bytes(kek))),
+        },
+        NewPractitioner {
+            name: "P".into(),
+            agency: Agency::SocialCare,
+            team: None,
+        },
+        clock.clone(),
+    )
+    .unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), clock).unwrap();
+    assert!(matches!(store.practitioner(), Err(StoreError::Locked)));
+    let other = Arc::new(SoftwareKeyProvider::from_bytes([8u8; 32]));
+    assert!(matches!(
+        store.unlock_with_provider(other),
+        Err(StoreError::KeyProvider(_))
+    ));
+    store
+        .unlock_with_provider(Arc::new(SoftwareKeyProvider::from_bytes(kek)))
+        .unwrap();
+    assert_eq!(store.practitioner().unwrap().agency, Agency::SocialCare);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    /// Any interleaving of notes and amendments keeps every original, groups amendments under
+    /// their original in order, and verifies.
+    #[test]
+    fn notes_and_amendments_keep_history(ops in proptest::collection::vec((any::<bool>(), 0usize..8, any::<bool>()), 1..14)) {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, case) = new_store(dir.path());
+        let mut originals: Vec<(crate::domain::NoteId, Vec<String>)> = Vec::new();
+        for (i, (amend, pick, significant)) in ops.into_iter().enumerate() {
+            let text = format!("text {i}");
+            if amend && !originals.is_empty() {
+                let k = pick % originals.len();
+                store.amend_note(originals[k].0, &text, Some(significant)).unwrap();
+                originals[k].1.push(text);
+            } else {
+                let n = store.add_note(case, &text, significant).unwrap();
+                originals.push((n.id, vec![text]));
+            }
+        }
+        let threads = store.notes(case).unwrap();
+        prop_assert_eq!(threads.len(), originals.len());
+        for (t, (id, texts)) in threads.iter().zip(&originals) {
+            prop_assert_eq!(t.original.id, *id);
+            let got: Vec<&str> = std::iter::once(t.original.text.as_str()).chain(t.amendments.iter().map(|a| a.text.as_str())).collect();
+            prop_assert_eq!(got, texts.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        prop_assert!(store.verify().unwrap().is_ok());
+    }
+}

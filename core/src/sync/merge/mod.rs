@@ -1,0 +1,239 @@
+//! Merge rules for replicated records, written down and property-tested.
+//!
+//! A record is replicated as a map from field path to `(value, stamp)`; a change is a delta of the
+//! fields it touched, each stamped with the hybrid logical clock of the change. Applying a delta
+//! keeps, per field, the value with the greater stamp (last writer wins per field), so deltas can
+//! arrive in any order, any number of times, and every replica converges.
+//!
+//! Domain-specific rules on top of that:
+//! - **Notes** are append-only: a note's content never changes, so its delta is applied once.
+//! - **Visit outcomes** merge per field (`outcome.child_seen`, `outcome.concerns`, ...).
+//! - **RAG ratings** are a grow-only set of changes (`rag_history`), each naming the changes it
+//!   supersedes. Changes that nobody supersedes are the current ones; when two devices changed the
+//!   rating concurrently there are several, the *more severe* rating wins and `rag_review` is set
+//!   until someone records a rating that supersedes them all.
+//! - **Allocations** are server-authoritative: the server ignores `allocated_to` in device deltas
+//!   and sends its own (see the server's push handler).
+
+use super::Hlc;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// A field value with the stamp of the write that set it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Stamped {
+    /// The value (JSON).
+    pub value: Value,
+    /// When it was written.
+    pub hlc: Hlc,
+}
+
+/// The fields a change touched, by path.
+pub type Delta = BTreeMap<String, Stamped>;
+
+/// Per-field stamps of a stored record, by path.
+pub type Stamps = BTreeMap<String, Hlc>;
+
+/// Field paths whose object values are merged per sub-field rather than as a whole.
+fn nested(kind: &str, key: &str) -> bool {
+    matches!((kind, key), ("visit", "outcome") | ("case", "notes_heads"))
+}
+
+/// Fields merged as grow-only sets of objects with a unique `id`.
+fn grow_only_set(kind: &str, key: &str) -> bool {
+    matches!((kind, key), ("case", "rag_history"))
+}
+
+/// Fields computed from others after every merge; never replicated themselves.
+fn derived(kind: &str, key: &str) -> bool {
+    matches!((kind, key), ("case", "rag") | ("case", "rag_review"))
+}
+
+/// Flattens a record value into field paths (one level of nesting for the fields that merge per
+/// sub-field).
+pub fn flatten(kind: &str, value: &Value) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    if let Value::Object(map) = value {
+        for (k, v) in map {
+            if derived(kind, k) {
+                continue;
+            }
+            match v {
+                Value::Object(inner) if nested(kind, k) => {
+                    for (ik, iv) in inner {
+                        out.insert(format!("{k}.{ik}"), iv.clone());
+                    }
+                    // The object itself exists (it may be empty): record that it is not null.
+                    out.insert(k.clone(), Value::Object(Map::new()));
+                }
+                _ => {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The delta from `old` (none for a new record) to `new`, every changed field stamped `hlc`.
+pub fn diff(kind: &str, old: Option<&Value>, new: &Value, hlc: Hlc) -> Delta {
+    let before = old.map(|o| flatten(kind, o)).unwrap_or_default();
+    let after = flatten(kind, new);
+    let mut delta = Delta::new();
+    for (k, v) in &after {
+        if before.get(k) != Some(v) {
+            delta.insert(
+                k.clone(),
+                Stamped {
+                    value: v.clone(),
+                    hlc,
+                },
+            );
+        }
+    }
+    for k in before.keys() {
+        if !after.contains_key(k) {
+            delta.insert(
+                k.clone(),
+                Stamped {
+                    value: Value::Null,
+                    hlc,
+                },
+            );
+        }
+    }
+    delta
+}
+
+/// Applies `delta` to a flattened record and its stamps. Returns whether anything changed.
+pub fn apply(
+    kind: &str,
+    fields: &mut BTreeMap<String, Value>,
+    stamps: &mut Stamps,
+    delta: &Delta,
+) -> bool {
+    let mut changed = false;
+    for (k, incoming) in delta {
+        if grow_only_set(kind, k) {
+            changed |= union_by_id(
+                fields.entry(k.clone()).or_insert(Value::Array(Vec::new())),
+                &incoming.value,
+            );
+            let s = stamps.entry(k.clone()).or_insert(incoming.hlc);
+            if incoming.hlc > *s {
+                *s = incoming.hlc;
+            }
+            continue;
+        }
+        let newer = stamps.get(k).is_none_or(|s| incoming.hlc > *s);
+        if newer {
+            stamps.insert(k.clone(), incoming.hlc);
+            if fields.get(k) != Some(&incoming.value) {
+                fields.insert(k.clone(), incoming.value.clone());
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+fn union_by_id(current: &mut Value, incoming: &Value) -> bool {
+    let (Value::Array(cur), Value::Array(inc)) = (current, incoming) else {
+        return false;
+    };
+    let mut changed = false;
+    for item in inc {
+        let id = item.get("id");
+        if !cur.iter().any(|c| c.get("id") == id) {
+            cur.push(item.clone());
+            changed = true;
+        }
+    }
+    // A canonical order, so every replica holds the same value.
+    cur.sort_by(|a, b| {
+        a.get("id")
+            .map(Value::to_string)
+            .cmp(&b.get("id").map(Value::to_string))
+    });
+    changed
+}
+
+/// Rebuilds the record value from its flattened fields, then computes the derived fields.
+///
+/// A nested field whose parent was set to `null` at or after its sub-fields were written is `null`;
+/// otherwise the sub-fields form the object.
+pub fn materialize(kind: &str, fields: &BTreeMap<String, Value>, stamps: &Stamps) -> Value {
+    let mut out = Map::new();
+    let mut subs: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    let mut sub_stamp: BTreeMap<&str, Hlc> = BTreeMap::new();
+    for (k, v) in fields {
+        if let Some((parent, child)) = k.split_once('.') {
+            if nested(kind, parent) {
+                subs.entry(parent)
+                    .or_default()
+                    .insert(child.to_string(), v.clone());
+                if let Some(s) = stamps.get(k) {
+                    let e = sub_stamp.entry(parent).or_insert(*s);
+                    if *s > *e {
+                        *e = *s;
+                    }
+                }
+                continue;
+            }
+        }
+        out.insert(k.clone(), v.clone());
+    }
+    for (parent, obj) in subs {
+        let parent_is_null = out.get(parent).is_some_and(Value::is_null);
+        let parent_newer = match (stamps.get(parent), sub_stamp.get(parent)) {
+            (Some(p), Some(s)) => p >= s,
+            _ => false,
+        };
+        if !(parent_is_null && parent_newer) {
+            out.insert(parent.to_string(), Value::Object(obj));
+        }
+    }
+    if kind == "case" {
+        let (rag, review) = current_rag(out.get("rag_history"));
+        if let Some(rag) = rag {
+            out.insert("rag".into(), rag);
+        }
+        out.insert("rag_review".into(), Value::Bool(review));
+    }
+    Value::Object(out)
+}
+
+const SEVERITY: [&str; 3] = ["green", "amber", "red"];
+
+/// The current RAG rating from its history: among the changes no other change supersedes, the most
+/// severe; and whether those current changes disagree (concurrent changes: flag for review).
+pub fn current_rag(history: Option<&Value>) -> (Option<Value>, bool) {
+    let Some(Value::Array(changes)) = history else {
+        return (None, false);
+    };
+    let superseded: Vec<&Value> = changes
+        .iter()
+        .filter_map(|c| c.get("supersedes").and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let leaves: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c.get("id").is_none_or(|id| !superseded.contains(&id)))
+        .collect();
+    let rank = |c: &Value| {
+        c.get("to")
+            .and_then(Value::as_str)
+            .and_then(|r| SEVERITY.iter().position(|s| *s == r))
+    };
+    let best = leaves
+        .iter()
+        .copied()
+        .max_by_key(|c| rank(c))
+        .and_then(|c| c.get("to").cloned());
+    let distinct: std::collections::BTreeSet<Option<usize>> =
+        leaves.iter().map(|c| rank(c)).collect();
+    (best, distinct.len() > 1)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,120 @@
+//! Property tests of the merge rules: any order, any duplication, same result.
+
+use super::*;
+use crate::domain::DeviceId;
+use proptest::prelude::*;
+use serde_json::json;
+
+fn dev(n: u8) -> DeviceId {
+    DeviceId(uuid::Uuid::from_bytes([n; 16]))
+}
+
+fn hlc(millis: u64, d: u8) -> Hlc {
+    Hlc {
+        millis,
+        counter: 0,
+        device: dev(d),
+    }
+}
+
+fn replay(kind: &str, deltas: &[Delta]) -> Value {
+    let mut fields = BTreeMap::new();
+    let mut stamps = Stamps::new();
+    for d in deltas {
+        apply(kind, &mut fields, &mut stamps, d);
+    }
+    materialize(kind, &fields, &stamps)
+}
+
+/// A random visit edit: which fields a device sets.
+fn visit_value() -> impl Strategy<Value = Value> {
+    (
+        prop_oneof![Just("planned"), Just("completed"), Just("no_access")],
+        proptest::option::of((any::<bool>(), any::<bool>(), 0u32..4, proptest::collection::vec("[a-c]{1,3}", 0..3))),
+    )
+        .prop_map(|(status, outcome)| {
+            let outcome = outcome.map(|(seen, alone, adults, concerns)| {
+                json!({"child_seen": seen, "child_seen_alone": alone, "adults_present_when_spoken_to": adults, "concerns": concerns})
+            });
+            json!({"id": "v1", "status": status, "outcome": outcome})
+        })
+}
+
+proptest! {
+    /// Three devices each make a series of edits to the same visit; every permutation of delivery,
+    /// with duplicates, converges to the same value.
+    #[test]
+    fn visit_edits_converge_in_any_order(
+        edits in proptest::collection::vec((0u8..3, visit_value()), 1..8),
+        order in Just(()).prop_perturb(|_, mut rng| {
+            let mut idx: Vec<usize> = (0..32).collect();
+            for i in (1..idx.len()).rev() {
+                let j = (rng.next_u32() as usize) % (i + 1);
+                idx.swap(i, j);
+            }
+            idx
+        }),
+    ) {
+        let mut prev: BTreeMap<u8, Value> = BTreeMap::new();
+        let mut deltas = Vec::new();
+        for (i, (d, value)) in edits.iter().enumerate() {
+            let delta = diff("visit", prev.get(d), value, hlc(i as u64 + 1, *d));
+            prev.insert(*d, value.clone());
+            deltas.push(delta);
+        }
+        let in_order = replay("visit", &deltas);
+        let mut shuffled: Vec<Delta> = order.iter().filter(|i| **i < deltas.len()).map(|i| deltas[*i].clone()).collect();
+        shuffled.extend(deltas.iter().rev().cloned()); // duplicates, reversed
+        prop_assert_eq!(replay("visit", &shuffled), in_order);
+    }
+
+    /// Concurrent RAG changes converge to the most severe rating, flagged for review, whatever the
+    /// order of arrival; a later change that supersedes both clears the flag.
+    #[test]
+    fn concurrent_rag_changes_take_the_more_severe(a in 0usize..3, b in 0usize..3, a_first in any::<bool>()) {
+        let base = json!({"id": hlc(1, 9), "to": "green", "supersedes": []});
+        let ca = json!({"id": hlc(5, 1), "to": SEVERITY[a], "supersedes": [hlc(1, 9)]});
+        let cb = json!({"id": hlc(6, 2), "to": SEVERITY[b], "supersedes": [hlc(1, 9)]});
+        let mk = |c: &Value, t: u64, d: u8| Delta::from([("rag_history".to_string(), Stamped { value: json!([base.clone(), c.clone()]), hlc: hlc(t, d) })]);
+        let (da, db) = (mk(&ca, 5, 1), mk(&cb, 6, 2));
+        let merged = if a_first { replay("case", &[da.clone(), db.clone()]) } else { replay("case", &[db.clone(), da.clone()]) };
+        prop_assert_eq!(&merged["rag"], &json!(SEVERITY[a.max(b)]));
+        prop_assert_eq!(&merged["rag_review"], &json!(a != b));
+        let resolve = json!({"id": hlc(9, 1), "to": "amber", "supersedes": [hlc(5, 1), hlc(6, 2)]});
+        let dr = Delta::from([("rag_history".to_string(), Stamped { value: json!([resolve]), hlc: hlc(9, 1) })]);
+        let resolved = replay("case", &[da, db, dr]);
+        prop_assert_eq!(&resolved["rag"], &json!("amber"));
+        prop_assert_eq!(&resolved["rag_review"], &json!(false));
+    }
+}
+
+#[test]
+fn an_outcome_recorded_offline_survives_a_reschedule_on_another_device() {
+    let planned = json!({"id": "v", "status": "planned", "planned_for": "2026-01-05T10:00:00Z", "outcome": null});
+    let a = json!({"id": "v", "status": "completed", "planned_for": "2026-01-05T10:00:00Z", "outcome": {"child_seen": true}});
+    let b = json!({"id": "v", "status": "planned", "planned_for": "2026-01-06T10:00:00Z", "outcome": null});
+    let d0 = diff("visit", None, &planned, hlc(1, 1));
+    let da = diff("visit", Some(&planned), &a, hlc(3, 1));
+    let db = diff("visit", Some(&planned), &b, hlc(2, 2));
+    let merged = replay("visit", &[d0.clone(), db.clone(), da.clone()]);
+    assert_eq!(merged, replay("visit", &[d0, da, db]));
+    assert_eq!(merged["status"], json!("completed"));
+    assert_eq!(merged["planned_for"], json!("2026-01-06T10:00:00Z"));
+    assert_eq!(merged["outcome"]["child_seen"], json!(true));
+}
+
+#[test]
+fn an_outcome_cleared_later_stays_cleared() {
+    let with = json!({"id": "v", "outcome": {"child_seen": true}});
+    let without = json!({"id": "v", "outcome": null});
+    let d1 = diff("visit", None, &with, hlc(1, 1));
+    let d2 = diff("visit", Some(&with), &without, hlc(2, 1));
+    assert_eq!(
+        replay("visit", &[d2.clone(), d1.clone()]),
+        json!({"id": "v", "outcome": null})
+    );
+    assert_eq!(
+        replay("visit", &[d1, d2]),
+        json!({"id": "v", "outcome": null})
+    );
+}

@@ -1,0 +1,7 @@
+//! Synchronisation: hybrid logical clocks, the merge rules, and the wire protocol shared by the
+//! device and the server.
+
+mod hlc;
+pub mod merge;
+
+pub use hlc::{Hlc, HlcError, MAX_DRIFT_MILLIS};
