@@ -1,0 +1,60 @@
+//! The command line: global options and the command tree.
+
+use crate::cmd::{
+    case::CaseCmd, chronology::ChronologyArgs, household::HouseholdCmd, init::InitArgs,
+    note::NoteCmd, person::PersonCmd, visit::VisitCmd,
+};
+use std::path::PathBuf;
+
+/// Doorstep: encrypted offline records of home visits to children and families.
+///
+/// The passphrase is asked on the terminal, or read from DOORSTEP_PASSPHRASE for scripts.
+#[derive(Debug, clap::Parser)]
+#[command(name = "doorstep", version)]
+pub struct Cli {
+    /// The store directory.
+    #[arg(long, global = true, env = "DOORSTEP_STORE", value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every command.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Create a new encrypted store for this device's practitioner.
+    Init(InitArgs),
+    /// Households (addresses).
+    #[command(subcommand)]
+    Household(HouseholdCmd),
+    /// People in households.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Cases: one child each, with a plan and a RAG rating.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Visits: plan, the day list, check in, record what happened.
+    #[command(subcommand)]
+    Visit(VisitCmd),
+    /// Case notes (append-only; amendments keep the original).
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// A child's chronology of significant events.
+    Chronology(ChronologyArgs),
+    /// Check the store: database integrity, record authentication, note chains.
+    Verify,
+    /// Change the passphrase (DOORSTEP_PASSPHRASE = old, DOORSTEP_NEW_PASSPHRASE = new for scripts).
+    Passwd,
+    /// Destroy the store (crypto-shred).
+    Wipe {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Build a realistic demo caseload and walk through a day of visits.
+    Demo,
+}

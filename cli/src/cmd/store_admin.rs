@@ -1,0 +1,91 @@
+//! `verify`, `passwd` and `wipe`: looking after the store itself.
+
+use crate::context::Ctx;
+use crate::outln;
+use crate::output::short;
+use crate::passphrase;
+use anyhow::{bail, Result};
+use doorstep_core::store::VerifyReport;
+use std::io::BufRead;
+
+/// Checks the store; fails when anything is wrong.
+pub fn verify(ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    let report = store.verify()?;
+    ctx.out.emit(&report, || print_report(&report))?;
+    if !report.is_ok() {
+        bail!(
+            "verification failed: {} problem(s) found",
+            problem_count(&report)
+        );
+    }
+    Ok(())
+}
+
+fn problem_count(r: &VerifyReport) -> usize {
+    usize::from(!r.database_ok) + r.tampered.len() + r.chain_breaks.len()
+}
+
+/// Prints a verification report.
+pub fn print_report(r: &VerifyReport) {
+    outln!(
+        "Database integrity: {}",
+        if r.database_ok { "ok" } else { "FAILED" }
+    );
+    outln!("Records authenticated: {}", r.records_checked);
+    outln!("Records failing authentication: {}", r.tampered.len());
+    for t in &r.tampered {
+        outln!("  tampered: {t}");
+    }
+    outln!("Note chain breaks: {}", r.chain_breaks.len());
+    for b in &r.chain_breaks {
+        outln!(
+            "  case {} at position {}: {:?}",
+            short(b.case_id),
+            b.position,
+            b.problem
+        );
+    }
+    outln!(
+        "Result: {}",
+        if r.is_ok() { "OK" } else { "PROBLEMS FOUND" }
+    );
+}
+
+/// Changes the passphrase.
+pub fn passwd(ctx: &Ctx) -> Result<()> {
+    let store = ctx.open_locked()?;
+    let old = passphrase::existing()?;
+    // Check the old one before asking for a new one.
+    store.unlock_with_passphrase(&old)?;
+    store.lock();
+    let new = passphrase::new(passphrase::ENV_NEW)?;
+    store.change_passphrase(&old, &new)?;
+    ctx.out.emit(&serde_json::json!({ "changed": true }), || {
+        outln!("Passphrase changed.")
+    })
+}
+
+/// Crypto-shreds the store, after confirmation.
+pub fn wipe(ctx: &Ctx, yes: bool) -> Result<()> {
+    let store = ctx.open_locked()?;
+    if !yes {
+        if !passphrase::interactive() {
+            bail!("wipe needs --yes when not run in a terminal");
+        }
+        eprintln!(
+            "This destroys every record in {} and cannot be undone. Type WIPE to confirm:",
+            store.dir().display()
+        );
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if answer.trim() != "WIPE" {
+            bail!("not confirmed: nothing was wiped");
+        }
+    }
+    let dir = store.dir().to_path_buf();
+    store.wipe()?;
+    ctx.out.emit(&serde_json::json!({ "wiped": dir }), || {
+        outln!("Store wiped: {}", dir.display())
+    })
+}

@@ -1,0 +1,150 @@
+//! `demo`: builds an invented caseload in a store and walks through a practitioner's day of visits.
+//! Runs with no input: a fixed demo passphrase unless `DOORSTEP_PASSPHRASE` is set, and a new
+//! temporary directory unless `--store` is given. The store is left in place to explore.
+
+mod caseload;
+mod day;
+mod featured;
+mod names;
+mod rng;
+
+use crate::context::Ctx;
+use crate::outln;
+use anyhow::{anyhow, bail, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use doorstep_core::crypto::Passphrase;
+use doorstep_core::domain::{Agency, NewPractitioner};
+use doorstep_core::{FixedClock, Store, UnlockMethods};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The passphrase the demo store gets when `DOORSTEP_PASSPHRASE` is not set. Not a secret.
+pub const DEMO_PASSPHRASE: &str = "demo-passphrase-not-secret";
+/// How many generated households the demo caseload has (besides the three featured families).
+pub const HOUSEHOLDS: usize = 300;
+/// The fixed seed of the caseload generator.
+pub const SEED: u64 = 0xD002_57E9;
+
+/// A local (Europe/London) date and time as an instant.
+pub(crate) fn at(date: NaiveDate, hour: u32, minute: u32) -> Result<DateTime<Utc>> {
+    doorstep_core::time::from_local(date, hour, minute)
+        .ok_or_else(|| anyhow!("demo time out of range"))
+}
+
+/// The date `days` days before `date`.
+pub(crate) fn days_before(date: NaiveDate, days: u64) -> Result<NaiveDate> {
+    date.checked_sub_days(chrono::Days::new(days))
+        .ok_or_else(|| anyhow!("demo date out of range"))
+}
+
+/// Prints a section heading (human mode only).
+pub(crate) fn section(human: bool, title: &str) {
+    if human {
+        outln!();
+        outln!("== {title} ==");
+    }
+}
+
+/// Runs the demo.
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let started = Instant::now();
+    let human = !ctx.out.json;
+    let dir: PathBuf = match &ctx.store {
+        Some(d) => {
+            if doorstep_core::store::exists(d) {
+                bail!("a store already exists at this location: give the demo a new directory");
+            }
+            d.clone()
+        }
+        None => tempfile::Builder::new()
+            .prefix("doorstep-demo-")
+            .tempdir()
+            .map_err(|_| anyhow!("could not create a temporary directory"))?
+            .keep(),
+    };
+    let (pass, from_env) = match std::env::var(crate::passphrase::ENV) {
+        Ok(p) if !p.is_empty() => (p, true),
+        _ => (DEMO_PASSPHRASE.to_string(), false),
+    };
+    let today = doorstep_core::time::local_date(Utc::now());
+    let clock = Arc::new(FixedClock::new(at(today, 7, 30)?));
+    if human {
+        outln!("Doorstep demo: one health visitor's caseload and one day of visits.");
+        outln!("Every name, address and event below is invented (fixed seed {SEED:#x}).");
+        outln!("Store: {}", dir.display());
+        if from_env {
+            outln!("Passphrase: taken from DOORSTEP_PASSPHRASE.");
+        } else {
+            outln!("Passphrase: the fixed demo passphrase \"{DEMO_PASSPHRASE}\" (DOORSTEP_PASSPHRASE is not set).");
+        }
+    }
+    let store = Store::create(
+        &dir,
+        UnlockMethods {
+            passphrase: Some(Passphrase::new(pass.clone())),
+            provider: None,
+        },
+        NewPractitioner {
+            name: "Jordan Ashby".into(),
+            agency: Agency::HealthVisiting,
+            team: Some("0-19 Public Health Nursing, North Locality (demo)".into()),
+        },
+        clock.clone(),
+    )?;
+
+    section(human, "1. Building the caseload");
+    let t = Instant::now();
+    let mut rng = rng::Rng::new(SEED);
+    let load = caseload::generate(&store, &clock, today, &mut rng, HOUSEHOLDS)?;
+    let families = featured::add(&store, &clock, today)?;
+    let build_secs = t.elapsed().as_secs_f64();
+    if human {
+        day::print_caseload(&store, &load, build_secs)?;
+    }
+
+    let result = day::walk(&store, &clock, today, &load, &families, human)?;
+    let total_secs = started.elapsed().as_secs_f64();
+
+    let example_child = crate::output::short(families[2].child.id);
+    if human {
+        section(human, "Explore the demo store");
+        outln!("The store is left in place. Try:");
+        let pass_env = if from_env {
+            String::new()
+        } else {
+            format!("DOORSTEP_PASSPHRASE='{DEMO_PASSPHRASE}' ")
+        };
+        let base = format!("{pass_env}doorstep --store {}", dir.display());
+        outln!("  {base} visit list");
+        outln!("  {base} case list");
+        outln!("  {base} chronology --child {example_child}");
+        outln!(
+            "  {base} note list --case {}",
+            crate::output::short(families[2].case.id)
+        );
+        outln!("  {base} verify");
+        outln!("  {base} wipe --yes");
+        outln!();
+        outln!("Demo finished in {total_secs:.1} s.");
+    } else {
+        let households = store.households()?;
+        let mut people = 0;
+        for h in &households {
+            people += store.people(h.id)?.len();
+        }
+        crate::output::print_json(&serde_json::json!({
+            "store": dir,
+            "passphrase_from_env": from_env,
+            "households": households.len(),
+            "people": people,
+            "cases": store.cases()?.len(),
+            "day": result,
+            "seconds": total_secs,
+        }))?;
+    }
+    if !result.verify.is_ok() {
+        bail!("the demo store did not verify");
+    }
+    Ok(())
+}
