@@ -10,7 +10,8 @@ pub const DB_FILE: &str = "doorstep.db";
 pub const SCHEMA_VERSION: u32 = 1;
 
 const MIGRATIONS: &[&str] = &[
-    // 1: sealed records, with only random ids, kind and bookkeeping in the clear.
+    // 1: sealed records, with only random ids, kind and bookkeeping in the clear. `version` counts a
+    // record's writes; it is bound into the record's associated data and into the store digest.
     "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) STRICT;
      CREATE TABLE records (
          seq INTEGER PRIMARY KEY,
@@ -20,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
          tag BLOB CHECK (tag IS NULL OR length(tag) = 16),
          key_id INTEGER NOT NULL,
          format INTEGER NOT NULL,
+         version INTEGER NOT NULL DEFAULT 1,
          body BLOB NOT NULL
      ) STRICT;
      CREATE INDEX records_by_parent ON records (kind, parent, seq);
@@ -50,8 +52,19 @@ pub fn open(dir: &Path, create: bool) -> Result<Connection, StoreError> {
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cell_size_check = ON;
-         PRAGMA foreign_keys = ON;",
+         PRAGMA foreign_keys = ON;
+         PRAGMA recursive_triggers = ON;",
     )?;
+    if !create {
+        // Never build a schema inside a file that should already hold one (an emptied or
+        // truncated database): report it and leave the file as it is.
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version == 0 {
+            return Err(StoreError::Corrupt {
+                detail: "the database file holds no store".into(),
+            });
+        }
+    }
     migrate(&conn)?;
     Ok(conn)
 }

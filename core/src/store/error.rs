@@ -22,6 +22,10 @@ pub enum StoreError {
     /// The key offered is not this store's key.
     #[error("the key does not belong to this store")]
     WrongKey,
+    /// The store cannot be unlocked that way (e.g. a passphrase offered to a store that only has a
+    /// platform key).
+    #[error("this store has no {0} set up")]
+    UnlockMethodNotSet(&'static str),
     /// A new passphrase is too short.
     #[error("passphrase too short: use at least {min} characters")]
     WeakPassphrase {
@@ -94,9 +98,8 @@ impl From<CryptoError> for StoreError {
             CryptoError::Tampered => StoreError::Tampered {
                 record_id: "keyring".into(),
             },
-            CryptoError::WeakKdf { .. }
-            | CryptoError::MalformedKeyring(_)
-            | CryptoError::NoSuchSlot(_) => StoreError::Corrupt {
+            CryptoError::NoSuchSlot(slot) => StoreError::UnlockMethodNotSet(slot),
+            CryptoError::WeakKdf { .. } | CryptoError::MalformedKeyring(_) => StoreError::Corrupt {
                 detail: e.to_string(),
             },
             CryptoError::Rng | CryptoError::Io(_) => StoreError::Io(e.to_string()),

@@ -3,6 +3,7 @@
 
 mod caseload;
 mod db;
+mod digest;
 mod error;
 mod notes;
 mod records;

@@ -1,10 +1,12 @@
 //! Sealed records: every sensitive value is serialised, sealed with the data key and bound to its
-//! store, kind, id, key id and format version. Only those and a parent id or blind tag are clear.
+//! store, kind, id, key id, format, version, parent and blind tag — everything that is in the clear
+//! beside it — and every write updates the store digest in the same transaction.
 
-use super::StoreError;
+use super::{digest, StoreError};
 use crate::crypto::{open, seal, DataKey, KeyId, RecordAad, TagKey};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Serialize};
+use zeroize::Zeroizing;
 
 /// The format version of record bodies written by this build.
 pub const RECORD_FORMAT: u32 = 1;
@@ -46,6 +48,8 @@ pub struct Keys {
     pub data: DataKey,
     /// The blind-tag key derived from it.
     pub tag: TagKey,
+    /// The store-digest key derived from it.
+    pub digest: Zeroizing<[u8; 32]>,
     /// Which key it is.
     pub key_id: KeyId,
 }
@@ -54,7 +58,13 @@ impl Keys {
     /// Wraps an unlocked data key.
     pub fn new(data: DataKey, key_id: KeyId) -> Self {
         let tag = TagKey::from_data_key(&data);
-        Self { data, tag, key_id }
+        let digest = data.derive(b"doorstep.store-digest.v1");
+        Self {
+            data,
+            tag,
+            digest,
+            key_id,
+        }
     }
 }
 
@@ -68,48 +78,64 @@ pub struct Records<'a> {
     pub store_id: [u8; 16],
 }
 
-/// A record's clear columns, for listing without decrypting.
+/// A record's clear columns and sealed body, as read from the table.
 pub struct RawRecord {
     /// The id.
     pub id: [u8; 16],
     /// The sealed body.
     pub body: Vec<u8>,
     /// The key id it claims.
-    pub key_id: u32,
+    pub key_id: i64,
     /// The format it claims.
-    pub format: u32,
+    pub format: i64,
+    /// The version it claims.
+    pub version: i64,
+    /// The parent it claims.
+    pub parent: Option<[u8; 16]>,
+    /// The blind tag it claims.
+    pub tag: Option<[u8; 16]>,
+}
+
+const RAW_COLUMNS: &str = "id, body, key_id, format, version, parent, tag";
+
+struct Place<'a> {
+    kind: Kind,
+    id: &'a [u8; 16],
+    key_id: KeyId,
+    format: u32,
+    version: u64,
+    parent: Option<&'a [u8; 16]>,
+    tag: Option<&'a [u8; 16]>,
 }
 
 impl Records<'_> {
-    fn aad(&self, kind: Kind, id: &[u8; 16], key_id: KeyId, format: u32) -> Vec<u8> {
+    fn aad(&self, p: &Place<'_>) -> Vec<u8> {
         RecordAad {
             store_id: &self.store_id,
-            table: kind.name(),
-            record_id: id,
-            key_id,
-            schema_version: format,
+            table: p.kind.name(),
+            record_id: p.id,
+            key_id: p.key_id,
+            schema_version: p.format,
+            version: p.version,
+            parent: p.parent,
+            tag: p.tag,
         }
         .encode()
     }
 
     fn seal_value<T: Serialize>(
         &self,
-        kind: Kind,
-        id: &[u8; 16],
+        place: &Place<'_>,
         value: &T,
     ) -> Result<Vec<u8>, StoreError> {
-        let plain = zeroize::Zeroizing::new(
+        let plain = Zeroizing::new(
             serde_json::to_vec(value)
                 .map_err(|_| StoreError::Io("could not encode a record".into()))?,
         );
-        Ok(seal(
-            &self.keys.data,
-            &self.aad(kind, id, self.keys.key_id, RECORD_FORMAT),
-            &plain,
-        )?)
+        Ok(seal(&self.keys.data, &self.aad(place), &plain)?)
     }
 
-    /// Opens a raw record of `kind`; failure names the record as tampered.
+    /// Opens a raw record of `kind`; any failure names the record as tampered.
     pub fn open_raw<T: DeserializeOwned>(
         &self,
         kind: Kind,
@@ -118,15 +144,24 @@ impl Records<'_> {
         let tampered = || StoreError::Tampered {
             record_id: uuid::Uuid::from_bytes(raw.id).to_string(),
         };
-        if raw.key_id != self.keys.key_id.0 || raw.format != RECORD_FORMAT {
+        if raw.key_id != i64::from(self.keys.key_id.0) || raw.format != i64::from(RECORD_FORMAT) {
             return Err(tampered());
         }
-        let aad = self.aad(kind, &raw.id, KeyId(raw.key_id), raw.format);
-        let plain = open(&self.keys.data, &aad, &raw.body).map_err(|_| tampered())?;
+        let version = u64::try_from(raw.version).map_err(|_| tampered())?;
+        let place = Place {
+            kind,
+            id: &raw.id,
+            key_id: self.keys.key_id,
+            format: RECORD_FORMAT,
+            version,
+            parent: raw.parent.as_ref(),
+            tag: raw.tag.as_ref(),
+        };
+        let plain = open(&self.keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered())?;
         serde_json::from_slice(&plain).map_err(|_| tampered())
     }
 
-    /// Inserts a new sealed record.
+    /// Inserts a new sealed record (version 1).
     pub fn insert<T: Serialize>(
         &self,
         kind: Kind,
@@ -135,15 +170,34 @@ impl Records<'_> {
         tag: Option<[u8; 16]>,
         value: &T,
     ) -> Result<(), StoreError> {
-        let body = self.seal_value(kind, &id, value)?;
+        let place = Place {
+            kind,
+            id: &id,
+            key_id: self.keys.key_id,
+            format: RECORD_FORMAT,
+            version: 1,
+            parent: parent.as_ref(),
+            tag: tag.as_ref(),
+        };
+        let body = self.seal_value(&place, value)?;
         self.conn.execute(
-            "INSERT INTO records (id, kind, parent, tag, key_id, format, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![&id[..], kind.name(), parent.as_ref().map(|p| &p[..]), tag.as_ref().map(|t| &t[..]), self.keys.key_id.0, RECORD_FORMAT, body],
+            "INSERT INTO records (id, kind, parent, tag, key_id, format, version, body) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
+            params![
+                &id[..],
+                kind.name(),
+                parent.as_ref().map(|p| &p[..]),
+                tag.as_ref().map(|t| &t[..]),
+                self.keys.key_id.0,
+                RECORD_FORMAT,
+                body
+            ],
         )?;
-        Ok(())
+        digest::replace(self.conn, &self.keys.digest, kind.name(), &id, None, 1)
     }
 
-    /// Re-seals an existing record with a new value (a fresh single-use key every time).
+    /// Re-seals an existing record with a new value and the next version (a fresh single-use key
+    /// every time). Its parent never changes; its tag may.
     pub fn update<T: Serialize>(
         &self,
         kind: Kind,
@@ -151,15 +205,51 @@ impl Records<'_> {
         tag: Option<[u8; 16]>,
         value: &T,
     ) -> Result<(), StoreError> {
-        let body = self.seal_value(kind, &id, value)?;
-        let n = self.conn.execute(
-            "UPDATE records SET body = ?1, tag = ?2, key_id = ?3, format = ?4 WHERE id = ?5 AND kind = ?6",
-            params![body, tag.as_ref().map(|t| &t[..]), self.keys.key_id.0, RECORD_FORMAT, &id[..], kind.name()],
+        let current = self
+            .conn
+            .query_row(
+                &format!("SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"),
+                params![&id[..], kind.name()],
+                row_to_raw,
+            )
+            .optional()?
+            .ok_or_else(|| not_found(kind, &id))??;
+        // Only a record that opens may be overwritten: a tampered record stays for `verify`.
+        self.open_raw::<serde::de::IgnoredAny>(kind, &current)?;
+        let version = current.version.checked_add(1).ok_or(StoreError::Corrupt {
+            detail: "a record version overflowed".into(),
+        })?;
+        let place = Place {
+            kind,
+            id: &id,
+            key_id: self.keys.key_id,
+            format: RECORD_FORMAT,
+            version: version as u64,
+            parent: current.parent.as_ref(),
+            tag: tag.as_ref(),
+        };
+        let body = self.seal_value(&place, value)?;
+        self.conn.execute(
+            "UPDATE records SET body = ?1, tag = ?2, key_id = ?3, format = ?4, version = ?5 \
+             WHERE id = ?6 AND kind = ?7",
+            params![
+                body,
+                tag.as_ref().map(|t| &t[..]),
+                self.keys.key_id.0,
+                RECORD_FORMAT,
+                version,
+                &id[..],
+                kind.name()
+            ],
         )?;
-        if n != 1 {
-            return Err(not_found(kind, &id));
-        }
-        Ok(())
+        digest::replace(
+            self.conn,
+            &self.keys.digest,
+            kind.name(),
+            &id,
+            Some(current.version),
+            version,
+        )
     }
 
     /// Reads and opens one record.
@@ -167,7 +257,7 @@ impl Records<'_> {
         let raw = self
             .conn
             .query_row(
-                "SELECT id, body, key_id, format FROM records WHERE id = ?1 AND kind = ?2",
+                &format!("SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"),
                 params![&id[..], kind.name()],
                 row_to_raw,
             )
@@ -194,9 +284,9 @@ impl Records<'_> {
         kind: Kind,
         tag: [u8; 16],
     ) -> Result<Vec<T>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, body, key_id, format FROM records WHERE kind = ?1 AND tag = ?2 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 AND tag = ?2 ORDER BY seq"
+        ))?;
         let rows = stmt.query_map(params![kind.name(), &tag[..]], row_to_raw)?;
         let mut out = Vec::new();
         for raw in rows {
@@ -220,17 +310,17 @@ pub fn raw_list(
     let mut out = Vec::new();
     match parent {
         Some(p) => {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, body, key_id, format FROM records WHERE kind = ?1 AND parent = ?2 ORDER BY seq",
-            )?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 AND parent = ?2 ORDER BY seq"
+            ))?;
             for raw in stmt.query_map(params![kind.name(), &p[..]], row_to_raw)? {
                 out.push(raw??);
             }
         }
         None => {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, body, key_id, format FROM records WHERE kind = ?1 ORDER BY seq",
-            )?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 ORDER BY seq"
+            ))?;
             for raw in stmt.query_map(params![kind.name()], row_to_raw)? {
                 out.push(raw??);
             }
@@ -239,22 +329,36 @@ pub fn raw_list(
     Ok(out)
 }
 
+fn id16(v: Option<Vec<u8>>) -> Result<Option<[u8; 16]>, StoreError> {
+    v.map(|v| {
+        <[u8; 16]>::try_from(v.as_slice()).map_err(|_| StoreError::Corrupt {
+            detail: "a record id has the wrong length".into(),
+        })
+    })
+    .transpose()
+}
+
 fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, StoreError>> {
     let id: Vec<u8> = row.get(0)?;
     let body: Vec<u8> = row.get(1)?;
-    let key_id: u32 = row.get(2)?;
-    let format: u32 = row.get(3)?;
-    Ok(match <[u8; 16]>::try_from(id.as_slice()) {
-        Ok(id) => Ok(RawRecord {
-            id,
+    let key_id: i64 = row.get(2)?;
+    let format: i64 = row.get(3)?;
+    let version: i64 = row.get(4)?;
+    let parent: Option<Vec<u8>> = row.get(5)?;
+    let tag: Option<Vec<u8>> = row.get(6)?;
+    Ok((|| {
+        Ok(RawRecord {
+            id: id16(Some(id))?.ok_or(StoreError::Corrupt {
+                detail: "a record has no id".into(),
+            })?,
             body,
             key_id,
             format,
-        }),
-        Err(_) => Err(StoreError::Corrupt {
-            detail: "a record id has the wrong length".into(),
-        }),
-    })
+            version,
+            parent: id16(parent)?,
+            tag: id16(tag)?,
+        })
+    })())
 }
 
 fn not_found(kind: Kind, id: &[u8; 16]) -> StoreError {

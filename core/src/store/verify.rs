@@ -36,6 +36,11 @@ pub struct ChainBreak {
 pub struct VerifyReport {
     /// SQLite's integrity check passed.
     pub database_ok: bool,
+    /// The set of records and their versions matches the store digest: none was deleted, added,
+    /// relabelled or rolled back to an older version.
+    pub digest_ok: bool,
+    /// Rows whose kind this build does not know (a relabelled record).
+    pub unknown_records: u64,
     /// Records opened and authenticated.
     pub records_checked: u64,
     /// Records that failed authentication.
@@ -47,7 +52,11 @@ pub struct VerifyReport {
 impl VerifyReport {
     /// Whether nothing is wrong.
     pub fn is_ok(&self) -> bool {
-        self.database_ok && self.tampered.is_empty() && self.chain_breaks.is_empty()
+        self.database_ok
+            && self.digest_ok
+            && self.unknown_records == 0
+            && self.tampered.is_empty()
+            && self.chain_breaks.is_empty()
     }
 }
 
@@ -67,8 +76,20 @@ impl Store {
             let integrity: String = r
                 .conn
                 .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+            let digest_ok =
+                super::digest::recompute(r.conn, &r.keys.digest)? == super::digest::stored(r.conn)?;
+            let known: Vec<&str> = ALL_KINDS.iter().map(|k| k.name()).collect();
+            let mut unknown_records = 0u64;
+            let mut stmt = r.conn.prepare("SELECT kind FROM records")?;
+            for kind in stmt.query_map([], |row| row.get::<_, String>(0))? {
+                if !known.contains(&kind?.as_str()) {
+                    unknown_records += 1;
+                }
+            }
             let mut report = VerifyReport {
                 database_ok: integrity == "ok",
+                digest_ok,
+                unknown_records,
                 ..Default::default()
             };
             let mut cases = Vec::new();
