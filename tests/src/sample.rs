@@ -232,6 +232,7 @@ pub fn populate(s: &Store, m: &Markers) -> Result<Sample, StoreError> {
                 kind,
                 planned_for: *t,
                 expected_minutes: 45,
+                departure_reason: None,
             })?
             .id,
         );

@@ -313,6 +313,7 @@ fn no_error_quotes_what_was_typed() {
             kind: VisitKind::Virtual,
             planned_for: sample::visit_times()[0],
             expected_minutes: 0,
+            departure_reason: None,
         }),
         is_input,
     );
@@ -322,6 +323,7 @@ fn no_error_quotes_what_was_typed() {
             kind: VisitKind::Virtual,
             planned_for: sample::visit_times()[0],
             expected_minutes: 30,
+            departure_reason: None,
         })
         .unwrap();
     c.check(

@@ -594,6 +594,7 @@ fn a_record_rolled_back_to_an_older_version_is_detected() {
             kind: doorstep_core::domain::VisitKind::AnnouncedHome,
             planned_for: sample::visit_times()[0],
             expected_minutes: 30,
+            departure_reason: None,
         })
         .unwrap();
     stores::checkpoint(&dir);

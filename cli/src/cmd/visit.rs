@@ -140,6 +140,7 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<()> {
                 kind,
                 planned_for,
                 expected_minutes: minutes,
+                departure_reason: None,
             })?;
             ctx.out.emit(&v, || {
                 outln!(

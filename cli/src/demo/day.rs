@@ -91,6 +91,7 @@ fn plan(
             kind,
             planned_for: when,
             expected_minutes: minutes,
+            departure_reason: None,
         })?
         .id)
 }

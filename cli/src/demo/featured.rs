@@ -104,6 +104,7 @@ fn past_visit(
         kind,
         planned_for: when,
         expected_minutes: 60,
+        departure_reason: None,
     })?;
     clock.set(when + chrono::Duration::minutes(50));
     match outcome {

@@ -118,6 +118,12 @@ pub struct Case {
     pub consecutive_no_access: u32,
     /// The head of the case's note hash chain.
     pub notes_head: ChainHead,
+    /// Looked-after child: the start of the current placement.
+    #[serde(default)]
+    pub placement_date: Option<chrono::NaiveDate>,
+    /// Looked-after child: when the child became looked after.
+    #[serde(default)]
+    pub looked_after_since: Option<chrono::NaiveDate>,
 }
 
 /// What is needed to open a case.

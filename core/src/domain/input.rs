@@ -65,3 +65,11 @@ fn bounded(field: &'static str, v: &str, max: usize) -> Result<String, InputErro
     }
     Ok(v.to_string())
 }
+
+/// An optional free-text field of up to [`MAX_TEXT_CHARS`] characters.
+pub(crate) fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<String>, InputError> {
+    optional(field, value, MAX_TEXT_CHARS)
+}

@@ -18,6 +18,7 @@ pub(crate) use chronology::build as build_chronology;
 pub use chronology::{ChronologyEntry, ChronologyFilter, ChronologyKind};
 pub use household::{Household, NewHousehold, NewPerson, Person, PersonRole};
 pub use ids::{CaseId, DeviceId, HouseholdId, NoteId, PersonId, PractitionerId, VisitId};
+pub(crate) use input::optional_text;
 pub use input::{InputError, MAX_NAME_CHARS, MAX_TEXT_CHARS};
 pub use note::{ChainHead, Note, NoteThread};
 pub use practitioner::{Agency, NewPractitioner, Practitioner};

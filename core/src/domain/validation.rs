@@ -34,6 +34,8 @@ pub enum IssueCode {
     InconsistentSpokenAlone,
     /// A named adult is not a known adult of this household.
     UnknownPersonNamed,
+    /// A virtual contact planned for a child who must be seen face to face, with no reason.
+    DepartureReasonRequired,
     /// A field is missing, too long or malformed.
     InvalidField,
 }

@@ -200,12 +200,19 @@ pub struct Visit {
     pub status: VisitStatus,
     /// When the practitioner checked in.
     pub started_at: Option<DateTime<Utc>>,
+    /// When the practitioner checked out (left safely); the record may be completed later.
+    #[serde(default)]
+    pub checked_out_at: Option<DateTime<Utc>>,
     /// When it ended (completed, no access, declined or cancelled).
     pub ended_at: Option<DateTime<Utc>>,
     /// The outcome, once completed.
     pub outcome: Option<VisitOutcome>,
     /// The reason and follow-up, for no access, declined and cancelled.
     pub unsuccessful: Option<UnsuccessfulVisit>,
+    /// Why this contact departs from the kind the plan or RAG rating requires (e.g. a virtual
+    /// visit for a child who must be seen face to face). Required for such a visit.
+    #[serde(default)]
+    pub departure_reason: Option<String>,
 }
 
 /// What is needed to plan a visit.
@@ -219,4 +226,6 @@ pub struct NewVisit {
     pub planned_for: DateTime<Utc>,
     /// Expected length in minutes (1 to 720).
     pub expected_minutes: u32,
+    /// Why the kind departs from what the plan or RAG rating requires, when it does.
+    pub departure_reason: Option<String>,
 }

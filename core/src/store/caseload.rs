@@ -81,6 +81,8 @@ impl Store {
                 opened_at: now,
                 consecutive_no_access: 0,
                 notes_head: ChainHead::default(),
+                placement_date: None,
+                looked_after_since: None,
             };
             r.insert(
                 Kind::Case,
@@ -89,6 +91,7 @@ impl Store {
                 None,
                 &case,
             )?;
+            super::planning::mark_plan_stale(r)?;
             Ok(case)
         })
     }
@@ -124,6 +127,32 @@ impl Store {
             });
             case.rag = rag;
             r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            super::planning::mark_plan_stale(r)?;
+            Ok(case)
+        })
+    }
+
+    /// Records a looked-after child's placement: the placement start (the next visit is due
+    /// within a week of it) and, if known, when the child became looked after.
+    pub fn set_placement(
+        &self,
+        case_id: CaseId,
+        placement_date: chrono::NaiveDate,
+        looked_after_since: Option<chrono::NaiveDate>,
+    ) -> Result<Case, StoreError> {
+        self.write(|r| {
+            let mut case: Case = r.get(Kind::Case, case_id.bytes())?;
+            if case.plan != crate::domain::PlanType::LookedAfter {
+                return Err(StoreError::InvalidState(
+                    "a placement is recorded for a looked-after child",
+                ));
+            }
+            case.placement_date = Some(placement_date);
+            case.looked_after_since = looked_after_since
+                .or(case.looked_after_since)
+                .or(Some(placement_date));
+            r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            super::planning::mark_plan_stale(r)?;
             Ok(case)
         })
     }

@@ -72,6 +72,9 @@ pub enum StoreError {
     /// The action does not fit the record's state (e.g. completing a cancelled visit).
     #[error("not allowed: {0}")]
     InvalidState(&'static str),
+    /// The planning settings or horizon cannot be planned with.
+    #[error("planning: {0}")]
+    Planning(#[from] crate::planning::PlanningError),
     /// The device's storage is full; nothing was saved.
     #[error("the device storage is full: nothing was saved")]
     DiskFull,

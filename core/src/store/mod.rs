@@ -6,12 +6,17 @@ mod db;
 mod digest;
 mod error;
 mod notes;
+mod planning;
 mod records;
 mod verify;
 mod visits;
 
 pub use db::{DB_FILE, SCHEMA_VERSION};
 pub use error::StoreError;
+pub use planning::{
+    AlertView, ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan,
+    MAX_PLAN_WEEKS,
+};
 pub use verify::{ChainBreak, ChainProblem, VerifyReport};
 pub use visits::{DayItem, VisitRecorded};
 

@@ -26,6 +26,10 @@ pub enum Kind {
     Visit,
     /// A note or amendment.
     Note,
+    /// The practitioner's planning settings (calendar, capacity, policy).
+    Settings,
+    /// The stored visit plan.
+    Plan,
 }
 
 impl Kind {
@@ -38,6 +42,8 @@ impl Kind {
             Kind::Case => "case",
             Kind::Visit => "visit",
             Kind::Note => "note",
+            Kind::Settings => "settings",
+            Kind::Plan => "plan",
         }
     }
 }

@@ -60,13 +60,15 @@ impl VerifyReport {
     }
 }
 
-const ALL_KINDS: [Kind; 6] = [
+const ALL_KINDS: [Kind; 8] = [
     Kind::Practitioner,
     Kind::Household,
     Kind::Person,
     Kind::Case,
     Kind::Visit,
     Kind::Note,
+    Kind::Settings,
+    Kind::Plan,
 ];
 
 impl Store {

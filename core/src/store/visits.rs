@@ -3,8 +3,9 @@
 use super::records::{Kind, Records};
 use super::{Store, StoreError};
 use crate::domain::{
-    validate_outcome, validate_unsuccessful, Case, CaseId, Household, NewVisit, Person, PersonRole,
-    Severity, UnsuccessfulVisit, ValidationIssue, Visit, VisitId, VisitOutcome, VisitStatus,
+    validate_outcome, validate_unsuccessful, Case, CaseId, Household, IssueCode, NewVisit, Person,
+    PersonRole, Severity, UnsuccessfulVisit, ValidationIssue, Visit, VisitId, VisitOutcome,
+    VisitStatus,
 };
 use crate::time::local_date;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -41,8 +42,18 @@ fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
 }
 
 impl Store {
-    /// Plans a visit on a case.
+    /// Plans a visit on a case. A virtual visit for a child whose plan or RAG rating requires
+    /// face-to-face contact needs the reason for the departure.
     pub fn plan_visit(&self, new: NewVisit) -> Result<Visit, StoreError> {
+        self.write(|r| {
+            let v = self.new_visit_in(r, new)?;
+            super::planning::mark_plan_stale(r)?;
+            Ok(v)
+        })
+    }
+
+    /// Validates and inserts a planned visit in the caller's transaction.
+    pub(crate) fn new_visit_in(&self, r: &Records<'_>, new: NewVisit) -> Result<Visit, StoreError> {
         if new.expected_minutes == 0 || new.expected_minutes > MAX_VISIT_MINUTES {
             return Err(crate::domain::InputError::Invalid {
                 field: "expected minutes",
@@ -50,30 +61,65 @@ impl Store {
             }
             .into());
         }
-        let practitioner_id = self.practitioner_id;
+        let departure_reason =
+            crate::domain::optional_text("departure reason", new.departure_reason.as_deref())?;
+        let case: Case = r.get(Kind::Case, new.case_id.bytes())?;
+        if departure_reason.is_none() && self.is_departure(r, &case, new.kind)? {
+            return Err(StoreError::Validation(vec![ValidationIssue {
+                code: IssueCode::DepartureReasonRequired,
+                severity: Severity::Error,
+                field: "departure reason",
+                message: format!(
+                    "This child's plan and {} rating require face-to-face visits: record why this contact \
+                     is virtual instead.",
+                    case.rag.code().to_uppercase()
+                ),
+            }]));
+        }
+        let visit = Visit {
+            id: VisitId::random(),
+            case_id: case.id,
+            practitioner_id: self.practitioner_id,
+            kind: new.kind,
+            planned_for: new.planned_for,
+            expected_minutes: new.expected_minutes,
+            status: VisitStatus::Planned,
+            started_at: None,
+            checked_out_at: None,
+            ended_at: None,
+            outcome: None,
+            unsuccessful: None,
+            departure_reason,
+        };
+        r.insert(
+            Kind::Visit,
+            visit.id.bytes(),
+            Some(case.id.bytes()),
+            Some(day_tag(r, visit.planned_for)),
+            &visit,
+        )?;
+        Ok(visit)
+    }
+
+    /// Checks out: the practitioner has left the home safely. The lone-working timer stops; the
+    /// record can be completed later (within the policy's days).
+    pub fn checkout_visit(&self, id: VisitId) -> Result<Visit, StoreError> {
+        let now = self.clock.now();
         self.write(|r| {
-            let case: Case = r.get(Kind::Case, new.case_id.bytes())?;
-            let visit = Visit {
-                id: VisitId::random(),
-                case_id: case.id,
-                practitioner_id,
-                kind: new.kind,
-                planned_for: new.planned_for,
-                expected_minutes: new.expected_minutes,
-                status: VisitStatus::Planned,
-                started_at: None,
-                ended_at: None,
-                outcome: None,
-                unsuccessful: None,
-            };
-            r.insert(
+            let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
+            if v.status != VisitStatus::InProgress || v.checked_out_at.is_some() {
+                return Err(StoreError::InvalidState(
+                    "only a visit in progress can be checked out",
+                ));
+            }
+            v.checked_out_at = Some(now);
+            r.update(
                 Kind::Visit,
-                visit.id.bytes(),
-                Some(case.id.bytes()),
-                Some(day_tag(r, visit.planned_for)),
-                &visit,
+                v.id.bytes(),
+                Some(day_tag(r, v.planned_for)),
+                &v,
             )?;
-            Ok(visit)
+            Ok(v)
         })
     }
 
@@ -141,6 +187,7 @@ impl Store {
             }
             v.status = VisitStatus::Completed;
             v.started_at.get_or_insert(now);
+            v.checked_out_at.get_or_insert(now);
             v.ended_at = Some(now);
             v.outcome = Some(outcome);
             case.consecutive_no_access = 0;
@@ -151,6 +198,7 @@ impl Store {
                 &v,
             )?;
             r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            super::planning::mark_plan_stale(r)?;
             Ok(VisitRecorded {
                 visit: v,
                 warnings,
@@ -211,7 +259,11 @@ impl Store {
             }
             v.status = status;
             v.ended_at = Some(now);
+            if v.started_at.is_some() {
+                v.checked_out_at.get_or_insert(now);
+            }
             v.unsuccessful = Some(what);
+            super::planning::mark_plan_stale(r)?;
             r.update(
                 Kind::Visit,
                 v.id.bytes(),

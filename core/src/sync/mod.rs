@@ -3,5 +3,6 @@
 
 mod hlc;
 pub mod merge;
+pub mod protocol;
 
 pub use hlc::{Hlc, HlcError, MAX_DRIFT_MILLIS};

@@ -143,6 +143,7 @@ fn run() -> Result<(), String> {
                     kind: VisitKind::AnnouncedHome,
                     planned_for: Utc::now() + Duration::minutes(rng.range(0, 20_000) as i64),
                     expected_minutes: 30,
+                    departure_reason: None,
                 })
                 .map_err(|e| format!("plan: {e}"))?;
             st.open_visits.push(v.id);

@@ -1,0 +1,1 @@
+//! Nothing but a home for `benches/sqlcipher.rs`; see `docs/PERFORMANCE.md`.

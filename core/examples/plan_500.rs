@@ -1,0 +1,184 @@
+//! Times planning 4 weeks for a health visitor's 500 children and a social worker's 25.
+//! Run with `cargo run --release --example plan_500`.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use doorstep_core::domain::{CaseId, PlanType, Rag, VisitKind, VisitStatus};
+use doorstep_core::planning::{
+    plan, Capacity, ChildFacts, PlanRequest, PlanningError, Policy, PractitionerCalendar,
+    RandomSource, SystemRandomSource, VisitFact,
+};
+use std::time::Instant;
+
+/// A small deterministic generator for building the caseload (not for planning).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn visit(day: NaiveDate, kind: VisitKind) -> VisitFact {
+    let at = doorstep_core::time::from_local(day, 10, 0).unwrap();
+    VisitFact {
+        kind,
+        status: VisitStatus::Completed,
+        planned_for: at,
+        expected_minutes: 60,
+        started_at: Some(at),
+        checked_out: true,
+        ended_at: Some(at + Duration::minutes(60)),
+        child_seen: true,
+        child_seen_alone: true,
+        not_alone_reason_recorded: false,
+        sleeping_area_seen: false,
+        departure_reason_recorded: false,
+        hcp_contact: None,
+    }
+}
+
+fn caseload(n: usize, social: bool, today: NaiveDate, seed: u64) -> Vec<ChildFacts> {
+    let mut g = Lcg(seed);
+    (0..n)
+        .map(|i| {
+            let roll = g.next(100);
+            let (plan, rag) = if social {
+                match roll {
+                    0..=39 => (
+                        PlanType::ChildProtection,
+                        [Rag::Red, Rag::Amber, Rag::Green][g.next(3) as usize],
+                    ),
+                    40..=79 => (
+                        PlanType::ChildInNeed,
+                        [Rag::Amber, Rag::Green][g.next(2) as usize],
+                    ),
+                    _ => (PlanType::LookedAfter, Rag::Green),
+                }
+            } else {
+                match roll {
+                    0..=84 => (PlanType::Universal, Rag::Green),
+                    85..=94 => (
+                        PlanType::TargetedEarlyHelp,
+                        [Rag::Amber, Rag::Green][g.next(2) as usize],
+                    ),
+                    _ => (PlanType::ChildInNeed, Rag::Green),
+                }
+            };
+            let mut visits = Vec::new();
+            let last = today - Duration::days(1 + g.next(20) as i64);
+            visits.push(visit(last, VisitKind::AnnouncedHome));
+            let dob = today - Duration::days(g.next(3 * 365) as i64);
+            ChildFacts {
+                case: format!("00000000-0000-4000-8000-{:012x}", i)
+                    .parse::<CaseId>()
+                    .unwrap(),
+                plan,
+                rag,
+                date_of_birth: Some(dob),
+                expected_date: None,
+                placement_date: None,
+                looked_after_since: None,
+                opened_on: today - Duration::days(200),
+                visits,
+                household_pregnancies: Vec::new(),
+                unanswered_attempts: 0,
+            }
+        })
+        .collect()
+}
+
+fn time(
+    label: &str,
+    children: &[ChildFacts],
+    policy: &Policy,
+    capacity: Capacity,
+    rng: &mut dyn RandomSource,
+) -> Result<(), PlanningError> {
+    let cal = PractitionerCalendar::default();
+    let now = Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
+    let req = PlanRequest {
+        now,
+        horizon_end: NaiveDate::from_ymd_opt(2026, 12, 27).unwrap(),
+        calendar: &cal,
+        capacity,
+        policy,
+        children,
+    };
+    let runs = 50;
+    let mut best = f64::MAX;
+    let mut total = 0.0;
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let p = plan(&req, rng)?;
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        best = best.min(ms);
+        total += ms;
+        last = Some(p);
+    }
+    let p = last.unwrap();
+    let unannounced = p.slots.iter().filter(|s| s.unannounced).count();
+    println!(
+        "{label}: {} children, {} visits planned ({} unannounced), {} shortfalls; best {:.3} ms, mean {:.3} ms over {runs} runs",
+        children.len(),
+        p.slots.len(),
+        unannounced,
+        p.shortfalls.len(),
+        best,
+        total / runs as f64
+    );
+    Ok(())
+}
+
+fn main() -> Result<(), PlanningError> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let mut rng = SystemRandomSource::new();
+    let hv = caseload(500, false, today, 7);
+    let hv_cap = Capacity {
+        slot_minutes: 30,
+        visit_minutes: 45,
+        travel_buffer_minutes: 15,
+        max_visits_per_day: 7,
+    };
+    time(
+        "health visitor, 4 weeks",
+        &hv,
+        &Policy::health_visiting(),
+        hv_cap,
+        &mut rng,
+    )?;
+    let short = Capacity {
+        max_visits_per_day: 2,
+        ..hv_cap
+    };
+    time(
+        "health visitor, 4 weeks, capacity short (2 a day)",
+        &hv,
+        &Policy::health_visiting(),
+        short,
+        &mut rng,
+    )?;
+    let sw = caseload(25, true, today, 11);
+    time(
+        "social worker, 4 weeks",
+        &sw,
+        &Policy::default(),
+        Capacity::default(),
+        &mut rng,
+    )?;
+    let mut every = Policy::default();
+    every.child_protection.unannounced_every = Some(1);
+    every.child_in_need.unannounced_every = Some(1);
+    every.looked_after.unannounced_every = Some(1);
+    time(
+        "social worker, 4 weeks, every visit unannounced",
+        &sw,
+        &every,
+        Capacity::default(),
+        &mut rng,
+    )?;
+    Ok(())
+}

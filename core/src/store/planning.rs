@@ -1,0 +1,432 @@
+//! Planning in the store: the practitioner's planning settings (working pattern, leave,
+//! appointments, capacity, policy), the facts of every child gathered from the sealed records, and
+//! the due list, plan and alerts that `crate::planning` computes from them. The plan is sealed like
+//! every other record; any event that changes what is owed (a visit recorded, missed or planned, a
+//! placement, a RAG change, a calendar change) marks it stale in the same transaction, and the next
+//! `plan` re-plans.
+
+use super::db::{meta_get, meta_set};
+use super::records::{Kind, Records};
+use super::{Store, StoreError};
+use crate::domain::{
+    Agency, Case, CaseId, Household, NewVisit, Person, PersonId, PersonRole, PlanType,
+    Practitioner, Rag, Visit, VisitKind, VisitStatus,
+};
+use crate::planning::{
+    self, alerts, due_items, Alert, Appointment, BankHolidays, Capacity, ChildFacts, DueItem,
+    DueStatus, Leave, Plan, PlanRequest, PlannedSlot, Policy, PractitionerCalendar, PregnancyFact,
+    Shortfall, SystemRandomSource, WorkingPattern,
+};
+use crate::time::local_date;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+/// The most weeks planned at once.
+pub const MAX_PLAN_WEEKS: u32 = 26;
+
+/// What the planner needs to know about the practitioner's time and rules.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlanningSettings {
+    /// Working hours per weekday (Europe/London).
+    pub pattern: WorkingPattern,
+    /// Leave.
+    pub leave: Vec<Leave>,
+    /// Appointments that are not visits (meetings, court, training).
+    pub appointments: Vec<Appointment>,
+    /// Extra non-working days (local holidays).
+    pub holidays_added: Vec<NaiveDate>,
+    /// Official bank holidays worked anyway.
+    pub holidays_removed: Vec<NaiveDate>,
+    /// Visit length, travel buffer, daily limit.
+    pub capacity: Capacity,
+    /// The visiting policy.
+    pub policy: Policy,
+}
+
+impl PlanningSettings {
+    /// The defaults for an agency: the health-visiting policy for health visitors, the
+    /// social-care policy otherwise.
+    pub fn for_agency(agency: Agency) -> Self {
+        Self {
+            pattern: WorkingPattern::default(),
+            leave: Vec::new(),
+            appointments: Vec::new(),
+            holidays_added: Vec::new(),
+            holidays_removed: Vec::new(),
+            capacity: Capacity::default(),
+            policy: match agency {
+                Agency::HealthVisiting | Agency::Midwifery => Policy::health_visiting(),
+                _ => Policy::default(),
+            },
+        }
+    }
+
+    /// The calendar the planner works on.
+    pub fn calendar(&self) -> PractitionerCalendar {
+        PractitionerCalendar {
+            holidays: BankHolidays::official()
+                .with_overrides(&self.holidays_added, &self.holidays_removed),
+            pattern: self.pattern.clone(),
+            leave: self.leave.clone(),
+            appointments: self.appointments.clone(),
+        }
+    }
+}
+
+/// Who a planning line is about, for display.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChildLabel {
+    /// The case.
+    pub case_id: CaseId,
+    /// The child.
+    pub child_id: PersonId,
+    /// The child's name.
+    pub child_name: String,
+    /// The household's address.
+    pub address: String,
+    /// The plan.
+    pub plan: PlanType,
+    /// The RAG rating.
+    pub rag: Rag,
+}
+
+/// A child's due items.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DueEntry {
+    /// The child.
+    pub child: ChildLabel,
+    /// What is due, soonest first.
+    pub items: Vec<DueItem>,
+}
+
+/// One planned slot, with the child it is for.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PlanLine {
+    /// The slot and its explanation.
+    pub slot: PlannedSlot,
+    /// The visit booked for it, if booked.
+    pub visit_id: Option<crate::domain::VisitId>,
+}
+
+/// The stored plan.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StoredPlan {
+    /// When it was computed.
+    pub computed_at: DateTime<Utc>,
+    /// The last date planned.
+    pub horizon_end: NaiveDate,
+    /// The slots, earliest first.
+    pub lines: Vec<PlanLine>,
+    /// Children who will miss a due date, highest priority first. Never dropped.
+    pub shortfalls: Vec<Shortfall>,
+}
+
+/// A plan as the practitioner sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanView {
+    /// The plan.
+    pub plan: StoredPlan,
+    /// Labels for every case the plan mentions.
+    pub children: Vec<ChildLabel>,
+    /// Something changed since it was computed: re-plan.
+    pub stale: bool,
+}
+
+/// An alert with the child it is about.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AlertView {
+    /// The alert.
+    pub alert: Alert,
+    /// The child.
+    pub child: Option<ChildLabel>,
+}
+
+/// Marks the stored plan as out of date (in the caller's transaction).
+pub(crate) fn mark_plan_stale(r: &Records<'_>) -> Result<(), StoreError> {
+    meta_set(r.conn, "plan_stale", &[1])
+}
+
+fn singleton_id(r: &Records<'_>, key: &str) -> Result<Option<[u8; 16]>, StoreError> {
+    Ok(meta_get(r.conn, key)?.and_then(|v| <[u8; 16]>::try_from(v.as_slice()).ok()))
+}
+
+fn put_singleton<T: serde::Serialize>(
+    r: &Records<'_>,
+    key: &str,
+    kind: Kind,
+    value: &T,
+) -> Result<(), StoreError> {
+    match singleton_id(r, key)? {
+        Some(id) => r.update(kind, id, None, value),
+        None => {
+            let id = *uuid::Uuid::new_v4().as_bytes();
+            r.insert(kind, id, None, None, value)?;
+            meta_set(r.conn, key, &id)
+        }
+    }
+}
+
+/// Everything the planner needs from the records, gathered in one read.
+struct Gathered {
+    facts: Vec<ChildFacts>,
+    labels: Vec<ChildLabel>,
+    settings: PlanningSettings,
+}
+
+fn settings_in(r: &Records<'_>, me: &Practitioner) -> Result<PlanningSettings, StoreError> {
+    match singleton_id(r, "settings_id")? {
+        Some(id) => r.get(Kind::Settings, id),
+        None => Ok(PlanningSettings::for_agency(me.agency)),
+    }
+}
+
+/// Consecutive remote contacts (calls, video) that went unanswered or were declined, newest first,
+/// since the family last responded: "a parent who stops answering".
+fn unanswered_attempts(visits: &[Visit]) -> u32 {
+    let mut ended: Vec<&Visit> = visits
+        .iter()
+        .filter(|v| !v.status.is_open() && v.status != VisitStatus::Cancelled)
+        .collect();
+    ended.sort_by_key(|v| std::cmp::Reverse(v.ended_at.unwrap_or(v.planned_for)));
+    ended
+        .iter()
+        .take_while(|v| {
+            v.kind.is_remote() && matches!(v.status, VisitStatus::NoAccess | VisitStatus::Declined)
+        })
+        .count() as u32
+}
+
+fn gather(r: &Records<'_>, me: &Practitioner) -> Result<Gathered, StoreError> {
+    let settings = settings_in(r, me)?;
+    let cases: Vec<Case> = r.list(Kind::Case, None)?;
+    let mut facts = Vec::new();
+    let mut labels = Vec::new();
+    for case in cases.iter().filter(|c| c.allocated_to == me.id) {
+        let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
+        let household: Household = r.get(Kind::Household, case.household_id.bytes())?;
+        let visits: Vec<Visit> = r.list(Kind::Visit, Some(case.id.bytes()))?;
+        let mut f = ChildFacts::from_records(case, &child, &visits);
+        f.placement_date = case.placement_date;
+        f.looked_after_since = case.looked_after_since;
+        f.unanswered_attempts = unanswered_attempts(&visits);
+        let people: Vec<Person> = r.list(Kind::Person, Some(case.household_id.bytes()))?;
+        for unborn in people.iter().filter(|p| p.role == PersonRole::Unborn) {
+            let mut antenatal = false;
+            for c in cases.iter().filter(|c| c.child_id == unborn.id) {
+                let vs: Vec<Visit> = r.list(Kind::Visit, Some(c.id.bytes()))?;
+                antenatal |= vs.iter().any(|v| v.status == VisitStatus::Completed);
+            }
+            f.household_pregnancies.push(PregnancyFact {
+                expected_date: unborn.expected_date,
+                antenatal_contact_recorded: antenatal,
+            });
+        }
+        facts.push(f);
+        labels.push(ChildLabel {
+            case_id: case.id,
+            child_id: child.id,
+            child_name: child.name,
+            address: household.address,
+            plan: case.plan,
+            rag: case.rag,
+        });
+    }
+    Ok(Gathered {
+        facts,
+        labels,
+        settings,
+    })
+}
+
+fn urgency(s: &DueStatus) -> (u8, i64) {
+    match s {
+        DueStatus::Overdue { days } => (0, -i64::from(*days)),
+        DueStatus::Due => (1, 0),
+        DueStatus::DueSoon => (2, 0),
+        DueStatus::Upcoming => (3, 0),
+    }
+}
+
+impl Store {
+    /// The practitioner's planning settings (the agency's defaults until changed).
+    pub fn planning_settings(&self) -> Result<PlanningSettings, StoreError> {
+        let me = self.practitioner()?;
+        self.read(|r| settings_in(r, &me))
+    }
+
+    /// Saves planning settings after checking them; the plan becomes stale.
+    pub fn save_planning_settings(&self, settings: &PlanningSettings) -> Result<(), StoreError> {
+        settings.pattern.validate()?;
+        settings.policy.validate()?;
+        if settings.capacity.visit_minutes == 0
+            || settings.capacity.slot_minutes == 0
+            || settings.capacity.max_visits_per_day == 0
+        {
+            return Err(StoreError::InvalidState(
+                "visit length, slot length and daily limit must be above zero",
+            ));
+        }
+        self.write(|r| {
+            put_singleton(r, "settings_id", Kind::Settings, settings)?;
+            mark_plan_stale(r)
+        })
+    }
+
+    /// What is due for each of the practitioner's children, most urgent first: the one definition
+    /// of due and overdue every screen uses.
+    pub fn due(&self) -> Result<Vec<DueEntry>, StoreError> {
+        let me = self.practitioner()?;
+        let today = local_date(self.clock.now());
+        let g = self.read(|r| gather(r, &me))?;
+        let holidays = g.settings.calendar().holidays;
+        let mut out = Vec::new();
+        for (f, label) in g.facts.iter().zip(g.labels) {
+            let mut items = due_items(f, &g.settings.policy, &holidays, today)?;
+            if items.is_empty() {
+                continue;
+            }
+            items.sort_by_key(|i| (urgency(&i.status), i.due));
+            out.push(DueEntry {
+                child: label,
+                items,
+            });
+        }
+        out.sort_by_key(|e| {
+            (
+                e.items.first().map(|i| urgency(&i.status)),
+                planning::priority(e.child.plan, e.child.rag),
+            )
+        });
+        Ok(out)
+    }
+
+    /// Alerts and prompts for the practitioner's children, most urgent first (an overdue
+    /// lone-working check-out is always first).
+    pub fn alerts(&self) -> Result<Vec<AlertView>, StoreError> {
+        let me = self.practitioner()?;
+        let now = self.clock.now();
+        let g = self.read(|r| gather(r, &me))?;
+        let list = alerts(
+            &g.facts,
+            &g.settings.policy,
+            &g.settings.calendar().holidays,
+            now,
+        )?;
+        Ok(list
+            .into_iter()
+            .map(|alert| {
+                let child = g.labels.iter().find(|l| l.case_id == alert.case).cloned();
+                AlertView { alert, child }
+            })
+            .collect())
+    }
+
+    /// Plans the next `weeks` weeks: every due visit placed within capacity, unannounced visits
+    /// timed at random among the slots that cost no other child a visit, shortfalls reported.
+    /// With `book`, every slot not yet booked becomes a planned visit (so it stays put when the
+    /// plan is recomputed). The plan is stored sealed.
+    pub fn plan(&self, weeks: u32, book: bool) -> Result<PlanView, StoreError> {
+        if weeks == 0 || weeks > MAX_PLAN_WEEKS {
+            return Err(crate::domain::InputError::Invalid {
+                field: "weeks",
+                reason: "must be between 1 and 26",
+            }
+            .into());
+        }
+        let me = self.practitioner()?;
+        let now = self.clock.now();
+        let g = self.read(|r| gather(r, &me))?;
+        let calendar = g.settings.calendar();
+        let horizon_end = local_date(now) + Duration::days(i64::from(weeks) * 7);
+        let request = PlanRequest {
+            now,
+            horizon_end,
+            calendar: &calendar,
+            capacity: g.settings.capacity,
+            policy: &g.settings.policy,
+            children: &g.facts,
+        };
+        let Plan {
+            slots, shortfalls, ..
+        } = planning::plan(&request, &mut SystemRandomSource::default())?;
+        let minutes = u32::from(g.settings.capacity.visit_minutes);
+        let stored = self.write(|r| {
+            let mut lines = Vec::with_capacity(slots.len());
+            for slot in &slots {
+                let visit_id = if book && !slot.booked {
+                    Some(self.book_slot(r, slot, minutes)?)
+                } else {
+                    None
+                };
+                lines.push(PlanLine {
+                    slot: slot.clone(),
+                    visit_id,
+                });
+            }
+            let stored = StoredPlan {
+                computed_at: now,
+                horizon_end,
+                lines,
+                shortfalls: shortfalls.clone(),
+            };
+            put_singleton(r, "plan_id", Kind::Plan, &stored)?;
+            meta_set(r.conn, "plan_stale", &[0])?;
+            Ok(stored)
+        })?;
+        Ok(PlanView {
+            plan: stored,
+            children: g.labels,
+            stale: false,
+        })
+    }
+
+    fn book_slot(
+        &self,
+        r: &Records<'_>,
+        slot: &PlannedSlot,
+        minutes: u32,
+    ) -> Result<crate::domain::VisitId, StoreError> {
+        let visit = self.new_visit_in(
+            r,
+            NewVisit {
+                case_id: slot.case,
+                kind: slot.kind,
+                planned_for: slot.start,
+                expected_minutes: minutes,
+                departure_reason: None,
+            },
+        )?;
+        Ok(visit.id)
+    }
+
+    /// The plan as last computed, and whether it is stale; `None` before the first plan.
+    pub fn stored_plan(&self) -> Result<Option<PlanView>, StoreError> {
+        let me = self.practitioner()?;
+        self.read(|r| {
+            let Some(id) = singleton_id(r, "plan_id")? else {
+                return Ok(None);
+            };
+            let plan: StoredPlan = r.get(Kind::Plan, id)?;
+            let stale = meta_get(r.conn, "plan_stale")?.is_some_and(|v| v.first() == Some(&1));
+            let g = gather(r, &me)?;
+            Ok(Some(PlanView {
+                plan,
+                children: g.labels,
+                stale,
+            }))
+        })
+    }
+
+    /// Whether a planned contact of `kind` departs from what the case's plan and RAG rating
+    /// require: a virtual visit for a child who must be seen face to face.
+    pub(crate) fn is_departure(
+        &self,
+        r: &Records<'_>,
+        case: &Case,
+        kind: VisitKind,
+    ) -> Result<bool, StoreError> {
+        let me: Practitioner = r.get(Kind::Practitioner, self.practitioner_id.bytes())?;
+        let settings = settings_in(r, &me)?;
+        let required = settings.policy.required_contact(case.plan, case.rag);
+        Ok(kind == VisitKind::Virtual && !required.satisfied_by(kind))
+    }
+}

@@ -1,0 +1,156 @@
+//! The sync wire protocol (HTTP + JSON), shared by the device and the reference server. Described
+//! for other implementers in `docs/openapi.yaml`.
+
+use super::merge::Delta;
+use super::Hlc;
+use crate::domain::{Agency, DeviceId, PractitionerId};
+
+/// The protocol version this build speaks (sent as `Doorstep-Protocol`).
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The most operations one push may carry.
+pub const MAX_PUSH_OPS: usize = 500;
+/// The most changes one pull page may carry.
+pub const MAX_PULL_LIMIT: u32 = 1000;
+
+/// Priority lanes of the outbox: lower goes first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Lane {
+    /// Lone-worker alerts and safeguarding concerns.
+    Urgent,
+    /// Visits and notes.
+    Normal,
+    /// Everything else (caseload changes).
+    Bulk,
+}
+
+impl Lane {
+    /// The stored number (0 = urgent).
+    pub fn number(&self) -> i64 {
+        match self {
+            Lane::Urgent => 0,
+            Lane::Normal => 1,
+            Lane::Bulk => 2,
+        }
+    }
+}
+
+/// One change to one record, as queued on a device and sent to the server.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Operation {
+    /// Random id: the idempotency key. Sending it twice changes nothing the second time.
+    pub op_id: uuid::Uuid,
+    /// The device that made the change.
+    pub device_id: DeviceId,
+    /// When (hybrid logical clock).
+    pub hlc: Hlc,
+    /// The record kind (`household`, `person`, `case`, `visit`, `note`).
+    pub kind: String,
+    /// The record's id.
+    pub record_id: uuid::Uuid,
+    /// The household the record belongs to (allocation scope).
+    pub household_id: uuid::Uuid,
+    /// The case the record belongs to, for case-scoped records (cases, visits, notes).
+    pub case_id: Option<uuid::Uuid>,
+    /// The record's parent id, as stored on the device.
+    pub parent_id: Option<uuid::Uuid>,
+    /// The fields changed, each with its stamp.
+    pub delta: Delta,
+}
+
+/// `POST /v1/enrol`: a device presents a one-time code.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct EnrolRequest {
+    /// The one-time enrolment code an administrator issued.
+    pub code: String,
+    /// The device's random id.
+    pub device_id: DeviceId,
+}
+
+/// The answer to an enrolment.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct EnrolResponse {
+    /// The device's bearer token (kept in the device's keyring-protected store only).
+    pub token: String,
+    /// The practitioner the device belongs to.
+    pub practitioner_id: PractitionerId,
+    /// Their name.
+    pub name: String,
+    /// Their agency.
+    pub agency: Agency,
+}
+
+/// `POST /v1/push`: a batch of operations.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PushRequest {
+    /// The operations, in the order the device wants them applied.
+    pub ops: Vec<Operation>,
+}
+
+/// The server's verdict on one operation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum OpResult {
+    /// Applied now, at this server sequence number.
+    Applied {
+        /// The operation.
+        op_id: uuid::Uuid,
+        /// Its place in the server's change log.
+        seq: i64,
+    },
+    /// Applied before (a retry): nothing changed.
+    Duplicate {
+        /// The operation.
+        op_id: uuid::Uuid,
+    },
+    /// Refused for good: the device parks it with the reason.
+    Rejected {
+        /// The operation.
+        op_id: uuid::Uuid,
+        /// A stable code (`not_allocated`, `scope_mismatch`, `append_only`, `invalid`, ...).
+        code: String,
+        /// A message fit to show the practitioner (never personal data).
+        reason: String,
+    },
+}
+
+/// The answer to a push: one result per operation, in order.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PushResponse {
+    /// Per-operation results.
+    pub results: Vec<OpResult>,
+}
+
+/// One change in the server's log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    /// Its place in the log.
+    pub seq: i64,
+    /// The operation as the server applied it.
+    pub op: Operation,
+}
+
+/// `GET /v1/changes?since=&limit=`: a page of the changes the device may see.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PullResponse {
+    /// The changes, in log order.
+    pub changes: Vec<Change>,
+    /// The cursor to ask from next.
+    pub next_cursor: i64,
+    /// Whether more pages follow now.
+    pub more: bool,
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    /// A stable code (`unauthorized`, `revoked`, `too_large`, `rate_limited`, `bad_request`, ...).
+    pub error: String,
+    /// A short message.
+    pub message: String,
+    /// The device must crypto-shred its store now (a revoked device).
+    #[serde(default)]
+    pub wipe: bool,
+}

@@ -1,0 +1,218 @@
+//! Administration: teams, practitioners, enrolment codes, allocations, revocation.
+
+use crate::auth;
+use crate::db::{with_tx, Backend, Val};
+use crate::error::ServerError;
+use crate::sync::{
+    grant_case, load_record, log_change, next_seq, server_device, server_hlc, snapshot_op,
+};
+use doorstep_core::domain::Agency;
+use doorstep_core::sync::merge::{self, Stamped};
+use doorstep_core::sync::protocol::Operation;
+
+/// A device as the administrator sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeviceInfo {
+    /// Device id.
+    pub id: String,
+    /// Practitioner id.
+    pub practitioner_id: String,
+    /// Enrolled at (Unix ms).
+    pub enrolled_at: i64,
+    /// Revoked at (Unix ms), if revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// Creates a team; returns its id.
+pub fn add_team(db: &dyn Backend, name: &str) -> Result<String, ServerError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    with_tx(db, |tx| {
+        tx.exec(
+            "INSERT INTO teams (id, name) VALUES ($1, $2)",
+            &[Val::Text(id.clone()), Val::from(name)],
+        )
+    })?;
+    Ok(id)
+}
+
+/// Creates a practitioner in a team; returns their id.
+pub fn add_practitioner(
+    db: &dyn Backend,
+    team: &str,
+    name: &str,
+    agency: Agency,
+    now: i64,
+) -> Result<String, ServerError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    with_tx(db, |tx| {
+        if tx
+            .query_opt("SELECT 1 FROM teams WHERE id = $1", &[Val::from(team)])?
+            .is_none()
+        {
+            return Err(ServerError::NotFound("team"));
+        }
+        tx.exec(
+            "INSERT INTO practitioners (id, team_id, name, agency, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[Val::Text(id.clone()), Val::from(team), Val::from(name), Val::from(agency.code()), Val::Int(now)],
+        )
+    })?;
+    Ok(id)
+}
+
+/// Issues a one-time enrolment code for a practitioner's new device.
+pub fn issue_code(
+    db: &dyn Backend,
+    practitioner: &str,
+    now: i64,
+    ttl: i64,
+) -> Result<String, ServerError> {
+    let code = auth::new_code()?;
+    with_tx(db, |tx| {
+        if tx
+            .query_opt(
+                "SELECT 1 FROM practitioners WHERE id = $1",
+                &[Val::from(practitioner)],
+            )?
+            .is_none()
+        {
+            return Err(ServerError::NotFound("practitioner"));
+        }
+        tx.exec(
+            "INSERT INTO enrol_codes (code_hash, practitioner_id, expires_at) VALUES ($1, $2, $3)",
+            &[
+                Val::Text(auth::hash(&code)),
+                Val::from(practitioner),
+                Val::Int(now.saturating_add(ttl)),
+            ],
+        )
+    })?;
+    Ok(code)
+}
+
+/// The practitioner's profile: (name, agency).
+pub fn practitioner(db: &dyn Backend, id: &str) -> Result<(String, Agency), ServerError> {
+    with_tx(db, |tx| {
+        let row = tx
+            .query_opt(
+                "SELECT name, agency FROM practitioners WHERE id = $1",
+                &[Val::from(id)],
+            )?
+            .ok_or(ServerError::NotFound("practitioner"))?;
+        let agency = row[1]
+            .text()
+            .and_then(Agency::from_code)
+            .ok_or(ServerError::Internal("agency"))?;
+        Ok((row[0].text().unwrap_or_default().to_string(), agency))
+    })
+}
+
+/// Allocates a case (already known to the server) to a practitioner — sharing it, or making them
+/// the lead — and sends them the child's whole history so far: the case, its visits and notes, the
+/// household and its people, as snapshot changes they alone newly see.
+pub fn allocate(
+    db: &dyn Backend,
+    case: &str,
+    practitioner: &str,
+    lead: bool,
+    now: i64,
+) -> Result<(), ServerError> {
+    with_tx(db, |tx| {
+        let rec = load_record(tx, case)?
+            .filter(|r| r.kind == "case")
+            .ok_or(ServerError::NotFound("case"))?;
+        if tx
+            .query_opt(
+                "SELECT 1 FROM practitioners WHERE id = $1",
+                &[Val::from(practitioner)],
+            )?
+            .is_none()
+        {
+            return Err(ServerError::NotFound("practitioner"));
+        }
+        grant_case(tx, case, &rec.household_id, practitioner)?;
+        let rows = tx.query(
+            "SELECT id FROM records WHERE case_id = $1 OR (case_id IS NULL AND household_id = $2) ORDER BY seq",
+            &[Val::from(case), Val::Text(rec.household_id.clone())],
+        )?;
+        for row in rows {
+            let id = row[0].text().unwrap_or_default().to_string();
+            if let Some(r) = load_record(tx, &id)? {
+                let seq = next_seq(tx)?;
+                log_change(tx, seq, &snapshot_op(&id, &r)?)?;
+            }
+        }
+        if lead {
+            let mut rec = rec;
+            let hlc = server_hlc(&rec.stamps, now);
+            let delta = merge::Delta::from([(
+                "allocated_to".to_string(),
+                Stamped {
+                    value: serde_json::Value::String(practitioner.to_string()),
+                    hlc,
+                },
+            )]);
+            merge::apply("case", &mut rec.fields, &mut rec.stamps, &delta);
+            let seq = next_seq(tx)?;
+            let parse =
+                |s: &str| uuid::Uuid::parse_str(s).map_err(|_| ServerError::Internal("stored id"));
+            let op = Operation {
+                op_id: uuid::Uuid::new_v4(),
+                device_id: server_device(),
+                hlc,
+                kind: "case".into(),
+                record_id: parse(case)?,
+                household_id: parse(&rec.household_id)?,
+                case_id: Some(parse(case)?),
+                parent_id: rec.parent_id.as_deref().map(parse).transpose()?,
+                delta,
+            };
+            tx.exec(
+                "UPDATE records SET fields = $1, stamps = $2, seq = $3 WHERE id = $4",
+                &[
+                    Val::Text(
+                        serde_json::to_string(&rec.fields)
+                            .map_err(|_| ServerError::Internal("encode"))?,
+                    ),
+                    Val::Text(
+                        serde_json::to_string(&rec.stamps)
+                            .map_err(|_| ServerError::Internal("encode"))?,
+                    ),
+                    Val::Int(seq),
+                    Val::from(case),
+                ],
+            )?;
+            log_change(tx, seq, &op)?;
+        }
+        Ok(())
+    })
+}
+
+/// Revokes a device: on its next contact it is told to crypto-shred its store.
+pub fn revoke_device(db: &dyn Backend, device: &str, now: i64) -> Result<(), ServerError> {
+    with_tx(db, |tx| {
+        let n = tx.exec(
+            "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            &[Val::Int(now), Val::from(device)],
+        )?;
+        if n == 0 {
+            return Err(ServerError::NotFound("active device"));
+        }
+        Ok(())
+    })
+}
+
+/// Every device.
+pub fn devices(db: &dyn Backend) -> Result<Vec<DeviceInfo>, ServerError> {
+    with_tx(db, |tx| {
+        Ok(tx
+            .query("SELECT id, practitioner_id, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at", &[])?
+            .into_iter()
+            .map(|r| DeviceInfo {
+                id: r[0].text().unwrap_or_default().into(),
+                practitioner_id: r[1].text().unwrap_or_default().into(),
+                enrolled_at: r[2].int().unwrap_or_default(),
+                revoked_at: r[3].int(),
+            })
+            .collect())
+    })
+}

@@ -1,0 +1,136 @@
+//! Storage behind one small interface so the same sync logic runs on SQLite (the embedded default)
+//! and PostgreSQL (for organisations that outgrow one machine). SQL is written once, in the dialect
+//! both share, with `$1`-style parameters.
+
+mod postgres;
+mod sqlite;
+
+pub use self::postgres::PostgresBackend;
+pub use self::sqlite::SqliteBackend;
+
+use crate::error::ServerError;
+
+/// A value bound to, or read from, a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Val {
+    /// A 64-bit integer.
+    Int(i64),
+    /// Text.
+    Text(String),
+    /// A NULL integer.
+    NullInt,
+    /// A NULL text.
+    NullText,
+}
+
+impl Val {
+    /// The integer, if this is one.
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Val::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is some.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Val::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Text or NULL.
+    pub fn opt_text(v: Option<String>) -> Val {
+        v.map_or(Val::NullText, Val::Text)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(v)
+    }
+}
+
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(v.to_string())
+    }
+}
+
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(v)
+    }
+}
+
+/// One row of a result.
+pub type Row = Vec<Val>;
+
+/// Statements inside one transaction.
+pub trait Tx {
+    /// Runs a statement; returns the number of rows changed.
+    fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, ServerError>;
+    /// Runs a query; returns every row.
+    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, ServerError>;
+    /// Runs a query expected to return at most one row.
+    fn query_opt(&mut self, sql: &str, params: &[Val]) -> Result<Option<Row>, ServerError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// A database the server can run on.
+pub trait Backend: Send + Sync {
+    /// Runs `f` in one transaction, committed if it returns `Ok` and rolled back otherwise. Write
+    /// transactions are serialised with each other, so change-log sequence numbers are assigned
+    /// in commit order.
+    fn transaction(
+        &self,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), ServerError>,
+    ) -> Result<(), ServerError>;
+    /// Creates or upgrades the schema.
+    fn migrate(&self) -> Result<(), ServerError>;
+    /// A short name for logs (`sqlite` or `postgres`).
+    fn name(&self) -> &'static str;
+}
+
+/// Runs `f` in a transaction and returns its value.
+pub fn with_tx<R>(
+    db: &dyn Backend,
+    mut f: impl FnMut(&mut dyn Tx) -> Result<R, ServerError>,
+) -> Result<R, ServerError> {
+    let mut out = None;
+    db.transaction(&mut |tx| {
+        out = Some(f(tx)?);
+        Ok(())
+    })?;
+    out.ok_or(ServerError::Internal("transaction returned nothing"))
+}
+
+/// The schema, in statements both SQLite and PostgreSQL accept.
+pub const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+    "INSERT INTO counters (name, value) VALUES ('seq', 0) ON CONFLICT (name) DO NOTHING",
+    "CREATE TABLE IF NOT EXISTS teams (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS practitioners (id TEXT PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), \
+     name TEXT NOT NULL, agency TEXT NOT NULL, created_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS enrol_codes (code_hash TEXT PRIMARY KEY, practitioner_id TEXT NOT NULL \
+     REFERENCES practitioners(id), expires_at BIGINT NOT NULL, used_at BIGINT)",
+    "CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, practitioner_id TEXT NOT NULL REFERENCES practitioners(id), \
+     token_hash TEXT NOT NULL UNIQUE, enrolled_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked_at BIGINT, \
+     wiped_at BIGINT, last_seen BIGINT)",
+    "CREATE TABLE IF NOT EXISTS allocations (case_id TEXT NOT NULL, practitioner_id TEXT NOT NULL REFERENCES practitioners(id), \
+     household_id TEXT NOT NULL, PRIMARY KEY (case_id, practitioner_id))",
+    "CREATE TABLE IF NOT EXISTS household_access (household_id TEXT NOT NULL, practitioner_id TEXT NOT NULL \
+     REFERENCES practitioners(id), PRIMARY KEY (household_id, practitioner_id))",
+    "CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, household_id TEXT NOT NULL, \
+     case_id TEXT, parent_id TEXT, fields TEXT NOT NULL, stamps TEXT NOT NULL, seq BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS records_by_case ON records (case_id)",
+    "CREATE INDEX IF NOT EXISTS records_by_household ON records (household_id)",
+    "CREATE TABLE IF NOT EXISTS ops (op_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq BIGINT NOT NULL, \
+     received_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS changes (seq BIGINT PRIMARY KEY, household_id TEXT NOT NULL, case_id TEXT, \
+     op TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS changes_by_case ON changes (case_id, seq)",
+    "CREATE INDEX IF NOT EXISTS changes_by_household ON changes (household_id, seq)",
+];

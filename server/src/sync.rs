@@ -1,0 +1,446 @@
+//! The sync endpoints' logic, written once for every backend: push (authorise, deduplicate, merge,
+//! log) and pull (the changes a practitioner may see, in log order).
+
+use crate::auth::DeviceAuth;
+use crate::db::{Tx, Val};
+use crate::error::ServerError;
+use doorstep_core::domain::DeviceId;
+use doorstep_core::sync::merge::{self, Delta, Stamped, Stamps};
+use doorstep_core::sync::protocol::{Change, OpResult, Operation, PullResponse, MAX_PULL_LIMIT};
+use doorstep_core::sync::{Hlc, MAX_DRIFT_MILLIS};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The device id the server signs its own changes with (allocation changes, snapshots).
+pub fn server_device() -> DeviceId {
+    DeviceId(uuid::Uuid::nil())
+}
+
+const KINDS: [&str; 5] = ["household", "person", "case", "visit", "note"];
+
+fn reject(op: &Operation, code: &str, reason: &str) -> OpResult {
+    OpResult::Rejected {
+        op_id: op.op_id,
+        code: code.into(),
+        reason: reason.into(),
+    }
+}
+
+/// The next change-log sequence number. The row lock serialises writers until commit.
+pub fn next_seq(tx: &mut dyn Tx) -> Result<i64, ServerError> {
+    tx.query_opt(
+        "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value",
+        &[],
+    )?
+    .and_then(|r| r[0].int())
+    .ok_or(ServerError::Internal("sequence counter missing"))
+}
+
+fn allocated(tx: &mut dyn Tx, case: &str, practitioner: &str) -> Result<bool, ServerError> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 FROM allocations WHERE case_id = $1 AND practitioner_id = $2",
+            &[Val::from(case), Val::from(practitioner)],
+        )?
+        .is_some())
+}
+
+fn household_access(
+    tx: &mut dyn Tx,
+    household: &str,
+    practitioner: &str,
+) -> Result<bool, ServerError> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 FROM household_access WHERE household_id = $1 AND practitioner_id = $2",
+            &[Val::from(household), Val::from(practitioner)],
+        )?
+        .is_some())
+}
+
+/// Gives `practitioner` access to a household.
+pub fn grant_household(
+    tx: &mut dyn Tx,
+    household: &str,
+    practitioner: &str,
+) -> Result<(), ServerError> {
+    tx.exec(
+        "INSERT INTO household_access (household_id, practitioner_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        &[Val::from(household), Val::from(practitioner)],
+    )?;
+    Ok(())
+}
+
+/// Allocates a case to `practitioner` (and so its household).
+pub fn grant_case(
+    tx: &mut dyn Tx,
+    case: &str,
+    household: &str,
+    practitioner: &str,
+) -> Result<(), ServerError> {
+    tx.exec(
+        "INSERT INTO allocations (case_id, practitioner_id, household_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        &[Val::from(case), Val::from(practitioner), Val::from(household)],
+    )?;
+    grant_household(tx, household, practitioner)
+}
+
+/// A stored record's replicated state.
+pub struct StoredRecord {
+    /// Kind.
+    pub kind: String,
+    /// Household scope.
+    pub household_id: String,
+    /// Case scope.
+    pub case_id: Option<String>,
+    /// Parent id.
+    pub parent_id: Option<String>,
+    /// Flattened fields.
+    pub fields: BTreeMap<String, Value>,
+    /// Per-field stamps.
+    pub stamps: Stamps,
+}
+
+/// Loads a record's replicated state.
+pub fn load_record(tx: &mut dyn Tx, id: &str) -> Result<Option<StoredRecord>, ServerError> {
+    let Some(row) = tx.query_opt(
+        "SELECT kind, household_id, case_id, parent_id, fields, stamps FROM records WHERE id = $1",
+        &[Val::from(id)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let text = |v: &Val| v.text().map(str::to_string);
+    Ok(Some(StoredRecord {
+        kind: text(&row[0]).unwrap_or_default(),
+        household_id: text(&row[1]).unwrap_or_default(),
+        case_id: text(&row[2]),
+        parent_id: text(&row[3]),
+        fields: serde_json::from_str(row[4].text().unwrap_or("{}"))
+            .map_err(|_| ServerError::Internal("stored fields unreadable"))?,
+        stamps: serde_json::from_str(row[5].text().unwrap_or("{}"))
+            .map_err(|_| ServerError::Internal("stored stamps unreadable"))?,
+    }))
+}
+
+fn save_record(
+    tx: &mut dyn Tx,
+    op: &Operation,
+    rec: &StoredRecord,
+    seq: i64,
+    exists: bool,
+) -> Result<(), ServerError> {
+    let fields =
+        serde_json::to_string(&rec.fields).map_err(|_| ServerError::Internal("encode fields"))?;
+    let stamps =
+        serde_json::to_string(&rec.stamps).map_err(|_| ServerError::Internal("encode stamps"))?;
+    if exists {
+        tx.exec(
+            "UPDATE records SET fields = $1, stamps = $2, seq = $3 WHERE id = $4",
+            &[
+                Val::Text(fields),
+                Val::Text(stamps),
+                Val::Int(seq),
+                Val::Text(op.record_id.to_string()),
+            ],
+        )?;
+    } else {
+        tx.exec(
+            "INSERT INTO records (id, kind, household_id, case_id, parent_id, fields, stamps, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                Val::Text(op.record_id.to_string()),
+                Val::Text(op.kind.clone()),
+                Val::Text(op.household_id.to_string()),
+                Val::opt_text(op.case_id.map(|c| c.to_string())),
+                Val::opt_text(op.parent_id.map(|p| p.to_string())),
+                Val::Text(fields),
+                Val::Text(stamps),
+                Val::Int(seq),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Appends a change to the log.
+pub fn log_change(tx: &mut dyn Tx, seq: i64, op: &Operation) -> Result<(), ServerError> {
+    let body = serde_json::to_string(op).map_err(|_| ServerError::Internal("encode op"))?;
+    tx.exec(
+        "INSERT INTO changes (seq, household_id, case_id, op) VALUES ($1, $2, $3, $4)",
+        &[
+            Val::Int(seq),
+            Val::Text(op.household_id.to_string()),
+            Val::opt_text(op.case_id.map(|c| c.to_string())),
+            Val::Text(body),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Checks the operation's envelope is self-consistent.
+fn envelope_error(op: &Operation) -> Option<&'static str> {
+    if !KINDS.contains(&op.kind.as_str()) {
+        return Some("unknown record kind");
+    }
+    if op.delta.is_empty() {
+        return Some("empty change");
+    }
+    let case_scoped = matches!(op.kind.as_str(), "case" | "visit" | "note");
+    if case_scoped != op.case_id.is_some() {
+        return Some("case scope missing or unexpected");
+    }
+    if op.kind == "case" && op.case_id != Some(op.record_id) {
+        return Some("a case is its own scope");
+    }
+    if op.kind == "household" && op.household_id != op.record_id {
+        return Some("a household is its own scope");
+    }
+    None
+}
+
+/// Applies one operation from an authenticated device. Never fails for a bad operation: that is a
+/// `Rejected` result, which the device parks. Fails only for storage errors (the whole batch is
+/// then rolled back and retried by the device).
+pub fn push_one(
+    tx: &mut dyn Tx,
+    auth: &DeviceAuth,
+    op: &Operation,
+    now: i64,
+) -> Result<OpResult, ServerError> {
+    if op.device_id.to_string() != auth.device_id {
+        return Ok(reject(
+            op,
+            "wrong_device",
+            "the operation was made on another device",
+        ));
+    }
+    let op_id = op.op_id.to_string();
+    if tx
+        .query_opt(
+            "SELECT 1 FROM ops WHERE op_id = $1",
+            &[Val::Text(op_id.clone())],
+        )?
+        .is_some()
+    {
+        return Ok(OpResult::Duplicate { op_id: op.op_id });
+    }
+    if let Some(why) = envelope_error(op) {
+        return Ok(reject(op, "invalid", why));
+    }
+    let limit = u64::try_from(now)
+        .unwrap_or(0)
+        .saturating_add(MAX_DRIFT_MILLIS);
+    if op.hlc.millis > limit || op.delta.values().any(|s| s.hlc.millis > limit) {
+        return Ok(reject(
+            op,
+            "clock_ahead",
+            "the device clock is too far ahead: check the date and time",
+        ));
+    }
+    let p = auth.practitioner_id.as_str();
+    let household = op.household_id.to_string();
+    let case = op.case_id.map(|c| c.to_string());
+    let existing = load_record(tx, &op.record_id.to_string())?;
+    let mut delta = op.delta.clone();
+    let mut new_case = false;
+    match &existing {
+        Some(rec) => {
+            if rec.kind != op.kind || rec.household_id != household || rec.case_id != case {
+                return Ok(reject(op, "scope_mismatch", "the record belongs elsewhere"));
+            }
+            let ok = match &case {
+                Some(c) => allocated(tx, c, p)?,
+                None => household_access(tx, &household, p)?,
+            };
+            if !ok {
+                return Ok(reject(
+                    op,
+                    "not_allocated",
+                    "this case is not allocated to you",
+                ));
+            }
+            if op.kind == "note" {
+                if delta
+                    .iter()
+                    .all(|(k, s)| rec.fields.get(k) == Some(&s.value))
+                {
+                    return Ok(OpResult::Duplicate { op_id: op.op_id });
+                }
+                return Ok(reject(
+                    op,
+                    "append_only",
+                    "a note cannot be changed: add an amendment",
+                ));
+            }
+        }
+        None => {
+            let ok = match op.kind.as_str() {
+                "household" => true,
+                "person" => household_access(tx, &household, p)?,
+                "case" => {
+                    new_case = true;
+                    household_access(tx, &household, p)?
+                }
+                _ => match &case {
+                    Some(c) => {
+                        allocated(tx, c, p)?
+                            && load_record(tx, c)?
+                                .is_some_and(|r| r.kind == "case" && r.household_id == household)
+                    }
+                    None => false,
+                },
+            };
+            if !ok {
+                return Ok(reject(
+                    op,
+                    "not_allocated",
+                    "this case is not allocated to you",
+                ));
+            }
+        }
+    }
+    if op.kind == "case" {
+        // Allocations are server-authoritative: a device names the practitioner only when it
+        // opens a case, and then it is the device's own practitioner.
+        delta.remove("allocated_to");
+        if new_case {
+            let by =
+                uuid::Uuid::parse_str(p).map_err(|_| ServerError::Internal("practitioner id"))?;
+            delta.insert(
+                "allocated_to".into(),
+                Stamped {
+                    value: Value::String(by.to_string()),
+                    hlc: op.hlc,
+                },
+            );
+        }
+    }
+    let seq = next_seq(tx)?;
+    let mut rec = existing.unwrap_or(StoredRecord {
+        kind: op.kind.clone(),
+        household_id: household.clone(),
+        case_id: case.clone(),
+        parent_id: op.parent_id.map(|x| x.to_string()),
+        fields: BTreeMap::new(),
+        stamps: Stamps::new(),
+    });
+    let exists = !rec.fields.is_empty() || !rec.stamps.is_empty();
+    merge::apply(&op.kind, &mut rec.fields, &mut rec.stamps, &delta);
+    save_record(tx, op, &rec, seq, exists)?;
+    if op.kind == "household" && !exists {
+        grant_household(tx, &household, p)?;
+    }
+    if new_case {
+        if let Some(c) = &case {
+            grant_case(tx, c, &household, p)?;
+        }
+    }
+    tx.exec(
+        "INSERT INTO ops (op_id, device_id, seq, received_at) VALUES ($1, $2, $3, $4)",
+        &[
+            Val::Text(op_id),
+            Val::Text(auth.device_id.clone()),
+            Val::Int(seq),
+            Val::Int(now),
+        ],
+    )?;
+    let applied = Operation {
+        delta,
+        ..op.clone()
+    };
+    log_change(tx, seq, &applied)?;
+    Ok(OpResult::Applied {
+        op_id: op.op_id,
+        seq,
+    })
+}
+
+/// The changes after `since` that `practitioner` may see, at most `limit`.
+///
+/// The log head is read first: writers take sequence numbers under the counter row's lock and hold
+/// it until they commit, so every change numbered up to the head is already visible. Reading only
+/// up to it means a change committed during this pull is never skipped by the cursor.
+pub fn pull(
+    tx: &mut dyn Tx,
+    practitioner: &str,
+    since: i64,
+    limit: u32,
+) -> Result<PullResponse, ServerError> {
+    let limit = limit.clamp(1, MAX_PULL_LIMIT);
+    let head = tx
+        .query_opt("SELECT value FROM counters WHERE name = 'seq'", &[])?
+        .and_then(|r| r[0].int())
+        .ok_or(ServerError::Internal("sequence counter missing"))?;
+    let rows = tx.query(
+        "SELECT seq, op FROM changes WHERE seq > $1 AND seq <= $2 AND ( \
+           (case_id IS NOT NULL AND case_id IN (SELECT case_id FROM allocations WHERE practitioner_id = $3)) \
+           OR (case_id IS NULL AND household_id IN (SELECT household_id FROM household_access WHERE practitioner_id = $3)) \
+         ) ORDER BY seq LIMIT $4",
+        &[Val::Int(since), Val::Int(head), Val::from(practitioner), Val::Int(i64::from(limit) + 1)],
+    )?;
+    let more = rows.len() > limit as usize;
+    let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
+    for row in rows.into_iter().take(limit as usize) {
+        let seq = row[0].int().ok_or(ServerError::Internal("change seq"))?;
+        let op: Operation = serde_json::from_str(row[1].text().unwrap_or(""))
+            .map_err(|_| ServerError::Internal("stored change unreadable"))?;
+        changes.push(Change { seq, op });
+    }
+    let next_cursor = match changes.last() {
+        Some(last) if more => last.seq,
+        _ => head.max(since),
+    };
+    Ok(PullResponse {
+        changes,
+        next_cursor,
+        more,
+    })
+}
+
+/// A server-signed stamp later than every stamp in `stamps` and than `now`.
+pub fn server_hlc(stamps: &Stamps, now: i64) -> Hlc {
+    let latest = stamps.values().map(|h| h.millis).max().unwrap_or(0);
+    Hlc {
+        millis: latest
+            .saturating_add(1)
+            .max(u64::try_from(now).unwrap_or(0)),
+        counter: 0,
+        device: server_device(),
+    }
+}
+
+/// A snapshot of a stored record as one operation (used when a case is newly allocated, so the
+/// practitioner receives the child's whole history — shared in time).
+pub fn snapshot_op(id: &str, rec: &StoredRecord) -> Result<Operation, ServerError> {
+    let mut delta = Delta::new();
+    for (k, v) in &rec.fields {
+        if let Some(h) = rec.stamps.get(k) {
+            delta.insert(
+                k.clone(),
+                Stamped {
+                    value: v.clone(),
+                    hlc: *h,
+                },
+            );
+        }
+    }
+    let parse = |s: &str| uuid::Uuid::parse_str(s).map_err(|_| ServerError::Internal("stored id"));
+    let hlc = rec
+        .stamps
+        .values()
+        .max()
+        .copied()
+        .unwrap_or(Hlc::zero(server_device()));
+    Ok(Operation {
+        op_id: uuid::Uuid::new_v4(),
+        device_id: server_device(),
+        hlc,
+        kind: rec.kind.clone(),
+        record_id: parse(id)?,
+        household_id: parse(&rec.household_id)?,
+        case_id: rec.case_id.as_deref().map(parse).transpose()?,
+        parent_id: rec.parent_id.as_deref().map(parse).transpose()?,
+        delta,
+    })
+}
