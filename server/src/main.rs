@@ -1,1 +1,176 @@
-fn main() {}
+//! `doorstep-server`: run the reference sync server, or administer it.
+
+use clap::{Parser, Subcommand};
+use doorstep_core::domain::Agency;
+use doorstep_core::{Clock, SystemClock};
+use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
+use doorstep_server::{admin, router, AppState, Config};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "doorstep-server", about = "Doorstep reference sync server")]
+struct Cli {
+    /// The database: a SQLite file path, or a postgres:// URL.
+    #[arg(long, env = "DOORSTEP_SERVER_DB", default_value = "doorstep-server.db")]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Confirms that a TLS-terminating proxy stands in front: required to listen on anything
+        /// but loopback, because this process speaks plain HTTP.
+        #[arg(long)]
+        behind_tls_proxy: bool,
+    },
+    /// Administration.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a team.
+    AddTeam { name: String },
+    /// Create a practitioner in a team.
+    AddPractitioner {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        agency: String,
+    },
+    /// Issue a one-time enrolment code for a practitioner's new device.
+    EnrolCode {
+        #[arg(long)]
+        practitioner: String,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
+    },
+    /// Allocate (share) a case with a practitioner; `--lead` makes them the allocated worker.
+    Allocate {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        practitioner: String,
+        #[arg(long)]
+        lead: bool,
+    },
+    /// Revoke a device: it will crypto-shred its store on next contact.
+    Revoke { device: String },
+    /// List devices.
+    Devices,
+}
+
+fn open(db: &str) -> Result<Arc<dyn Backend>, doorstep_server::ServerError> {
+    let backend: Arc<dyn Backend> =
+        if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+            Arc::new(PostgresBackend::connect(db, 16)?)
+        } else {
+            Arc::new(SqliteBackend::open(&PathBuf::from(db))?)
+        };
+    backend.migrate()?;
+    Ok(backend)
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let cli = Cli::parse();
+    let db = open(&cli.db)?;
+    let now = SystemClock.now().timestamp_millis();
+    match cli.command {
+        Command::Serve {
+            listen,
+            behind_tls_proxy,
+        } => {
+            if !listen.ip().is_loopback() && !behind_tls_proxy {
+                return Err("refusing to serve plain HTTP beyond loopback: put a TLS proxy in front and pass --behind-tls-proxy".into());
+            }
+            tracing_subscriber::fmt()
+                .json()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .init();
+            let state = AppState::new(db, Arc::new(SystemClock), Config::default());
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(listen).await?;
+                tracing::info!(%listen, "serving");
+                axum::serve(listener, router(state))
+                    .with_graceful_shutdown(async {
+                        let _ = tokio::signal::ctrl_c().await;
+                    })
+                    .await
+            })?;
+        }
+        Command::Admin(cmd) => match cmd {
+            AdminCommand::AddTeam { name } => println!("{}", admin::add_team(db.as_ref(), &name)?),
+            AdminCommand::AddPractitioner { team, name, agency } => {
+                let agency = Agency::from_code(&agency).ok_or("unknown agency")?;
+                println!(
+                    "{}",
+                    admin::add_practitioner(db.as_ref(), &team, &name, agency, now)?
+                );
+            }
+            AdminCommand::EnrolCode {
+                practitioner,
+                hours,
+            } => {
+                let ttl = if hours == 24 {
+                    doorstep_server::auth::CODE_TTL_MILLIS
+                } else {
+                    hours.clamp(1, 24 * 14) * 3_600_000
+                };
+                println!(
+                    "{}",
+                    admin::issue_code(db.as_ref(), &practitioner, now, ttl)?
+                );
+            }
+            AdminCommand::Allocate {
+                case,
+                practitioner,
+                lead,
+            } => {
+                admin::allocate(db.as_ref(), &case, &practitioner, lead, now)?;
+                println!("allocated");
+            }
+            AdminCommand::Revoke { device } => {
+                admin::revoke_device(db.as_ref(), &device, now)?;
+                println!("revoked");
+            }
+            AdminCommand::Devices => {
+                for d in admin::devices(db.as_ref())? {
+                    println!(
+                        "{}\t{}\t{}",
+                        d.id,
+                        d.practitioner_id,
+                        if d.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        }
+                    );
+                }
+            }
+        },
+    }
+    Ok(())
+}
