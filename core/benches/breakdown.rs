@@ -126,21 +126,7 @@ fn wal_frames() {
     let me = plain::practitioner_id(&conn).unwrap();
     let ids: Vec<_> = (0..N)
         .map(|i| {
-            let template = doorstep_core::domain::Visit {
-                id: doorstep_core::domain::VisitId::random(),
-                case_id: cases[i].id,
-                practitioner_id: me,
-                kind: doorstep_core::domain::VisitKind::AnnouncedHome,
-                planned_for: data::at(data::today(), 14, 0),
-                expected_minutes: 60,
-                status: doorstep_core::domain::VisitStatus::Planned,
-                started_at: None,
-                checked_out_at: None,
-                ended_at: None,
-                outcome: None,
-                unsuccessful: None,
-                departure_reason: None,
-            };
+            let template = plain::planned_visit(cases[i].id, me, data::at(data::today(), 14, 0));
             plain::plan_visit(&mut conn, &template).unwrap()
         })
         .collect();

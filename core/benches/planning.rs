@@ -5,7 +5,8 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use doorstep_core::domain::{CaseId, PlanType, Rag, VisitKind, VisitStatus};
 use doorstep_core::planning::{
-    plan, Capacity, ChildFacts, PlanRequest, Policy, PractitionerCalendar, SystemRandomSource, VisitFact,
+    plan, Capacity, ChildFacts, PlanRequest, Policy, PractitionerCalendar, SystemRandomSource,
+    VisitFact,
 };
 use std::hint::black_box;
 
@@ -90,7 +91,13 @@ fn caseload(n: usize, social: bool, today: NaiveDate, seed: u64) -> Vec<ChildFac
         .collect()
 }
 
-fn bench_case(c: &mut Criterion, label: &str, children: &[ChildFacts], policy: &Policy, capacity: Capacity) {
+fn bench_case(
+    c: &mut Criterion,
+    label: &str,
+    children: &[ChildFacts],
+    policy: &Policy,
+    capacity: Capacity,
+) {
     let cal = PractitionerCalendar::default();
     let now = Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
     let req = PlanRequest {
@@ -102,23 +109,57 @@ fn bench_case(c: &mut Criterion, label: &str, children: &[ChildFacts], policy: &
         children,
     };
     let mut rng = SystemRandomSource::new();
-    c.bench_function(label, |b| b.iter(|| black_box(plan(&req, &mut rng).unwrap())));
+    c.bench_function(label, |b| {
+        b.iter(|| black_box(plan(&req, &mut rng).unwrap()))
+    });
 }
 
 fn planning(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     let hv = caseload(500, false, today, 7);
-    let hv_cap = Capacity { slot_minutes: 30, visit_minutes: 45, travel_buffer_minutes: 15, max_visits_per_day: 7 };
-    bench_case(c, "plan 4 weeks: health visitor, 500 children", &hv, &Policy::health_visiting(), hv_cap);
-    let short = Capacity { max_visits_per_day: 2, ..hv_cap };
-    bench_case(c, "plan 4 weeks: health visitor, 500 children, capacity short", &hv, &Policy::health_visiting(), short);
+    let hv_cap = Capacity {
+        slot_minutes: 30,
+        visit_minutes: 45,
+        travel_buffer_minutes: 15,
+        max_visits_per_day: 7,
+    };
+    bench_case(
+        c,
+        "plan 4 weeks: health visitor, 500 children",
+        &hv,
+        &Policy::health_visiting(),
+        hv_cap,
+    );
+    let short = Capacity {
+        max_visits_per_day: 2,
+        ..hv_cap
+    };
+    bench_case(
+        c,
+        "plan 4 weeks: health visitor, 500 children, capacity short",
+        &hv,
+        &Policy::health_visiting(),
+        short,
+    );
     let sw = caseload(25, true, today, 11);
-    bench_case(c, "plan 4 weeks: social worker, 25 children", &sw, &Policy::default(), Capacity::default());
+    bench_case(
+        c,
+        "plan 4 weeks: social worker, 25 children",
+        &sw,
+        &Policy::default(),
+        Capacity::default(),
+    );
     let mut every = Policy::default();
     every.child_protection.unannounced_every = Some(1);
     every.child_in_need.unannounced_every = Some(1);
     every.looked_after.unannounced_every = Some(1);
-    bench_case(c, "plan 4 weeks: social worker, 25 children, all unannounced", &sw, &every, Capacity::default());
+    bench_case(
+        c,
+        "plan 4 weeks: social worker, 25 children, all unannounced",
+        &sw,
+        &every,
+        Capacity::default(),
+    );
 }
 
 criterion_group!(benches, planning);

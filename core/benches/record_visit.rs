@@ -8,7 +8,7 @@ mod support;
 
 use chrono::Duration;
 use criterion::{BatchSize, Criterion};
-use doorstep_core::domain::{CaseId, NewVisit, Visit, VisitId, VisitKind, VisitStatus};
+use doorstep_core::domain::{CaseId, NewVisit, VisitKind};
 use doorstep_core::Store;
 use std::path::Path;
 use support::{data, fixture, plain};
@@ -84,21 +84,11 @@ fn bench_plain(
     c.benchmark_group(group).bench_function(name, |b| {
         b.iter_batched(
             || {
-                let template = Visit {
-                    id: VisitId::random(),
-                    case_id: cursor.next(&cases),
-                    practitioner_id: practitioner,
-                    kind: VisitKind::AnnouncedHome,
-                    planned_for: data::at(data::today(), 14, 0),
-                    expected_minutes: 60,
-                    status: VisitStatus::Planned,
-                    started_at: None,
-                    checked_out_at: None,
-                    ended_at: None,
-                    outcome: None,
-                    unsuccessful: None,
-                    departure_reason: None,
-                };
+                let template = plain::planned_visit(
+                    cursor.next(&cases),
+                    practitioner,
+                    data::at(data::today(), 14, 0),
+                );
                 plain::plan_visit(&mut conn.borrow_mut(), &template).unwrap()
             },
             |visit| {

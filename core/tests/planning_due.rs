@@ -246,7 +246,8 @@ fn facts_from_stored_records() {
         rag_history: Vec::new(),
         opened_at: local(2026, 11, 2, 0, 30), // 00:30 GMT: still 2 Nov in London
         consecutive_no_access: 0,
-        notes_head: ChainHead::default(),
+        rag_review: false,
+        notes_heads: Default::default(),
         placement_date: None,
         looked_after_since: None,
     };

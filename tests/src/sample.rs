@@ -42,6 +42,7 @@ pub const TEXT_FIELDS: &[&str] = &[
     "note text",
     "note text 2",
     "amendment text",
+    "departure reason",
 ];
 
 /// The child's date of birth.
@@ -232,7 +233,7 @@ pub fn populate(s: &Store, m: &Markers) -> Result<Sample, StoreError> {
                 kind,
                 planned_for: *t,
                 expected_minutes: 45,
-                departure_reason: None,
+                departure_reason: (kind == VisitKind::Virtual).then(|| m.get("departure reason")),
             })?
             .id,
         );

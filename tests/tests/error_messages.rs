@@ -317,13 +317,24 @@ fn no_error_quotes_what_was_typed() {
         }),
         is_input,
     );
+    c.check(
+        "virtual visit for a child who must be seen face to face, without a reason",
+        s.plan_visit(NewVisit {
+            case_id: x.cases[0],
+            kind: VisitKind::Virtual,
+            planned_for: sample::visit_times()[0],
+            expected_minutes: 30,
+            departure_reason: None,
+        }),
+        |e| matches!(e, StoreError::Validation(_)),
+    );
     let v = s
         .plan_visit(NewVisit {
             case_id: x.cases[0],
             kind: VisitKind::Virtual,
             planned_for: sample::visit_times()[0],
             expected_minutes: 30,
-            departure_reason: None,
+            departure_reason: Some(m.get("departure reason")),
         })
         .unwrap();
     c.check(

@@ -56,7 +56,8 @@ impl Seen {
                     chain += 1;
                 }
             }
-            assert_eq!(c.notes_head.count, chain, "case head counts its notes");
+            let heads: u64 = c.notes_heads.values().map(|h| h.count).sum();
+            assert_eq!(heads, chain, "the case's chain heads count its notes");
             seen.cases.insert(c.id.to_string(), c);
         }
         seen

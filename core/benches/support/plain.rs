@@ -197,6 +197,11 @@ pub fn record_visit(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut case: Case = get(&tx, "cases", v.case_id.bytes())?;
     let author: Practitioner = get(&tx, "practitioners", practitioner.bytes())?;
+    let head = case
+        .notes_heads
+        .get(&device_id)
+        .copied()
+        .unwrap_or_default();
     let mut note = Note {
         id: NoteId::random(),
         case_id: case.id,
@@ -207,12 +212,12 @@ pub fn record_visit(
         text: text.to_string(),
         significant: false,
         amends: None,
-        position: case.notes_head.count,
-        prev_hash: case.notes_head.hash,
+        position: head.count,
+        prev_hash: head.hash,
         hash: [0; 32],
     };
     note.hash = note.compute_hash();
-    case.notes_head = note.head();
+    case.notes_heads.insert(device_id, note.head());
     insert_note(&tx, &note)?;
     tx.prepare_cached("UPDATE cases SET body = ?1 WHERE id = ?2")?
         .execute(params![json(&case), &case.id.bytes()[..]])?;
@@ -265,4 +270,23 @@ pub fn practitioner_id(conn: &Connection) -> rusqlite::Result<PractitionerId> {
         .optional()?;
     let p: Practitioner = from_json(&body.unwrap_or_default())?;
     Ok(p.id)
+}
+
+/// A new planned visit, built from its JSON form so that fields the core adds later (optional,
+/// defaulted) need no change here.
+pub fn planned_visit(
+    case_id: doorstep_core::domain::CaseId,
+    practitioner: PractitionerId,
+    planned_for: chrono::DateTime<chrono::Utc>,
+) -> Visit {
+    let v = serde_json::json!({
+        "id": VisitId::random(),
+        "case_id": case_id,
+        "practitioner_id": practitioner,
+        "kind": doorstep_core::domain::VisitKind::AnnouncedHome,
+        "planned_for": planned_for,
+        "expected_minutes": 60,
+        "status": VisitStatus::Planned,
+    });
+    serde_json::from_value(v).unwrap_or_else(|e| panic!("planned visit template: {e}"))
 }

@@ -81,8 +81,17 @@ impl Rag {
 }
 
 /// One change of RAG rating, with why and by whom.
+///
+/// Changes form a history that merges across devices: each names the changes it supersedes (the
+/// ones current when it was made). Two changes made offline on different devices supersede the
+/// same predecessor; both stay current until someone reviews them (see [`Case::rag_review`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RagChange {
+    /// Random id.
+    pub id: uuid::Uuid,
+    /// The changes that were current when this one was made.
+    #[serde(default)]
+    pub supersedes: Vec<uuid::Uuid>,
     /// The rating before (none when the case was opened).
     pub from: Option<Rag>,
     /// The new rating.
@@ -108,16 +117,21 @@ pub struct Case {
     pub allocated_to: PractitionerId,
     /// The plan the child is on.
     pub plan: PlanType,
-    /// The current RAG rating.
+    /// The current RAG rating (after a merge of concurrent changes, the more severe).
     pub rag: Rag,
+    /// Concurrent RAG changes were merged: a practitioner should review the rating.
+    #[serde(default)]
+    pub rag_review: bool,
     /// Every rating the case has had, oldest first.
     pub rag_history: Vec<RagChange>,
     /// When the case was opened.
     pub opened_at: DateTime<Utc>,
     /// Consecutive visits that ended in no access or were declined, since the last completed visit.
     pub consecutive_no_access: u32,
-    /// The head of the case's note hash chain.
-    pub notes_head: ChainHead,
+    /// The head of each device's note hash chain on this case (each device appends to its own
+    /// chain, so notes written offline on two devices never conflict).
+    #[serde(default)]
+    pub notes_heads: std::collections::BTreeMap<crate::domain::DeviceId, ChainHead>,
     /// Looked-after child: the start of the current placement.
     #[serde(default)]
     pub placement_date: Option<chrono::NaiveDate>,
@@ -139,6 +153,22 @@ pub struct NewCase {
     pub rag_reason: String,
     /// The allocated practitioner (the device's practitioner when `None`).
     pub allocated_to: Option<PractitionerId>,
+}
+
+impl Case {
+    /// The ids of the RAG changes no other change supersedes (the current ones).
+    pub fn rag_leaves(&self) -> Vec<uuid::Uuid> {
+        self.rag_history
+            .iter()
+            .filter(|c| {
+                !self
+                    .rag_history
+                    .iter()
+                    .any(|o| o.supersedes.contains(&c.id))
+            })
+            .map(|c| c.id)
+            .collect()
+    }
 }
 
 /// Validates a RAG change reason.

@@ -3,8 +3,8 @@
 use super::records::Kind;
 use super::{Store, StoreError};
 use crate::domain::{
-    rag_reason, Case, CaseId, ChainHead, Household, HouseholdId, NewCase, NewHousehold, NewPerson,
-    Person, PersonId, Rag, RagChange,
+    rag_reason, Case, CaseId, Household, HouseholdId, NewCase, NewHousehold, NewPerson, Person,
+    PersonId, Rag, RagChange,
 };
 
 impl Store {
@@ -71,7 +71,10 @@ impl Store {
                 allocated_to: new.allocated_to.unwrap_or(by),
                 plan: new.plan,
                 rag: new.rag,
+                rag_review: false,
                 rag_history: vec![RagChange {
+                    id: uuid::Uuid::new_v4(),
+                    supersedes: Vec::new(),
                     from: None,
                     to: new.rag,
                     reason,
@@ -80,7 +83,7 @@ impl Store {
                 }],
                 opened_at: now,
                 consecutive_no_access: 0,
-                notes_head: ChainHead::default(),
+                notes_heads: Default::default(),
                 placement_date: None,
                 looked_after_since: None,
             };
@@ -118,7 +121,10 @@ impl Store {
         let by = self.practitioner_id;
         self.write(|r| {
             let mut case: Case = r.get(Kind::Case, case_id.bytes())?;
+            let supersedes = case.rag_leaves();
             case.rag_history.push(RagChange {
+                id: uuid::Uuid::new_v4(),
+                supersedes,
                 from: Some(case.rag),
                 to: rag,
                 reason,
@@ -126,6 +132,7 @@ impl Store {
                 by,
             });
             case.rag = rag;
+            case.rag_review = false;
             r.update(Kind::Case, case.id.bytes(), None, &case)?;
             super::planning::mark_plan_stale(r)?;
             Ok(case)

@@ -22,15 +22,28 @@ fn note_text(text: &str) -> Result<String, StoreError> {
     Ok(t.to_string())
 }
 
-/// Groups a case's notes, in chain order, into threads of an original and its amendments.
-pub(crate) fn threads(notes: Vec<Note>) -> Vec<NoteThread> {
-    let mut out: Vec<NoteThread> = Vec::new();
-    for n in notes {
+/// Groups a case's notes into threads of an original and its amendments, oldest first (by time
+/// written, then by device chain), whatever order they arrived in.
+pub(crate) fn threads(mut notes: Vec<Note>) -> Vec<NoteThread> {
+    notes.sort_by(|a, b| {
+        (a.written_at, a.device_id, a.position).cmp(&(b.written_at, b.device_id, b.position))
+    });
+    let (originals, amendments): (Vec<Note>, Vec<Note>) =
+        notes.into_iter().partition(|n| n.amends.is_none());
+    let mut out: Vec<NoteThread> = originals
+        .into_iter()
+        .map(|original| NoteThread {
+            original,
+            amendments: Vec::new(),
+        })
+        .collect();
+    for n in amendments {
         match n
             .amends
             .and_then(|a| out.iter_mut().find(|t| t.original.id == a))
         {
             Some(t) => t.amendments.push(n),
+            // An amendment whose original has not arrived yet is still shown, on its own.
             None => out.push(NoteThread {
                 original: n,
                 amendments: Vec::new(),
@@ -54,6 +67,11 @@ impl Store {
         let author_id = self.practitioner_id;
         self.write(|r: &Records<'_>| {
             let mut case: Case = r.get(Kind::Case, case_id.bytes())?;
+            let head = case
+                .notes_heads
+                .get(&device_id)
+                .copied()
+                .unwrap_or_default();
             let author: Practitioner = r.get(Kind::Practitioner, author_id.bytes())?;
             let significant = match amends {
                 Some(original) => {
@@ -77,12 +95,12 @@ impl Store {
                 text,
                 significant,
                 amends,
-                position: case.notes_head.count,
-                prev_hash: case.notes_head.hash,
+                position: head.count,
+                prev_hash: head.hash,
                 hash: [0; 32],
             };
             note.hash = note.compute_hash();
-            case.notes_head = note.head();
+            case.notes_heads.insert(device_id, note.head());
             r.insert(
                 Kind::Note,
                 note.id.bytes(),

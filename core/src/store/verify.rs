@@ -2,7 +2,7 @@
 
 use super::records::{raw_list, Kind, Records};
 use super::{Store, StoreError};
-use crate::domain::{Case, CaseId, Note, NoteId};
+use crate::domain::{Case, CaseId, DeviceId, Note, NoteId};
 
 /// What is wrong at a point of a case's note chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -23,7 +23,9 @@ pub enum ChainProblem {
 pub struct ChainBreak {
     /// The case.
     pub case_id: CaseId,
-    /// The position in the chain (0 = first note).
+    /// The device whose chain breaks (unknown for a note that cannot be opened).
+    pub device_id: Option<DeviceId>,
+    /// The position in that device's chain (0 = first note).
     pub position: u64,
     /// The note at that position, if there is one.
     pub note_id: Option<NoteId>,
@@ -122,36 +124,62 @@ fn check_chain(
     case: &Case,
     breaks: &mut Vec<ChainBreak>,
 ) -> Result<(), StoreError> {
-    let mut prev = [0u8; 32];
-    let mut position = 0u64;
-    let brk = |position, note_id, problem| ChainBreak {
-        case_id: case.id,
-        position,
-        note_id,
-        problem,
-    };
-    for raw in raw_list(r.conn, Kind::Note, Some(case.id.bytes()))? {
-        let note: Note = match r.open_raw(Kind::Note, &raw) {
-            Ok(n) => n,
-            Err(StoreError::Tampered { .. }) => {
-                breaks.push(brk(position, None, ChainProblem::Unreadable));
-                return Ok(());
-            }
+    // Each device appends to its own chain on the case: group the notes by device, walk each
+    // chain by position, and compare its end with the head the case records for that device.
+    let mut chains: std::collections::BTreeMap<DeviceId, Vec<Note>> =
+        std::collections::BTreeMap::new();
+    for (i, raw) in raw_list(r.conn, Kind::Note, Some(case.id.bytes()))?
+        .iter()
+        .enumerate()
+    {
+        match r.open_raw::<Note>(Kind::Note, raw) {
+            Ok(n) => chains.entry(n.device_id).or_default().push(n),
+            Err(StoreError::Tampered { .. }) => breaks.push(ChainBreak {
+                case_id: case.id,
+                device_id: None,
+                position: i as u64,
+                note_id: None,
+                problem: ChainProblem::Unreadable,
+            }),
             Err(e) => return Err(e),
-        };
-        if note.case_id != case.id || note.position != position || note.prev_hash != prev {
-            breaks.push(brk(position, Some(note.id), ChainProblem::LinkMismatch));
-            return Ok(());
         }
-        if note.compute_hash() != note.hash {
-            breaks.push(brk(position, Some(note.id), ChainProblem::HashMismatch));
-            return Ok(());
-        }
-        prev = note.hash;
-        position += 1;
     }
-    if case.notes_head.count != position || case.notes_head.hash != prev {
-        breaks.push(brk(position, None, ChainProblem::HeadMismatch));
+    for device in case.notes_heads.keys() {
+        chains.entry(*device).or_default();
+    }
+    for (device, mut notes) in chains {
+        notes.sort_by_key(|n| n.position);
+        let brk = |position, note_id, problem| ChainBreak {
+            case_id: case.id,
+            device_id: Some(device),
+            position,
+            note_id,
+            problem,
+        };
+        let mut prev = [0u8; 32];
+        let mut position = 0u64;
+        let mut broken = false;
+        for note in &notes {
+            if note.case_id != case.id || note.position != position || note.prev_hash != prev {
+                breaks.push(brk(position, Some(note.id), ChainProblem::LinkMismatch));
+                broken = true;
+                break;
+            }
+            if note.compute_hash() != note.hash {
+                breaks.push(brk(position, Some(note.id), ChainProblem::HashMismatch));
+                broken = true;
+                break;
+            }
+            prev = note.hash;
+            position += 1;
+        }
+        if broken {
+            continue;
+        }
+        let head = case.notes_heads.get(&device).copied().unwrap_or_default();
+        if head.count != position || head.hash != prev {
+            breaks.push(brk(position, None, ChainProblem::HeadMismatch));
+        }
     }
     Ok(())
 }
