@@ -223,7 +223,7 @@ fn invalid_policy_is_an_error_not_a_panic() {
 #[test]
 fn facts_from_stored_records() {
     use doorstep_core::domain::{
-        Case, ChainHead, HouseholdId, Person, PersonId, PersonRole, PractitionerId, Visit, VisitId,
+        Case, HouseholdId, Person, PersonId, PersonRole, PractitionerId, Visit, VisitId,
         VisitOutcome, VisitStatus,
     };
     let household = HouseholdId::random();
