@@ -1,8 +1,8 @@
 //! The command line: global options and the command tree.
 
 use crate::cmd::{
-    case::CaseCmd, chronology::ChronologyArgs, household::HouseholdCmd, init::InitArgs,
-    note::NoteCmd, person::PersonCmd, visit::VisitCmd,
+    calendar::CalendarCmd, case::CaseCmd, chronology::ChronologyArgs, household::HouseholdCmd,
+    init::InitArgs, note::NoteCmd, person::PersonCmd, plan::PlanArgs, visit::VisitCmd,
 };
 use std::path::PathBuf;
 
@@ -45,6 +45,15 @@ pub enum Command {
     Note(NoteCmd),
     /// A child's chronology of significant events.
     Chronology(ChronologyArgs),
+    /// Plan the next weeks' visits within your capacity; lists children who will miss a due date.
+    Plan(PlanArgs),
+    /// What each child is due or overdue, most urgent first.
+    Due,
+    /// Alerts and prompts, most urgent first (a lone worker not checked out is always first).
+    Alerts,
+    /// Your working pattern, leave, appointments and capacity, which planning works within.
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
     /// Check the store: database integrity, record authentication, note chains.
     Verify,
     /// Change the passphrase (DOORSTEP_PASSPHRASE = old, DOORSTEP_NEW_PASSPHRASE = new for scripts).

@@ -7,6 +7,7 @@ mod context;
 mod demo;
 mod error;
 mod ids;
+mod labels;
 mod output;
 mod parse;
 mod passphrase;
@@ -30,6 +31,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Visit(c) => cmd::visit::run(&ctx, c),
         Command::Note(c) => cmd::note::run(&ctx, c),
         Command::Chronology(a) => cmd::chronology::run(&ctx, a),
+        Command::Plan(a) => cmd::plan::run(&ctx, a),
+        Command::Due => cmd::due::run(&ctx),
+        Command::Alerts => cmd::alerts::run(&ctx),
+        Command::Calendar(c) => cmd::calendar::run(&ctx, c),
         Command::Verify => cmd::store_admin::verify(&ctx),
         Command::Passwd => cmd::store_admin::passwd(&ctx),
         Command::Wipe { yes } => cmd::store_admin::wipe(&ctx, yes),

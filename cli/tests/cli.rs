@@ -314,6 +314,9 @@ fn virtual_visit_is_refused_without_who_else_was_present() {
             &at,
             "--minutes",
             "30",
+            // A child protection plan needs face-to-face visits: a virtual one needs the reason.
+            "--departure-reason",
+            "Family isolating with flu",
         ],
     ));
     let o = doorstep(
@@ -477,6 +480,16 @@ fn demo_leaves_a_store_that_verifies() {
     );
     assert!(out.contains("consecutive no-access or declined visits on this case: 2"));
     assert!(out.contains("Result: OK"));
+    // Planning: the lone worker overdue stands out, then checks out; disengagement; due; plan.
+    assert!(out.contains("!! LONE WORKER OVERDUE (AMBER)"), "{out}");
+    assert!(out.contains("Lone-working alerts now: 0."), "{out}");
+    assert!(
+        out.contains("[high] disengagement — Maisie Thorley"),
+        "{out}"
+    );
+    assert!(out.contains("== 12. What the three featured children are due =="));
+    assert!(out.contains("Every unannounced visit in the 4 weeks"));
+    assert!(out.contains("WILL MISS THEIR DUE DATE: "), "{out}");
     let report = json(s, &["verify"]);
     assert_eq!(report["database_ok"], true);
     assert!(report["records_checked"].as_u64().unwrap() > 1000);

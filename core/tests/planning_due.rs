@@ -288,3 +288,50 @@ fn facts_from_stored_records() {
     assert_eq!(i.basis, Some(date(2026, 11, 10)));
     assert!(!i.unannounced && !i.see_bedroom);
 }
+
+#[test]
+fn a_mandated_contact_long_past_is_reported_missed_not_planned() {
+    // A five-year-old never had the 2–2½ year review: planning it now would crowd out children
+    // who can still be seen in time, so it is an alert (missed), not a due item.
+    let mut c = child(PlanType::Universal, Rag::Green, date(2021, 6, 1));
+    c.date_of_birth = Some(date(2021, 6, 1));
+    let today = date(2026, 11, 30);
+    let it = items(&c, &Policy::health_visiting(), today);
+    assert!(
+        it.iter()
+            .all(|i| !matches!(i.requirement, Requirement::Hcp(_))),
+        "{it:?}"
+    );
+    let alerts = alerts(
+        &[c],
+        &Policy::health_visiting(),
+        &BankHolidays::official(),
+        local(2026, 11, 30, 9, 0),
+    )
+    .unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.kind == AlertKind::MandatedContactMissed(HcpContact::TwoYear)),
+        "{alerts:?}"
+    );
+}
+
+#[test]
+fn a_child_protection_plan_keeps_its_visit_requirements_when_the_rag_rule_sets_the_interval() {
+    // Under the health-visiting policy the plan sets no frequency of its own; the RAG rating does.
+    // What the plan asks of each visit (the child seen alone) still holds.
+    let mut p = Policy::health_visiting();
+    p.child_protection.interval = None;
+    p.child_protection.see_alone = true;
+    if !p.rag_plans.contains(&PlanType::ChildProtection) {
+        p.rag_plans.push(PlanType::ChildProtection);
+    }
+    let c = child(PlanType::ChildProtection, Rag::Red, date(2026, 11, 2));
+    let it = items(&c, &p, date(2026, 11, 3));
+    let periodic = it
+        .iter()
+        .find(|i| i.requirement == Requirement::Periodic)
+        .expect("a periodic item");
+    assert!(periodic.see_alone);
+}

@@ -209,6 +209,12 @@ fn capacity_short_reports_every_child_who_will_miss_their_date() {
         );
     }
     assert!(!short.is_empty());
+    // Late visits the planner had to place beyond the horizon are shortfalls, not plan lines.
+    assert!(view
+        .plan
+        .lines
+        .iter()
+        .all(|l| doorstep_core::time::local_date(l.slot.start) <= view.plan.horizon_end));
     assert!(view
         .plan
         .shortfalls

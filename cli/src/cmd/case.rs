@@ -1,4 +1,4 @@
-//! `case open|list|show|rag`.
+//! `case open|list|show|rag|placement`.
 
 use crate::context::Ctx;
 use crate::outln;
@@ -42,6 +42,17 @@ pub enum CaseCmd {
         /// Why the rating changes.
         #[arg(long)]
         reason: String,
+    },
+    /// Record a looked-after child's new placement (a visit is due within the policy's week).
+    Placement {
+        /// The case (id or unique prefix).
+        id: String,
+        /// The date the placement began, YYYY-MM-DD.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// The date the child became looked after, YYYY-MM-DD (sets the first-year frequency).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        looked_after_since: Option<String>,
     },
 }
 
@@ -113,6 +124,29 @@ pub fn run(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             let id = crate::ids::case(&store, &id)?;
             let c = store.set_rag(id, rag, &reason)?;
             ctx.out.emit(&c, || print_rag_history(&c))
+        }
+        CaseCmd::Placement {
+            id,
+            date,
+            looked_after_since,
+        } => {
+            let date = crate::parse::date("--date", &date)?;
+            let since = looked_after_since
+                .as_deref()
+                .map(|s| crate::parse::date("--looked-after-since", s))
+                .transpose()?;
+            let store = ctx.open()?;
+            let id = crate::ids::case(&store, &id)?;
+            let c = store.set_placement(id, date, since)?;
+            ctx.out.emit(&c, || {
+                outln!(
+                    "Case {}: placement from {}{}. See `doorstep due` for the placement visit.",
+                    short(c.id),
+                    or_dash(c.placement_date),
+                    c.looked_after_since
+                        .map_or_else(String::new, |d| format!(", looked after since {d}"))
+                )
+            })
         }
     }
 }

@@ -1,10 +1,14 @@
 //! One module per command group.
 
+pub mod alerts;
+pub mod calendar;
 pub mod case;
 pub mod chronology;
+pub mod due;
 pub mod household;
 pub mod init;
 pub mod note;
 pub mod person;
+pub mod plan;
 pub mod store_admin;
 pub mod visit;

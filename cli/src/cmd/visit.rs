@@ -1,4 +1,4 @@
-//! `visit plan|list|start|complete|no-access|declined|cancel`.
+//! `visit plan|list|start (checkin)|checkout|complete|no-access|declined|cancel`.
 
 use crate::context::Ctx;
 use crate::outln;
@@ -25,9 +25,13 @@ pub enum VisitCmd {
         /// When, in UK local time: "YYYY-MM-DD HH:MM".
         #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
         at: String,
-        /// Expected length in minutes.
+        /// Expected length in minutes (the lone-working timer runs from check-in).
         #[arg(long, default_value_t = 60)]
         minutes: u32,
+        /// Why this contact departs from what the plan requires (e.g. a virtual visit for a
+        /// child who must be seen face to face).
+        #[arg(long, value_name = "TEXT")]
+        departure_reason: Option<String>,
     },
     /// The day list: your visits on a date (today by default).
     List {
@@ -35,8 +39,14 @@ pub enum VisitCmd {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
     },
-    /// Check in: you have arrived, or the call has begun.
+    /// Check in: you have arrived, or the call has begun (starts the lone-working timer).
+    #[command(visible_alias = "checkin")]
     Start {
+        /// The visit (id or unique prefix).
+        id: String,
+    },
+    /// Check out: you have left the home safely (stops the lone-working timer).
+    Checkout {
         /// The visit (id or unique prefix).
         id: String,
     },
@@ -130,6 +140,7 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<()> {
             kind,
             at,
             minutes,
+            departure_reason,
         } => {
             let kind = crate::parse::visit_kind(&kind)?;
             let planned_for = crate::parse::local_datetime("--at", &at)?;
@@ -140,7 +151,7 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<()> {
                 kind,
                 planned_for,
                 expected_minutes: minutes,
-                departure_reason: None,
+                departure_reason,
             })?;
             ctx.out.emit(&v, || {
                 outln!(
@@ -172,6 +183,18 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<()> {
                     "Checked in to visit {} at {}",
                     short(v.id),
                     v.started_at.map_or("-".into(), local_display)
+                )
+            })
+        }
+        VisitCmd::Checkout { id } => {
+            let store = ctx.open()?;
+            let id = crate::ids::visit(&store, &id)?;
+            let v = store.checkout_visit(id)?;
+            ctx.out.emit(&v, || {
+                outln!(
+                    "Checked out of visit {} at {}: the lone-working timer has stopped. Record the visit with `doorstep visit complete`.",
+                    short(v.id),
+                    v.checked_out_at.map_or("-".into(), local_display)
                 )
             })
         }

@@ -20,6 +20,8 @@ use doorstep_core::{FixedClock, Store, StoreError};
 /// What the day produced, for `--json`.
 #[derive(Debug, serde::Serialize)]
 pub struct DayResult {
+    /// What the core said when family B's virtual visit was planned without a departure reason.
+    pub departure_refusal: Vec<ValidationIssue>,
     /// The day list at the start of the day.
     pub morning_list: Vec<DayItem>,
     /// The announced home visit, completed.
@@ -85,18 +87,30 @@ fn plan(
     when: chrono::DateTime<chrono::Utc>,
     minutes: u32,
 ) -> Result<doorstep_core::domain::VisitId> {
+    plan_departing(store, case, kind, when, minutes, None)
+}
+
+/// Plans a visit, with the reason when it departs from the contact the case requires.
+fn plan_departing(
+    store: &Store,
+    case: &Case,
+    kind: VisitKind,
+    when: chrono::DateTime<chrono::Utc>,
+    minutes: u32,
+    departure_reason: Option<&str>,
+) -> Result<doorstep_core::domain::VisitId> {
     Ok(store
         .plan_visit(NewVisit {
             case_id: case.id,
             kind,
             planned_for: when,
             expected_minutes: minutes,
-            departure_reason: None,
+            departure_reason: departure_reason.map(str::to_string),
         })?
         .id)
 }
 
-fn first_case(load: &Caseload, plan: PlanType, rag: Rag) -> Result<&Case> {
+pub(super) fn first_case(load: &Caseload, plan: PlanType, rag: Rag) -> Result<&Case> {
     match load.cases.iter().find(|c| c.plan == plan && c.rag == rag) {
         Some(c) => Ok(c),
         None => bail!("the demo caseload has no {} case", plan.code()),
@@ -123,7 +137,33 @@ pub fn walk(
         at(today, 9, 0)?,
         60,
     )?;
-    let visit_b = plan(store, &b.case, VisitKind::Virtual, at(today, 10, 30)?, 30)?;
+    // Family B must be seen face to face; the core refuses a virtual visit without the reason.
+    let refused = plan_departing(
+        store,
+        &b.case,
+        VisitKind::Virtual,
+        at(today, 10, 30)?,
+        30,
+        None,
+    );
+    let departure_refusal = match refused {
+        Err(e) => match e.downcast::<StoreError>() {
+            Ok(StoreError::Validation(issues)) => issues,
+            Ok(e) => return Err(e.into()),
+            Err(e) => return Err(e),
+        },
+        Ok(_) => {
+            bail!("the core accepted a virtual visit for a face-to-face child without a reason")
+        }
+    };
+    let visit_b = plan_departing(
+        store,
+        &b.case,
+        VisitKind::Virtual,
+        at(today, 10, 30)?,
+        30,
+        Some("Mother and baby have flu; mother asked for a video call rather than a home visit this week."),
+    )?;
     let visit_c = plan(
         store,
         &c.case,
@@ -139,6 +179,14 @@ pub fn walk(
     plan(store, f, VisitKind::ClinicOrSchool, at(today, 16, 15)?, 30)?;
 
     clock.set(at(today, 8, 40)?);
+    if human {
+        section(human, "When the day was planned last week");
+        outln!("A virtual visit for family B, planned without a reason, was refused:");
+        for i in &departure_refusal {
+            outln!("  REFUSED: {}", i.message);
+        }
+        outln!("It was planned with the reason recorded (mother and baby have flu).");
+    }
     section(
         human,
         &format!("2. Today's list ({today}), as the practitioner sees it at 08:40"),
@@ -320,6 +368,7 @@ pub fn walk(
         );
     }
     Ok(DayResult {
+        departure_refusal,
         morning_list,
         home_visit,
         virtual_refusal,

@@ -6,6 +6,7 @@ mod caseload;
 mod day;
 mod featured;
 mod names;
+mod planning;
 mod rng;
 
 use crate::context::Ctx;
@@ -104,6 +105,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     }
 
     let result = day::walk(&store, &clock, today, &load, &families, human)?;
+    let planned = planning::show(&store, &clock, today, &load, &families, human)?;
     let total_secs = started.elapsed().as_secs_f64();
 
     let example_child = crate::output::short(families[2].child.id);
@@ -123,6 +125,10 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             "  {base} note list --case {}",
             crate::output::short(families[2].case.id)
         );
+        outln!("  {base} alerts");
+        outln!("  {base} due");
+        outln!("  {base} plan --show");
+        outln!("  {base} calendar show");
         outln!("  {base} verify");
         outln!("  {base} wipe --yes");
         outln!();
@@ -140,6 +146,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             "people": people,
             "cases": store.cases()?.len(),
             "day": result,
+            "planning": planned,
             "seconds": total_secs,
         }))?;
     }

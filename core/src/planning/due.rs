@@ -230,12 +230,14 @@ impl Periodic {
         if let Some(rag) = policy.rag_rule(facts.plan, facts.rag) {
             match out.as_mut() {
                 None => {
+                    // The plan sets no frequency here, but what it asks of each visit (seeing the
+                    // child alone, the bedroom, unannounced visits) still holds.
                     out = Some(Periodic {
                         interval: rag.interval,
-                        contact: rag.contact,
-                        see_alone: false,
-                        bedroom_every: None,
-                        unannounced_every: None,
+                        contact: rag.contact.max(rule.contact),
+                        see_alone: rule.see_alone,
+                        bedroom_every: rule.bedroom_every,
+                        unannounced_every: rule.unannounced_every,
                         source: rag_name(facts.rag),
                     })
                 }
@@ -546,7 +548,19 @@ fn hcp_done(facts: &ChildFacts, windows: &[HcpWindow], i: usize) -> bool {
     })
 }
 
-/// The current (window open, not done) and next (opening within the lookahead) HCP contacts.
+/// How long after its due date a mandated contact is still planned as that contact. Past it (a
+/// 2–2½ year review for a five-year-old), planning it would crowd out children who can still be
+/// seen in time; it is reported as missed instead (an alert), never silently dropped.
+pub const HCP_STALE_DAYS: i64 = 183;
+
+fn hcp_stale(w: &HcpWindow, today: NaiveDate) -> bool {
+    w.due
+        .checked_add_signed(chrono::Duration::days(HCP_STALE_DAYS))
+        .is_some_and(|limit| today > limit)
+}
+
+/// The current (window open, not done, not stale) and next (opening within the lookahead) HCP
+/// contacts.
 fn hcp_items(
     facts: &ChildFacts,
     policy: &Policy,
@@ -560,7 +574,7 @@ fn hcp_items(
     let mut out = Vec::new();
     for i in [current, next].into_iter().flatten() {
         let Some(w) = windows.get(i) else { continue };
-        if w.earliest > horizon || hcp_done(facts, &windows, i) {
+        if w.earliest > horizon || hcp_stale(w, today) || hcp_done(facts, &windows, i) {
             continue;
         }
         out.push(DueItem {
@@ -583,7 +597,8 @@ fn hcp_items(
     Ok(out)
 }
 
-/// HCP contacts whose window has passed (a later window has opened) without being recorded.
+/// HCP contacts whose window has passed (a later window has opened, or it is stale) without being
+/// recorded.
 pub(crate) fn missed_hcp(
     facts: &ChildFacts,
     policy: &Policy,
@@ -594,7 +609,11 @@ pub(crate) fn missed_hcp(
     let Some(current) = current else {
         return Ok(Vec::new());
     };
-    Ok((0..current)
+    let last = match windows.get(current) {
+        Some(w) if hcp_stale(w, today) => current + 1,
+        _ => current,
+    };
+    Ok((0..last)
         .filter(|&i| !hcp_done(facts, &windows, i))
         .filter_map(|i| windows.get(i).map(|w| w.contact))
         .collect())

@@ -192,6 +192,9 @@ impl Capacity {
         if self.travel_buffer_minutes > 240 {
             return Err(PlanningError::Policy("travel_buffer_minutes"));
         }
+        if self.max_visits_per_day == 0 || self.max_visits_per_day > 24 {
+            return Err(PlanningError::Policy("max_visits_per_day"));
+        }
         Ok(())
     }
 }

@@ -257,12 +257,15 @@ impl Store {
     pub fn save_planning_settings(&self, settings: &PlanningSettings) -> Result<(), StoreError> {
         settings.pattern.validate()?;
         settings.policy.validate()?;
-        if settings.capacity.visit_minutes == 0
-            || settings.capacity.slot_minutes == 0
-            || settings.capacity.max_visits_per_day == 0
-        {
+        settings.capacity.validate()?;
+        if settings.leave.iter().any(|l| l.first > l.last) {
             return Err(StoreError::InvalidState(
-                "visit length, slot length and daily limit must be above zero",
+                "leave must end on or after the day it starts",
+            ));
+        }
+        if settings.appointments.iter().any(|a| a.start >= a.end) {
+            return Err(StoreError::InvalidState(
+                "an appointment must end after it starts",
             ));
         }
         self.write(|r| {
@@ -351,7 +354,9 @@ impl Store {
         let minutes = u32::from(g.settings.capacity.visit_minutes);
         let stored = self.write(|r| {
             let mut lines = Vec::with_capacity(slots.len());
-            for slot in &slots {
+            // Visits the planner had to place beyond the horizon belong to children who will miss
+            // their date: they are in `shortfalls` (with the best possible date), not booked.
+            for slot in slots.iter().filter(|s| local_date(s.start) <= horizon_end) {
                 let visit_id = if book && !slot.booked {
                     Some(self.book_slot(r, slot, minutes)?)
                 } else {

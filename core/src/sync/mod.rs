@@ -4,5 +4,6 @@
 mod hlc;
 pub mod merge;
 pub mod protocol;
+pub mod transport;
 
 pub use hlc::{Hlc, HlcError, MAX_DRIFT_MILLIS};
