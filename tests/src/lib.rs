@@ -7,3 +7,4 @@ pub mod rng;
 pub mod sample;
 pub mod scan;
 pub mod stores;
+pub mod sync_env;

@@ -298,7 +298,7 @@ fn foreign_newer_or_empty_databases_give_typed_errors() {
                 "open",
                 StoreError::SchemaTooNew {
                     found: 99,
-                    supported: 1
+                    supported: doorstep_core::store::SCHEMA_VERSION
                 }
             )
         ),

@@ -7,7 +7,7 @@ use std::path::Path;
 /// The database file's name inside a store directory.
 pub const DB_FILE: &str = "doorstep.db";
 /// The newest schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // 1: sealed records, with only random ids, kind and bookkeeping in the clear. `version` counts a
@@ -30,6 +30,18 @@ const MIGRATIONS: &[&str] = &[
        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;
      CREATE TRIGGER notes_are_append_only_delete BEFORE DELETE ON records WHEN OLD.kind = 'note'
        BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;",
+    // 2: the sync outbox. Clear columns are bookkeeping only: a random operation id, the random
+    // household id (to keep a household's changes in order), the lane, whether it is parked.
+    "CREATE TABLE outbox (
+         seq INTEGER PRIMARY KEY,
+         op_id BLOB NOT NULL UNIQUE CHECK (length(op_id) = 16),
+         household BLOB NOT NULL CHECK (length(household) = 16),
+         lane INTEGER NOT NULL,
+         parked INTEGER NOT NULL DEFAULT 0,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         body BLOB NOT NULL
+     ) STRICT;
+     CREATE INDEX outbox_pending ON outbox (parked, household, seq);",
 ];
 
 /// Opens (or, with `create`, creates) the database with WAL, `synchronous=FULL`, `secure_delete`

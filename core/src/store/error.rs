@@ -75,6 +75,24 @@ pub enum StoreError {
     /// The planning settings or horizon cannot be planned with.
     #[error("planning: {0}")]
     Planning(#[from] crate::planning::PlanningError),
+    /// The store is not enrolled with a sync server.
+    #[error("this device is not enrolled with a sync server")]
+    NotEnrolled,
+    /// The server address is not allowed (plain http beyond this machine, or malformed).
+    #[error("{0}")]
+    BadServerUrl(#[from] crate::sync::transport::UrlError),
+    /// The server could not be reached after retrying; nothing is lost, sync again later.
+    #[error("the server could not be reached ({0}); everything stays queued")]
+    Offline(String),
+    /// The server refused the device's credentials (not revoked: expired or unknown).
+    #[error("the server refused this device ({0}): enrol it again")]
+    Unauthorized(String),
+    /// The server answered in a way this build does not understand.
+    #[error("the server answered unexpectedly ({0})")]
+    Protocol(String),
+    /// This device was revoked: its store has been erased (crypto-shredded).
+    #[error("this device was revoked by an administrator and its records have been erased")]
+    Wiped,
     /// The device's storage is full; nothing was saved.
     #[error("the device storage is full: nothing was saved")]
     DiskFull,

@@ -6,16 +6,22 @@ mod db;
 mod digest;
 mod error;
 mod notes;
+mod outbox;
 mod planning;
 mod records;
+mod sync;
 mod verify;
 mod visits;
 
 pub use db::{DB_FILE, SCHEMA_VERSION};
 pub use error::StoreError;
+pub use outbox::{Parked, QueuedOp};
 pub use planning::{
     AlertView, ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan,
     MAX_PLAN_WEEKS,
+};
+pub use sync::{
+    enrol, Enrolment, QueueStatus, SyncObserver, SyncOptions, SyncProgress, SyncReport,
 };
 pub use verify::{ChainBreak, ChainProblem, VerifyReport};
 pub use visits::{DayItem, VisitRecorded};
@@ -86,16 +92,34 @@ impl Store {
                 "a new store needs a passphrase or a key provider",
             ));
         }
+        let practitioner = practitioner.build()?;
+        Self::create_with(dir, methods, practitioner, DeviceId::random(), clock)
+    }
+
+    /// Creates a store for a given practitioner and device id (see `create`).
+    pub(crate) fn create_with(
+        dir: &Path,
+        methods: UnlockMethods,
+        practitioner: Practitioner,
+        device_id: DeviceId,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
+        if dir.join(KEYRING_FILE).exists() {
+            return Err(StoreError::AlreadyExists);
+        }
+        if methods.passphrase.is_none() && methods.provider.is_none() {
+            return Err(StoreError::InvalidState(
+                "a new store needs a passphrase or a key provider",
+            ));
+        }
         if let Some(p) = &methods.passphrase {
             p.check_strength()?;
         }
-        let practitioner = practitioner.build()?;
         std::fs::create_dir_all(dir)?;
         for leftover in [DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
             let _ = std::fs::remove_file(dir.join(leftover));
         }
         let store_id = crate::crypto::random_array::<16>()?;
-        let device_id = DeviceId::random();
         let key_id = KeyId(1);
         let data = DataKey::generate()?;
         let mut keyring = Keyring::new(store_id, key_id, &data)?;
@@ -116,6 +140,8 @@ impl Store {
                 conn: &tx,
                 keys: &keys,
                 store_id,
+                device_id,
+                now_millis: u64::try_from(clock.now().timestamp_millis()).unwrap_or(0),
             }
             .insert(
                 Kind::Practitioner,
@@ -290,6 +316,10 @@ impl Store {
         self.read(|r| r.get(Kind::Practitioner, id))
     }
 
+    fn now_millis(&self) -> u64 {
+        u64::try_from(self.clock.now().timestamp_millis()).unwrap_or(0)
+    }
+
     /// Runs `f` with read access to the unlocked records.
     fn read<R>(
         &self,
@@ -301,6 +331,8 @@ impl Store {
             conn: &inner.conn,
             keys,
             store_id: self.store_id,
+            device_id: self.device_id,
+            now_millis: self.now_millis(),
         })
     }
 
@@ -319,6 +351,8 @@ impl Store {
             conn: &tx,
             keys,
             store_id: self.store_id,
+            device_id: self.device_id,
+            now_millis: self.now_millis(),
         })?;
         tx.commit()?;
         Ok(out)

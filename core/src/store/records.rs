@@ -2,10 +2,13 @@
 //! store, kind, id, key id, format, version, parent and blind tag — everything that is in the clear
 //! beside it — and every write updates the store digest in the same transaction.
 
-use super::{digest, StoreError};
+use super::{digest, outbox, StoreError};
 use crate::crypto::{open, seal, DataKey, KeyId, RecordAad, TagKey};
+use crate::domain::DeviceId;
+use crate::sync::merge::{self, Stamps};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 /// The format version of record bodies written by this build.
@@ -33,6 +36,28 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether changes to this kind are queued for the server (the device's own profile, its
+    /// planning settings and its plan stay on the device).
+    pub fn syncable(&self) -> bool {
+        matches!(
+            self,
+            Kind::Household | Kind::Person | Kind::Case | Kind::Visit | Kind::Note
+        )
+    }
+
+    /// The kind with a stored name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Kind::Household,
+            Kind::Person,
+            Kind::Case,
+            Kind::Visit,
+            Kind::Note,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+
     /// The stored name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -82,6 +107,35 @@ pub struct Records<'a> {
     pub keys: &'a Keys,
     /// The store's id.
     pub store_id: [u8; 16],
+    /// This device (stamps its changes).
+    pub device_id: DeviceId,
+    /// Wall-clock time of this action, Unix milliseconds (for the hybrid logical clock).
+    pub now_millis: u64,
+}
+
+/// A record body as sealed: the value and, for replicated kinds, the stamp of each field's last
+/// write (`""` holds the stamp of every field not listed).
+#[derive(serde::Serialize)]
+struct EnvelopeOut<'a> {
+    v: &'a Value,
+    #[serde(skip_serializing_if = "Stamps::is_empty")]
+    s: &'a Stamps,
+}
+
+#[derive(serde::Deserialize)]
+struct EnvelopeIn<T> {
+    v: T,
+    #[serde(default)]
+    s: Stamps,
+}
+
+/// Every field's stamp, the default (`""`) spelled out for each field of `value`.
+pub fn full_stamps(kind: Kind, value: &Value, stamps: &Stamps) -> Stamps {
+    let default = stamps.get("").copied();
+    merge::flatten(kind.name(), value)
+        .into_keys()
+        .filter_map(|k| stamps.get(&k).copied().or(default).map(|h| (k, h)))
+        .collect()
 }
 
 /// A record's clear columns and sealed body, as read from the table.
@@ -129,14 +183,18 @@ impl Records<'_> {
         .encode()
     }
 
-    fn seal_value<T: Serialize>(
+    fn seal_value(
         &self,
         place: &Place<'_>,
-        value: &T,
+        value: &Value,
+        stamps: &Stamps,
     ) -> Result<Vec<u8>, StoreError> {
         let plain = Zeroizing::new(
-            serde_json::to_vec(value)
-                .map_err(|_| StoreError::Io("could not encode a record".into()))?,
+            serde_json::to_vec(&EnvelopeOut {
+                v: value,
+                s: stamps,
+            })
+            .map_err(|_| StoreError::Io("could not encode a record".into()))?,
         );
         Ok(seal(&self.keys.data, &self.aad(place), &plain)?)
     }
@@ -147,6 +205,15 @@ impl Records<'_> {
         kind: Kind,
         raw: &RawRecord,
     ) -> Result<T, StoreError> {
+        self.open_envelope::<T>(kind, raw).map(|(v, _)| v)
+    }
+
+    /// Opens a raw record with its per-field stamps.
+    pub fn open_envelope<T: DeserializeOwned>(
+        &self,
+        kind: Kind,
+        raw: &RawRecord,
+    ) -> Result<(T, Stamps), StoreError> {
         let tampered = || StoreError::Tampered {
             record_id: uuid::Uuid::from_bytes(raw.id).to_string(),
         };
@@ -164,10 +231,24 @@ impl Records<'_> {
             tag: raw.tag.as_ref(),
         };
         let plain = open(&self.keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered())?;
-        serde_json::from_slice(&plain).map_err(|_| tampered())
+        let env: EnvelopeIn<T> = serde_json::from_slice(&plain).map_err(|_| tampered())?;
+        Ok((env.v, env.s))
     }
 
-    /// Inserts a new sealed record (version 1).
+    /// The raw row of one record, if it exists.
+    pub fn raw(&self, kind: Kind, id: [u8; 16]) -> Result<Option<RawRecord>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"),
+                params![&id[..], kind.name()],
+                row_to_raw,
+            )
+            .optional()?
+            .transpose()
+    }
+
+    /// Inserts a new sealed record (version 1). A replicated kind's change is queued for the
+    /// server in the same transaction.
     pub fn insert<T: Serialize>(
         &self,
         kind: Kind,
@@ -176,34 +257,20 @@ impl Records<'_> {
         tag: Option<[u8; 16]>,
         value: &T,
     ) -> Result<(), StoreError> {
-        let place = Place {
-            kind,
-            id: &id,
-            key_id: self.keys.key_id,
-            format: RECORD_FORMAT,
-            version: 1,
-            parent: parent.as_ref(),
-            tag: tag.as_ref(),
-        };
-        let body = self.seal_value(&place, value)?;
-        self.conn.execute(
-            "INSERT INTO records (id, kind, parent, tag, key_id, format, version, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
-            params![
-                &id[..],
-                kind.name(),
-                parent.as_ref().map(|p| &p[..]),
-                tag.as_ref().map(|t| &t[..]),
-                self.keys.key_id.0,
-                RECORD_FORMAT,
-                body
-            ],
-        )?;
-        digest::replace(self.conn, &self.keys.digest, kind.name(), &id, None, 1)
+        let value = to_value(value)?;
+        let mut stamps = Stamps::new();
+        if kind.syncable() {
+            let hlc = outbox::next_hlc(self)?;
+            stamps.insert(String::new(), hlc);
+            let delta = merge::diff(kind.name(), None, &value, hlc);
+            outbox::enqueue(self, kind, id, parent, &value, delta, hlc)?;
+        }
+        self.write_row(kind, id, parent, tag, &value, &stamps, None)
     }
 
     /// Re-seals an existing record with a new value and the next version (a fresh single-use key
-    /// every time). Its parent never changes; its tag may.
+    /// every time). Its parent never changes; its tag may. A replicated kind's changed fields are
+    /// stamped and queued for the server in the same transaction.
     pub fn update<T: Serialize>(
         &self,
         kind: Kind,
@@ -211,49 +278,98 @@ impl Records<'_> {
         tag: Option<[u8; 16]>,
         value: &T,
     ) -> Result<(), StoreError> {
-        let current = self
-            .conn
-            .query_row(
-                &format!("SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"),
-                params![&id[..], kind.name()],
-                row_to_raw,
-            )
-            .optional()?
-            .ok_or_else(|| not_found(kind, &id))??;
+        let current = self.raw(kind, id)?.ok_or_else(|| not_found(kind, &id))?;
         // Only a record that opens may be overwritten: a tampered record stays for `verify`.
-        self.open_raw::<serde::de::IgnoredAny>(kind, &current)?;
-        let version = current.version.checked_add(1).ok_or(StoreError::Corrupt {
-            detail: "a record version overflowed".into(),
-        })?;
+        let (old, mut stamps) = self.open_envelope::<Value>(kind, &current)?;
+        let value = to_value(value)?;
+        if kind.syncable() {
+            let hlc = outbox::next_hlc(self)?;
+            let delta = merge::diff(kind.name(), Some(&old), &value, hlc);
+            if !delta.is_empty() {
+                for k in delta.keys() {
+                    stamps.insert(k.clone(), hlc);
+                }
+                outbox::enqueue(self, kind, id, current.parent, &value, delta, hlc)?;
+            }
+        }
+        self.write_row(
+            kind,
+            id,
+            current.parent,
+            tag,
+            &value,
+            &stamps,
+            Some(&current),
+        )
+    }
+
+    /// Writes a record's value and stamps as they are (a change that came from the server: it is
+    /// not queued again). Inserts when `current` is `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_row(
+        &self,
+        kind: Kind,
+        id: [u8; 16],
+        parent: Option<[u8; 16]>,
+        tag: Option<[u8; 16]>,
+        value: &Value,
+        stamps: &Stamps,
+        current: Option<&RawRecord>,
+    ) -> Result<(), StoreError> {
+        let (old_version, version) = match current {
+            None => (None, 1),
+            Some(c) => (
+                Some(c.version),
+                c.version.checked_add(1).ok_or(StoreError::Corrupt {
+                    detail: "a record version overflowed".into(),
+                })?,
+            ),
+        };
         let place = Place {
             kind,
             id: &id,
             key_id: self.keys.key_id,
             format: RECORD_FORMAT,
             version: version as u64,
-            parent: current.parent.as_ref(),
+            parent: parent.as_ref(),
             tag: tag.as_ref(),
         };
-        let body = self.seal_value(&place, value)?;
-        self.conn.execute(
-            "UPDATE records SET body = ?1, tag = ?2, key_id = ?3, format = ?4, version = ?5 \
-             WHERE id = ?6 AND kind = ?7",
-            params![
-                body,
-                tag.as_ref().map(|t| &t[..]),
-                self.keys.key_id.0,
-                RECORD_FORMAT,
-                version,
-                &id[..],
-                kind.name()
-            ],
-        )?;
+        let body = self.seal_value(&place, value, stamps)?;
+        if current.is_some() {
+            self.conn.execute(
+                "UPDATE records SET body = ?1, tag = ?2, key_id = ?3, format = ?4, version = ?5 \
+                 WHERE id = ?6 AND kind = ?7",
+                params![
+                    body,
+                    tag.as_ref().map(|t| &t[..]),
+                    self.keys.key_id.0,
+                    RECORD_FORMAT,
+                    version,
+                    &id[..],
+                    kind.name()
+                ],
+            )?;
+        } else {
+            self.conn.execute(
+                "INSERT INTO records (id, kind, parent, tag, key_id, format, version, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
+                params![
+                    &id[..],
+                    kind.name(),
+                    parent.as_ref().map(|p| &p[..]),
+                    tag.as_ref().map(|t| &t[..]),
+                    self.keys.key_id.0,
+                    RECORD_FORMAT,
+                    body
+                ],
+            )?;
+        }
         digest::replace(
             self.conn,
             &self.keys.digest,
             kind.name(),
             &id,
-            Some(current.version),
+            old_version,
             version,
         )
     }
@@ -365,6 +481,10 @@ fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, Sto
             tag: id16(tag)?,
         })
     })())
+}
+
+fn to_value<T: Serialize>(value: &T) -> Result<Value, StoreError> {
+    serde_json::to_value(value).map_err(|_| StoreError::Io("could not encode a record".into()))
 }
 
 fn not_found(kind: Kind, id: &[u8; 16]) -> StoreError {

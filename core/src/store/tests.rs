@@ -78,6 +78,8 @@ fn an_edited_note_breaks_the_chain_at_that_note() {
             conn: &inner.conn,
             keys,
             store_id: store.store_id,
+            device_id: store.device_id,
+            now_millis: 0,
         };
         let mut edited: Note = r.get(Kind::Note, victim.id.bytes()).unwrap();
         edited.text = "rewritten history".into();

@@ -2,6 +2,8 @@
 //! device and the server.
 
 mod hlc;
+#[cfg(feature = "http-client")]
+pub mod http;
 pub mod merge;
 pub mod protocol;
 pub mod transport;

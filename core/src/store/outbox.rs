@@ -1,0 +1,296 @@
+//! The transactional outbox: every change to a replicated record is queued, sealed, in the same
+//! SQLite transaction as the change itself, with a random operation id (the idempotency key), the
+//! device's hybrid logical clock stamp and a priority lane. Also the device's clock state.
+
+use super::db::{meta_get, meta_set};
+use super::records::{Kind, Records};
+use super::StoreError;
+use crate::crypto::{open, seal};
+use crate::sync::merge::Delta;
+use crate::sync::protocol::{Lane, Operation};
+use crate::sync::Hlc;
+use rusqlite::params;
+use serde_json::Value;
+
+/// An operation waiting for the server, with why it is parked, if it is.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct QueuedOp {
+    /// The operation.
+    pub op: Operation,
+    /// The server refused it for good: its code and reason. It waits for attention and never
+    /// blocks the rest of the queue.
+    pub parked: Option<Parked>,
+}
+
+/// Why the server refused an operation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Parked {
+    /// Stable code.
+    pub code: String,
+    /// Message for the practitioner.
+    pub reason: String,
+}
+
+fn aad(r: &Records<'_>, what: &[u8], id: &[u8]) -> Vec<u8> {
+    let mut a = b"doorstep.outbox.v1".to_vec();
+    a.extend_from_slice(&r.store_id);
+    a.extend_from_slice(what);
+    a.extend_from_slice(id);
+    a
+}
+
+/// The next stamp of this device's hybrid logical clock (kept sealed in the store).
+pub fn next_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
+    let next = current_hlc(r)?
+        .tick(r.now_millis)
+        .map_err(|_| StoreError::InvalidState("the device clock cannot advance"))?;
+    save_hlc(r, &next)?;
+    Ok(next)
+}
+
+/// Moves this device's clock past a stamp received from the server.
+pub fn observe_hlc(r: &Records<'_>, remote: &Hlc) -> Result<(), StoreError> {
+    if let Ok(next) = current_hlc(r)?.receive(remote, r.now_millis) {
+        save_hlc(r, &next)?;
+    }
+    Ok(())
+}
+
+fn current_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
+    match meta_get(r.conn, "hlc")? {
+        None => Ok(Hlc::zero(r.device_id)),
+        Some(sealed) => {
+            let plain = open(&r.keys.data, &aad(r, b"hlc", &[]), &sealed).map_err(|_| {
+                StoreError::Tampered {
+                    record_id: "clock".into(),
+                }
+            })?;
+            let mut h: Hlc = serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered {
+                record_id: "clock".into(),
+            })?;
+            h.device = r.device_id;
+            Ok(h)
+        }
+    }
+}
+
+fn save_hlc(r: &Records<'_>, h: &Hlc) -> Result<(), StoreError> {
+    let plain = serde_json::to_vec(h).map_err(|_| StoreError::Io("encode clock".into()))?;
+    meta_set(
+        r.conn,
+        "hlc",
+        &seal(&r.keys.data, &aad(r, b"hlc", &[]), &plain)?,
+    )
+}
+
+fn uuid_field(v: &Value, field: &str) -> Result<uuid::Uuid, StoreError> {
+    v.get(field)
+        .and_then(Value::as_str)
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .ok_or(StoreError::Corrupt {
+            detail: format!("a record has no {field}"),
+        })
+}
+
+/// The household and case a record belongs to (the server's allocation scope).
+pub fn scope(
+    r: &Records<'_>,
+    kind: Kind,
+    id: [u8; 16],
+    value: &Value,
+) -> Result<(uuid::Uuid, Option<uuid::Uuid>), StoreError> {
+    let id = uuid::Uuid::from_bytes(id);
+    Ok(match kind {
+        Kind::Household => (id, None),
+        Kind::Person => (uuid_field(value, "household_id")?, None),
+        Kind::Case => (uuid_field(value, "household_id")?, Some(id)),
+        Kind::Visit | Kind::Note => {
+            let case = uuid_field(value, "case_id")?;
+            let c: Value = r.get(Kind::Case, *case.as_bytes())?;
+            (uuid_field(&c, "household_id")?, Some(case))
+        }
+        _ => {
+            return Err(StoreError::InvalidState(
+                "this record kind is not synchronised",
+            ))
+        }
+    })
+}
+
+/// The lane of a change: lone working and safeguarding concerns first.
+fn lane(kind: Kind, value: &Value) -> Lane {
+    match kind {
+        Kind::Visit => {
+            let in_progress = value.get("status").and_then(Value::as_str) == Some("in_progress");
+            let outcome = value.get("outcome");
+            let concern = outcome.is_some_and(|o| {
+                o.get("concerns")
+                    .and_then(Value::as_array)
+                    .is_some_and(|c| !c.is_empty())
+                    || o.get("injuries_observed").is_some_and(|i| !i.is_null())
+            });
+            if in_progress || concern {
+                Lane::Urgent
+            } else {
+                Lane::Normal
+            }
+        }
+        Kind::Note if value.get("significant").and_then(Value::as_bool) == Some(true) => {
+            Lane::Urgent
+        }
+        Kind::Note => Lane::Normal,
+        _ => Lane::Bulk,
+    }
+}
+
+/// Queues a change (in the caller's transaction).
+pub fn enqueue(
+    r: &Records<'_>,
+    kind: Kind,
+    id: [u8; 16],
+    parent: Option<[u8; 16]>,
+    value: &Value,
+    delta: Delta,
+    hlc: Hlc,
+) -> Result<(), StoreError> {
+    let (household, case) = scope(r, kind, id, value)?;
+    let op = Operation {
+        op_id: uuid::Uuid::new_v4(),
+        device_id: r.device_id,
+        hlc,
+        kind: kind.name().to_string(),
+        record_id: uuid::Uuid::from_bytes(id),
+        household_id: household,
+        case_id: case,
+        parent_id: parent.map(uuid::Uuid::from_bytes),
+        delta,
+    };
+    let body = seal_queued(
+        r,
+        &QueuedOp {
+            op: op.clone(),
+            parked: None,
+        },
+    )?;
+    r.conn.execute(
+        "INSERT INTO outbox (op_id, household, lane, body) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            &op.op_id.as_bytes()[..],
+            &household.as_bytes()[..],
+            lane(kind, value).number(),
+            body
+        ],
+    )?;
+    Ok(())
+}
+
+fn seal_queued(r: &Records<'_>, q: &QueuedOp) -> Result<Vec<u8>, StoreError> {
+    let plain = zeroize::Zeroizing::new(
+        serde_json::to_vec(q).map_err(|_| StoreError::Io("encode operation".into()))?,
+    );
+    Ok(seal(
+        &r.keys.data,
+        &aad(r, b"op", q.op.op_id.as_bytes()),
+        &plain,
+    )?)
+}
+
+fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<QueuedOp, StoreError> {
+    let tampered = || StoreError::Tampered {
+        record_id: uuid::Uuid::from_slice(op_id)
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
+    };
+    let plain = open(&r.keys.data, &aad(r, b"op", op_id), body).map_err(|_| tampered())?;
+    let q: QueuedOp = serde_json::from_slice(&plain).map_err(|_| tampered())?;
+    if q.op.op_id.as_bytes()[..] != *op_id {
+        return Err(tampered());
+    }
+    Ok(q)
+}
+
+/// The next operations to send, at most `limit`: households with urgent changes first, and within
+/// a household in the order the changes were made (so a case always goes before its visits).
+pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Operation>, StoreError> {
+    let mut stmt = r.conn.prepare_cached(
+        "SELECT o.op_id, o.body FROM outbox o
+         JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
+           ON h.household = o.household
+         WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |row| {
+        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, body) = row?;
+        out.push(open_queued(r, &id, &body)?.op);
+    }
+    Ok(out)
+}
+
+/// The server has the operation: drop it from the queue.
+pub fn acknowledge(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<(), StoreError> {
+    r.conn.execute(
+        "DELETE FROM outbox WHERE op_id = ?1",
+        [&op_id.as_bytes()[..]],
+    )?;
+    Ok(())
+}
+
+/// The server refused the operation for good: keep it, with the reason, out of the way.
+pub fn park(r: &Records<'_>, op_id: &uuid::Uuid, parked: Parked) -> Result<(), StoreError> {
+    let row: Option<Vec<u8>> = {
+        use rusqlite::OptionalExtension;
+        r.conn
+            .query_row(
+                "SELECT body FROM outbox WHERE op_id = ?1",
+                [&op_id.as_bytes()[..]],
+                |row| row.get(0),
+            )
+            .optional()?
+    };
+    let Some(body) = row else { return Ok(()) };
+    let mut q = open_queued(r, op_id.as_bytes(), &body)?;
+    q.parked = Some(parked);
+    r.conn.execute(
+        "UPDATE outbox SET parked = 1, body = ?1 WHERE op_id = ?2",
+        params![seal_queued(r, &q)?, &op_id.as_bytes()[..]],
+    )?;
+    Ok(())
+}
+
+/// Counts a failed attempt at sending these operations.
+pub fn count_attempt(r: &Records<'_>, ops: &[Operation]) -> Result<(), StoreError> {
+    for op in ops {
+        r.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE op_id = ?1",
+            [&op.op_id.as_bytes()[..]],
+        )?;
+    }
+    Ok(())
+}
+
+/// Pending (not parked) operations.
+pub fn pending_count(r: &Records<'_>) -> Result<u64, StoreError> {
+    Ok(r.conn
+        .query_row("SELECT count(*) FROM outbox WHERE parked = 0", [], |row| {
+            row.get::<_, i64>(0)
+        })? as u64)
+}
+
+/// Every parked operation, oldest first.
+pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
+    let mut stmt = r
+        .conn
+        .prepare_cached("SELECT op_id, body FROM outbox WHERE parked = 1 ORDER BY seq")?;
+    let rows = stmt.query_map([], |row| {
+        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, body) = row?;
+        out.push(open_queued(r, &id, &body)?);
+    }
+    Ok(out)
+}
