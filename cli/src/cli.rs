@@ -26,7 +26,7 @@ pub struct Cli {
 /// Every command.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Create a new encrypted store for this device's practitioner.
+    /// Create a new encrypted store for this device's practitioner (or enrol with a sync server).
     Init(InitArgs),
     /// Households (addresses).
     #[command(subcommand)]
@@ -54,6 +54,10 @@ pub enum Command {
     /// Your working pattern, leave, appointments and capacity, which planning works within.
     #[command(subcommand)]
     Calendar(CalendarCmd),
+    /// Send queued changes to the sync server and receive your cases' changes.
+    Sync,
+    /// What is waiting to be sent, the last sync, and changes the server refused.
+    Queue,
     /// Check the store: database integrity, record authentication, note chains.
     Verify,
     /// Change the passphrase (DOORSTEP_PASSPHRASE = old, DOORSTEP_NEW_PASSPHRASE = new for scripts).

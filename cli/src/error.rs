@@ -10,6 +10,9 @@ pub fn one_line(e: &anyhow::Error) -> String {
             let msgs: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
             format!("cannot save: {}", msgs.join(" | "))
         }
+        Some(StoreError::Offline(why)) => {
+            format!("sync failed: {why}; everything stays queued, sync again later")
+        }
         Some(s) => s.to_string(),
         None => format!("{e:#}"),
     };

@@ -11,6 +11,7 @@ mod labels;
 mod output;
 mod parse;
 mod passphrase;
+mod progress;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -35,6 +36,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Due => cmd::due::run(&ctx),
         Command::Alerts => cmd::alerts::run(&ctx),
         Command::Calendar(c) => cmd::calendar::run(&ctx, c),
+        Command::Sync => cmd::sync::run(&ctx),
+        Command::Queue => cmd::queue::run(&ctx),
         Command::Verify => cmd::store_admin::verify(&ctx),
         Command::Passwd => cmd::store_admin::passwd(&ctx),
         Command::Wipe { yes } => cmd::store_admin::wipe(&ctx, yes),

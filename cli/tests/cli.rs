@@ -490,6 +490,21 @@ fn demo_leaves_a_store_that_verifies() {
     assert!(out.contains("== 12. What the three featured children are due =="));
     assert!(out.contains("Every unannounced visit in the 4 weeks"));
     assert!(out.contains("WILL MISS THEIR DUE DATE: "), "{out}");
+    // Sync: a reference server on loopback, two enrolled devices, offline work, a revoked phone.
+    assert!(out.contains("== 16. 11:00 the case is shared with the health visitor"));
+    assert!(out.contains("Concern: Little food in the house"), "{out}");
+    assert!(
+        out.contains("doorstep sync says: error: sync failed: the server could not be reached"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Synced: sent 5, received 5, parked 0, remaining 0."),
+        "{out}"
+    );
+    assert!(out.contains("Told the social worker by phone."), "{out}");
+    assert!(out.contains("its records have been erased"), "{out}");
+    assert!(!s.join("sync/health-visitor-phone/keyring.json").exists());
+    assert!(s.join("sync/social-worker-phone/keyring.json").exists());
     let report = json(s, &["verify"]);
     assert_eq!(report["database_ok"], true);
     assert!(report["records_checked"].as_u64().unwrap() > 1000);

@@ -7,7 +7,7 @@ mod support;
 
 use chrono::Duration;
 use criterion::{BatchSize, Criterion};
-use doorstep_core::domain::{CaseId, Visit, VisitId, VisitKind, VisitStatus};
+use doorstep_core::domain::CaseId;
 use std::hint::black_box;
 use std::path::Path;
 use support::{data, fixture, plain};
@@ -41,19 +41,8 @@ fn record(c: &mut Criterion, group: &str, name: &str, src: &Path, key: Option<&s
         b.iter_batched(
             || {
                 next = (next + 1) % cases.len();
-                let template = Visit {
-                    id: VisitId::random(),
-                    case_id: cases[next],
-                    practitioner_id: practitioner,
-                    kind: VisitKind::AnnouncedHome,
-                    planned_for: data::at(data::today(), 14, 0),
-                    expected_minutes: 60,
-                    status: VisitStatus::Planned,
-                    started_at: None,
-                    ended_at: None,
-                    outcome: None,
-                    unsuccessful: None,
-                };
+                let template =
+                    plain::planned_visit(cases[next], practitioner, data::at(data::today(), 14, 0));
                 plain::plan_visit(&mut conn.borrow_mut(), &template).unwrap()
             },
             |visit| {

@@ -10,5 +10,7 @@ pub mod init;
 pub mod note;
 pub mod person;
 pub mod plan;
+pub mod queue;
 pub mod store_admin;
+pub mod sync;
 pub mod visit;

@@ -8,6 +8,8 @@ mod featured;
 mod names;
 mod planning;
 mod rng;
+mod signal;
+mod sync;
 
 use crate::context::Ctx;
 use crate::outln;
@@ -53,7 +55,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let human = !ctx.out.json;
     let dir: PathBuf = match &ctx.store {
         Some(d) => {
-            if doorstep_core::store::exists(d) {
+            if doorstep_core::store::exists(d) || d.join("sync").exists() {
                 bail!("a store already exists at this location: give the demo a new directory");
             }
             d.clone()
@@ -71,7 +73,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let today = doorstep_core::time::local_date(Utc::now());
     let clock = Arc::new(FixedClock::new(at(today, 7, 30)?));
     if human {
-        outln!("Doorstep demo: one health visitor's caseload and one day of visits.");
+        outln!("Doorstep demo: one health visitor's caseload, one day of visits, then sync between two devices.");
         outln!("Every name, address and event below is invented (fixed seed {SEED:#x}).");
         outln!("Store: {}", dir.display());
         if from_env {
@@ -106,6 +108,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
 
     let result = day::walk(&store, &clock, today, &load, &families, human)?;
     let planned = planning::show(&store, &clock, today, &load, &families, human)?;
+    let synced = sync::show(&dir.join("sync"), &pass, &clock, today, human)?;
     let total_secs = started.elapsed().as_secs_f64();
 
     let example_child = crate::output::short(families[2].child.id);
@@ -130,6 +133,10 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         outln!("  {base} plan --show");
         outln!("  {base} calendar show");
         outln!("  {base} verify");
+        outln!(
+            "  {pass_env}doorstep --store {} queue",
+            dir.join("sync").join("social-worker-phone").display()
+        );
         outln!("  {base} wipe --yes");
         outln!();
         outln!("Demo finished in {total_secs:.1} s.");
@@ -147,6 +154,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             "cases": store.cases()?.len(),
             "day": result,
             "planning": planned,
+            "sync": synced,
             "seconds": total_secs,
         }))?;
     }

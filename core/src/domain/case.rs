@@ -127,6 +127,7 @@ pub struct Case {
     /// When the case was opened.
     pub opened_at: DateTime<Utc>,
     /// Consecutive visits that ended in no access or were declined, since the last completed visit.
+    #[serde(default)]
     pub consecutive_no_access: u32,
     /// The head of each device's note hash chain on this case (each device appends to its own
     /// chain, so notes written offline on two devices never conflict).

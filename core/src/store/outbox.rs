@@ -172,15 +172,16 @@ pub fn enqueue(
             parked: None,
         },
     )?;
-    r.conn.execute(
-        "INSERT INTO outbox (op_id, household, lane, body) VALUES (?1, ?2, ?3, ?4)",
-        params![
+    r.conn
+        .prepare_cached(
+            "INSERT INTO outbox (op_id, household, lane, body) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
             &op.op_id.as_bytes()[..],
             &household.as_bytes()[..],
             lane(kind, value).number(),
             body
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 
@@ -231,10 +232,9 @@ pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Operation>, Store
 
 /// The server has the operation: drop it from the queue.
 pub fn acknowledge(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<(), StoreError> {
-    r.conn.execute(
-        "DELETE FROM outbox WHERE op_id = ?1",
-        [&op_id.as_bytes()[..]],
-    )?;
+    r.conn
+        .prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?
+        .execute([&op_id.as_bytes()[..]])?;
     Ok(())
 }
 
@@ -253,20 +253,18 @@ pub fn park(r: &Records<'_>, op_id: &uuid::Uuid, parked: Parked) -> Result<(), S
     let Some(body) = row else { return Ok(()) };
     let mut q = open_queued(r, op_id.as_bytes(), &body)?;
     q.parked = Some(parked);
-    r.conn.execute(
-        "UPDATE outbox SET parked = 1, body = ?1 WHERE op_id = ?2",
-        params![seal_queued(r, &q)?, &op_id.as_bytes()[..]],
-    )?;
+    r.conn
+        .prepare_cached("UPDATE outbox SET parked = 1, body = ?1 WHERE op_id = ?2")?
+        .execute(params![seal_queued(r, &q)?, &op_id.as_bytes()[..]])?;
     Ok(())
 }
 
 /// Counts a failed attempt at sending these operations.
 pub fn count_attempt(r: &Records<'_>, ops: &[Operation]) -> Result<(), StoreError> {
     for op in ops {
-        r.conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1 WHERE op_id = ?1",
-            [&op.op_id.as_bytes()[..]],
-        )?;
+        r.conn
+            .prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE op_id = ?1")?
+            .execute([&op.op_id.as_bytes()[..]])?;
     }
     Ok(())
 }

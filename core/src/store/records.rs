@@ -238,11 +238,10 @@ impl Records<'_> {
     /// The raw row of one record, if it exists.
     pub fn raw(&self, kind: Kind, id: [u8; 16]) -> Result<Option<RawRecord>, StoreError> {
         self.conn
-            .query_row(
-                &format!("SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"),
-                params![&id[..], kind.name()],
-                row_to_raw,
-            )
+            .prepare_cached(&format!(
+                "SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"
+            ))?
+            .query_row(params![&id[..], kind.name()], row_to_raw)
             .optional()?
             .transpose()
     }
@@ -336,9 +335,10 @@ impl Records<'_> {
         };
         let body = self.seal_value(&place, value, stamps)?;
         if current.is_some() {
-            self.conn.execute(
+            self.conn.prepare_cached(
                 "UPDATE records SET body = ?1, tag = ?2, key_id = ?3, format = ?4, version = ?5 \
                  WHERE id = ?6 AND kind = ?7",
+            )?.execute(
                 params![
                     body,
                     tag.as_ref().map(|t| &t[..]),
@@ -350,10 +350,12 @@ impl Records<'_> {
                 ],
             )?;
         } else {
-            self.conn.execute(
-                "INSERT INTO records (id, kind, parent, tag, key_id, format, version, body) \
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO records (id, kind, parent, tag, key_id, format, version, body) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
-                params![
+                )?
+                .execute(params![
                     &id[..],
                     kind.name(),
                     parent.as_ref().map(|p| &p[..]),
@@ -361,8 +363,7 @@ impl Records<'_> {
                     self.keys.key_id.0,
                     RECORD_FORMAT,
                     body
-                ],
-            )?;
+                ])?;
         }
         digest::replace(
             self.conn,
@@ -378,11 +379,10 @@ impl Records<'_> {
     pub fn get<T: DeserializeOwned>(&self, kind: Kind, id: [u8; 16]) -> Result<T, StoreError> {
         let raw = self
             .conn
-            .query_row(
-                &format!("SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"),
-                params![&id[..], kind.name()],
-                row_to_raw,
-            )
+            .prepare_cached(&format!(
+                "SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"
+            ))?
+            .query_row(params![&id[..], kind.name()], row_to_raw)
             .optional()?
             .ok_or_else(|| not_found(kind, &id))?;
         self.open_raw(kind, &raw?)

@@ -344,11 +344,20 @@ impl Store {
             }
             let skipped = self.write(|r| {
                 let mut skipped = 0;
+                let mut touched = std::collections::BTreeSet::new();
                 for change in &page.changes {
                     if !apply_remote(r, &change.op)? {
                         skipped += 1;
+                    } else if let Some(case) = change.op.case_id {
+                        touched.insert(case);
                     }
                     outbox::observe_hlc(r, &change.op.hlc)?;
+                }
+                for case in touched {
+                    match super::visits::refresh_no_access(r, crate::domain::CaseId(case)) {
+                        Ok(_) | Err(StoreError::NotFound { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 meta_set(r.conn, "sync_cursor", &page.next_cursor.to_be_bytes())?;
                 if !page.changes.is_empty() {

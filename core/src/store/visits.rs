@@ -37,6 +37,36 @@ pub struct DayItem {
     pub household: Household,
 }
 
+/// Visits that ended without seeing the child (no access or declined), counted back from the
+/// most recent ended visit to the last completed one; cancelled visits count neither way. Derived
+/// from the visits every time, so it is right however visits from other devices arrive.
+pub(crate) fn trailing_no_access(visits: &[Visit]) -> u32 {
+    let mut ended: Vec<&Visit> = visits
+        .iter()
+        .filter(|v| !v.status.is_open() && v.status != VisitStatus::Cancelled)
+        .collect();
+    ended.sort_by_key(|v| std::cmp::Reverse((v.ended_at.unwrap_or(v.planned_for), v.id)));
+    ended
+        .iter()
+        .take_while(|v| matches!(v.status, VisitStatus::NoAccess | VisitStatus::Declined))
+        .count() as u32
+}
+
+/// Recomputes a case's count of consecutive no-access visits (a local, derived value).
+pub(crate) fn refresh_no_access(
+    r: &Records<'_>,
+    case_id: crate::domain::CaseId,
+) -> Result<u32, StoreError> {
+    let mut case: Case = r.get(Kind::Case, case_id.bytes())?;
+    let visits: Vec<Visit> = r.list(Kind::Visit, Some(case_id.bytes()))?;
+    let n = trailing_no_access(&visits);
+    if case.consecutive_no_access != n {
+        case.consecutive_no_access = n;
+        r.update(Kind::Case, case.id.bytes(), None, &case)?;
+    }
+    Ok(n)
+}
+
 fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
     r.tag("visit-day", &local_date(at).to_string())
 }
@@ -172,7 +202,7 @@ impl Store {
                     "this visit has already been recorded",
                 ));
             }
-            let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
+            let case: Case = r.get(Kind::Case, v.case_id.bytes())?;
             let adults: Vec<Person> = r.list(Kind::Person, Some(case.household_id.bytes()))?;
             let issues = validate_outcome(v.kind, &mut outcome, |p| {
                 adults.iter().any(|a| {
@@ -190,14 +220,19 @@ impl Store {
             v.checked_out_at.get_or_insert(now);
             v.ended_at = Some(now);
             v.outcome = Some(outcome);
-            case.consecutive_no_access = 0;
             r.update(
                 Kind::Visit,
                 v.id.bytes(),
                 Some(day_tag(r, v.planned_for)),
                 &v,
             )?;
-            r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            // This visit ended last, so the count restarts (recounted from all the visits only
+            // when visits arrive from other devices).
+            if case.consecutive_no_access != 0 {
+                let mut case = case;
+                case.consecutive_no_access = 0;
+                r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            }
             super::planning::mark_plan_stale(r)?;
             Ok(VisitRecorded {
                 visit: v,
@@ -252,11 +287,6 @@ impl Store {
                     "this visit has already been recorded",
                 ));
             }
-            let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
-            if status != VisitStatus::Cancelled {
-                case.consecutive_no_access = case.consecutive_no_access.saturating_add(1);
-                r.update(Kind::Case, case.id.bytes(), None, &case)?;
-            }
             v.status = status;
             v.ended_at = Some(now);
             if v.started_at.is_some() {
@@ -270,10 +300,16 @@ impl Store {
                 Some(day_tag(r, v.planned_for)),
                 &v,
             )?;
+            let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
+            if status != VisitStatus::Cancelled {
+                case.consecutive_no_access = case.consecutive_no_access.saturating_add(1);
+                r.update(Kind::Case, case.id.bytes(), None, &case)?;
+            }
+            let consecutive_no_access = case.consecutive_no_access;
             Ok(VisitRecorded {
                 visit: v,
                 warnings: Vec::new(),
-                consecutive_no_access: case.consecutive_no_access,
+                consecutive_no_access,
             })
         })
     }

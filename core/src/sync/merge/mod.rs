@@ -44,9 +44,13 @@ fn grow_only_set(kind: &str, key: &str) -> bool {
     matches!((kind, key), ("case", "rag_history"))
 }
 
-/// Fields computed from others after every merge; never replicated themselves.
+/// Fields computed from others (after every merge, or from the device's visits); never
+/// replicated themselves.
 fn derived(kind: &str, key: &str) -> bool {
-    matches!((kind, key), ("case", "rag") | ("case", "rag_review"))
+    matches!(
+        (kind, key),
+        ("case", "rag") | ("case", "rag_review") | ("case", "consecutive_no_access")
+    )
 }
 
 /// Flattens a record value into field paths (one level of nesting for the fields that merge per
