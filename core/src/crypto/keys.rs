@@ -13,28 +13,51 @@ pub struct KeyId(pub u32);
 
 /// The store's random 256-bit data key. Never written to disk unwrapped.
 #[derive(Zeroize, ZeroizeOnDrop)]
-pub struct DataKey([u8; 32]);
+pub struct DataKey {
+    bytes: [u8; 32],
+    /// The key as an HKDF pseudorandom key, prepared once (its HMAC pads are computed at unlock,
+    /// not at every seal). ring does not zeroize it; it lives as long as the unlocked key.
+    #[zeroize(skip)]
+    prk: hkdf::Prk,
+}
 
 impl DataKey {
+    fn from_bytes(bytes: [u8; 32]) -> Self {
+        // The data key is 256 uniformly random bits: a valid pseudorandom key for HKDF-Expand
+        // as it is (RFC 5869 section 3.3), so the extract step is not needed.
+        let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &bytes);
+        Self { bytes, prk }
+    }
+
     /// A new random data key.
     pub fn generate() -> Result<Self, CryptoError> {
-        Ok(Self(random_array::<32>()?))
+        Ok(Self::from_bytes(random_array::<32>()?))
     }
 
     /// Rebuilds a key from unwrapped bytes; anything but 32 bytes is the wrong key.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, CryptoError> {
         let arr: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::WrongKey)?;
-        Ok(Self(arr))
+        Ok(Self::from_bytes(arr))
     }
 
     /// The raw bytes, for wrapping and key derivation only.
     pub fn expose(&self) -> &[u8; 32] {
-        &self.0
+        &self.bytes
     }
 
     /// Derives a 256-bit subkey for a named purpose (HKDF-SHA256, empty salt, `info` = purpose).
     pub fn derive(&self, purpose: &[u8]) -> Zeroizing<[u8; 32]> {
-        hkdf_32(&[], &self.0, purpose)
+        hkdf_32(&[], &self.bytes, purpose)
+    }
+
+    /// A single-use 256-bit key: HKDF-Expand(data key, `label` ‖ `salt`).
+    pub(crate) fn expand(&self, label: &[u8], salt: &[u8]) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        let info = [label, salt];
+        if let Ok(okm) = self.prk.expand(&info, Len32) {
+            let _ = okm.fill(&mut out[..]);
+        }
+        out
     }
 }
 
@@ -45,19 +68,20 @@ impl std::fmt::Debug for DataKey {
 }
 
 /// The key of the blind tags that let the store find a day's visits without storing the date.
-#[derive(Zeroize, ZeroizeOnDrop)]
-pub struct TagKey([u8; 32]);
+pub struct TagKey(ring::hmac::Key);
 
 impl TagKey {
     /// Derives the tag key from the data key.
     pub fn from_data_key(key: &DataKey) -> Self {
-        Self(*key.derive(b"doorstep.blind-tag.v1"))
+        Self(ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            &key.derive(b"doorstep.blind-tag.v1")[..],
+        ))
     }
 
     /// A 16-byte keyed tag (HMAC-SHA256, truncated) of `label` and `value`.
     pub fn tag(&self, label: &str, value: &str) -> [u8; 16] {
-        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
-        let mut ctx = ring::hmac::Context::with_key(&key);
+        let mut ctx = ring::hmac::Context::with_key(&self.0);
         ctx.update(&(label.len() as u32).to_be_bytes());
         ctx.update(label.as_bytes());
         ctx.update(value.as_bytes());

@@ -1,10 +1,9 @@
 //! AEAD sealing of records: AES-256-GCM under a single-use key derived per seal.
 //!
 //! Layout: `version (1) || salt (24) || ciphertext || tag (16)`. The single-use key is
-//! HKDF-SHA256(salt, data key, "doorstep.seal.v1"); because each derived key seals exactly one
-//! message, the all-zero nonce is never reused under any key.
+//! HKDF-Expand-SHA256(data key, "doorstep.seal.v1" ‖ salt); because each derived key seals exactly
+//! one message, the all-zero nonce is never reused under any key.
 
-use super::keys::hkdf_32;
 use super::{random_array, CryptoError, DataKey};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 
@@ -16,7 +15,7 @@ const TAG_LEN: usize = 16;
 pub const SEAL_OVERHEAD: usize = 1 + SALT_LEN + TAG_LEN;
 
 fn single_use_key(key: &DataKey, salt: &[u8]) -> Result<LessSafeKey, CryptoError> {
-    let k = hkdf_32(salt, key.expose(), b"doorstep.seal.v1");
+    let k = key.expand(b"doorstep.seal.v1", salt);
     let unbound = UnboundKey::new(&AES_256_GCM, &k[..]).map_err(|_| CryptoError::Tampered)?;
     Ok(LessSafeKey::new(unbound))
 }

@@ -14,9 +14,8 @@ use rusqlite::Connection;
 const META_KEY: &str = "digest";
 
 /// One record's contribution to the digest.
-pub fn contribution(key: &[u8; 32], kind: &str, id: &[u8], version: i64) -> [u8; 32] {
-    let k = hmac::Key::new(hmac::HMAC_SHA256, key);
-    let mut ctx = hmac::Context::with_key(&k);
+pub fn contribution(key: &hmac::Key, kind: &str, id: &[u8], version: i64) -> [u8; 32] {
+    let mut ctx = hmac::Context::with_key(key);
     ctx.update(b"doorstep.digest.v1");
     ctx.update(&(kind.len() as u32).to_be_bytes());
     ctx.update(kind.as_bytes());
@@ -45,7 +44,7 @@ pub fn stored(conn: &Connection) -> Result<[u8; 32], StoreError> {
 /// Replaces `old` (a record's previous version, if any) by `new` in the stored digest.
 pub fn replace(
     conn: &Connection,
-    key: &[u8; 32],
+    key: &hmac::Key,
     kind: &str,
     id: &[u8; 16],
     old: Option<i64>,
@@ -60,7 +59,7 @@ pub fn replace(
 }
 
 /// Recomputes the digest from every row in the store.
-pub fn recompute(conn: &Connection, key: &[u8; 32]) -> Result<[u8; 32], StoreError> {
+pub fn recompute(conn: &Connection, key: &hmac::Key) -> Result<[u8; 32], StoreError> {
     let mut acc = [0u8; 32];
     let mut stmt = conn.prepare("SELECT kind, id, version FROM records")?;
     let mut rows = stmt.query([])?;

@@ -79,8 +79,8 @@ pub struct Keys {
     pub data: DataKey,
     /// The blind-tag key derived from it.
     pub tag: TagKey,
-    /// The store-digest key derived from it.
-    pub digest: Zeroizing<[u8; 32]>,
+    /// The store-digest key derived from it (prepared once; ring does not zeroize it).
+    pub digest: ring::hmac::Key,
     /// Which key it is.
     pub key_id: KeyId,
 }
@@ -89,7 +89,10 @@ impl Keys {
     /// Wraps an unlocked data key.
     pub fn new(data: DataKey, key_id: KeyId) -> Self {
         let tag = TagKey::from_data_key(&data);
-        let digest = data.derive(b"doorstep.store-digest.v1");
+        let digest = ring::hmac::Key::new(
+            ring::hmac::HMAC_SHA256,
+            &data.derive(b"doorstep.store-digest.v1")[..],
+        );
         Self {
             data,
             tag,
