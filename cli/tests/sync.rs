@@ -346,34 +346,27 @@ fn enrolment_problems_are_one_clear_line_and_create_nothing() {
 }
 
 #[test]
-fn changes_the_server_refuses_are_listed_as_needing_attention() {
+fn changes_from_a_phone_whose_clock_is_ahead_are_held_not_lost() {
     // The server's clock is a day behind: every change from this device is "from the future".
-    let behind = Utc::now() - chrono::Duration::days(1);
+    let behind = Utc::now() - chrono::Duration::days(1) - chrono::Duration::hours(1);
     let w = world(Arc::new(FixedClock::new(behind)));
     let sw = w.practitioner("Sam Social", Agency::SocialCare);
     let s = w.store("phone");
     w.enrol(&s, &sw);
-    let h = json(&s, &["household", "add", "--address", "1 Clock Lane"]);
+    json(&s, &["household", "add", "--address", "1 Clock Lane"]);
     let r = json(&s, &["sync"]);
-    assert_eq!(r["parked"], 1, "{r}");
+    assert_eq!(r["held"], 1, "{r}");
+    assert_eq!(r["parked"], 0, "{r}");
     assert_eq!(r["sent"], 0, "{r}");
-    assert_eq!(r["remaining"], 0, "{r}");
-    assert_eq!(r["needs_attention"], 1, "{r}");
+    assert_eq!(r["remaining"], 1, "{r}");
+    assert_eq!(r["needs_attention"], 0, "{r}");
     let q = json(&s, &["queue"]);
-    let list = q["needs_attention"].as_array().unwrap();
-    assert_eq!(list.len(), 1, "{q}");
-    assert_eq!(list[0]["kind"], "household");
-    assert_eq!(list[0]["record_id"], h["id"]);
-    assert_eq!(list[0]["code"], "clock_ahead");
+    assert_eq!(q["pending"], 1, "{q}");
     assert!(
         !q.to_string().contains("Clock Lane"),
         "the queue view never shows record contents: {q}"
     );
-    let human = ok(&s, &["queue"]);
-    assert!(human.contains("Needs attention: 1"), "{human}");
-    assert!(human.contains("clock_ahead"), "{human}");
-    let short: String = h["id"].as_str().unwrap().chars().take(8).collect();
-    assert!(human.contains(&short), "{human}");
     let human = ok(&s, &["sync"]);
-    assert!(human.contains("1 change(s) need attention"), "{human}");
+    assert!(human.contains("held back"), "{human}");
+    assert!(human.contains("date and time"), "{human}");
 }

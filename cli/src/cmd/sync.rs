@@ -28,6 +28,8 @@ pub struct Summary {
     pub skipped: u64,
     /// Parked changes in the queue in all, waiting for attention.
     pub needs_attention: usize,
+    /// Changes held back because this device's clock is ahead of the server's.
+    pub held: u64,
 }
 
 /// Runs a sync.
@@ -63,6 +65,7 @@ pub fn summary(r: &SyncReport, needs_attention: usize) -> Summary {
         remaining: r.progress.remaining,
         skipped: r.skipped,
         needs_attention,
+        held: r.held,
     }
 }
 
@@ -79,6 +82,13 @@ pub fn print_summary(s: &Summary) {
         outln!(
             "{} change(s) from the server could not be applied and were skipped.",
             s.skipped
+        );
+    }
+    if s.held > 0 {
+        outln!(
+            "{} change(s) held back: this device's date and time are ahead of the server's. \
+             Correct the date and time, then sync again; nothing is lost.",
+            s.held
         );
     }
     if s.needs_attention > 0 {

@@ -133,6 +133,13 @@ impl Store {
             });
             case.rag = rag;
             case.rag_review = false;
+            // The same order every replica sorts the merged history into.
+            case.rag_history.sort_by_key(|c| {
+                (
+                    c.at,
+                    serde_json::Value::String(c.id.to_string()).to_string(),
+                )
+            });
             r.update(Kind::Case, case.id.bytes(), None, &case)?;
             super::planning::mark_plan_stale(r)?;
             Ok(case)

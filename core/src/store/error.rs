@@ -82,7 +82,7 @@ pub enum StoreError {
     #[error("{0}")]
     BadServerUrl(#[from] crate::sync::transport::UrlError),
     /// The server could not be reached after retrying; nothing is lost, sync again later.
-    #[error("the server could not be reached ({0}); everything stays queued")]
+    #[error("sync could not finish ({0}); everything stays queued, sync again later")]
     Offline(String),
     /// The server refused the device's credentials (not revoked: expired or unknown).
     #[error("the server refused this device ({0}): enrol it again")]

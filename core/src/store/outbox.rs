@@ -40,8 +40,16 @@ fn aad(r: &Records<'_>, what: &[u8], id: &[u8]) -> Vec<u8> {
 }
 
 /// The next stamp of this device's hybrid logical clock (kept sealed in the store).
+///
+/// A clock stamp more than the allowed drift ahead of the wall clock can only come from a phone
+/// whose date was wrong and has been corrected; such stamps are refused by the server, so the
+/// clock restarts from wall time rather than stamping every later change in the future.
 pub fn next_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
-    let next = current_hlc(r)?
+    let mut current = current_hlc(r)?;
+    if current.millis > r.now_millis.saturating_add(crate::sync::MAX_DRIFT_MILLIS) {
+        current = Hlc::zero(r.device_id);
+    }
+    let next = current
         .tick(r.now_millis)
         .map_err(|_| StoreError::InvalidState("the device clock cannot advance"))?;
     save_hlc(r, &next)?;
@@ -257,6 +265,65 @@ pub fn park(r: &Records<'_>, op_id: &uuid::Uuid, parked: Parked) -> Result<(), S
         .prepare_cached("UPDATE outbox SET parked = 1, body = ?1 WHERE op_id = ?2")?
         .execute(params![seal_queued(r, &q)?, &op_id.as_bytes()[..]])?;
     Ok(())
+}
+
+/// The server refused an operation because its stamp is in the future (the phone's date was
+/// wrong). Gives it, and the fields of its record that carry the same stamp, a fresh stamp from
+/// the (now corrected) clock; it stays queued. Returns whether the stamp changed.
+pub fn restamp(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<bool, StoreError> {
+    use rusqlite::OptionalExtension;
+    let body: Option<Vec<u8>> = r
+        .conn
+        .prepare_cached("SELECT body FROM outbox WHERE op_id = ?1")?
+        .query_row([&op_id.as_bytes()[..]], |row| row.get(0))
+        .optional()?;
+    let Some(body) = body else { return Ok(false) };
+    let mut q = open_queued(r, op_id.as_bytes(), &body)?;
+    let old = q.op.hlc;
+    let new = next_hlc(r)?;
+    if new.millis >= old.millis {
+        // The clock is still as far ahead: nothing to gain until the date is corrected.
+        return Ok(false);
+    }
+    q.op.hlc = new;
+    for stamped in q.op.delta.values_mut() {
+        if stamped.hlc == old {
+            stamped.hlc = new;
+        }
+    }
+    r.conn
+        .prepare_cached("UPDATE outbox SET body = ?1 WHERE op_id = ?2")?
+        .execute(params![seal_queued(r, &q)?, &op_id.as_bytes()[..]])?;
+    if let Some(kind) = Kind::from_name(&q.op.kind) {
+        let id = *q.op.record_id.as_bytes();
+        if let Some(raw) = r.raw(kind, id)? {
+            let (value, mut stamps) = r.open_envelope::<Value>(kind, &raw)?;
+            let mut changed = false;
+            for h in stamps.values_mut() {
+                if *h == old {
+                    *h = new;
+                    changed = true;
+                }
+            }
+            if changed {
+                r.write_row(kind, id, raw.parent, raw.tag, &value, &stamps, Some(&raw))?;
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// Puts every parked operation back in the queue (after the cause was dealt with, e.g. a case
+/// re-allocated). Returns how many.
+pub fn retry_parked(r: &Records<'_>) -> Result<u64, StoreError> {
+    let ops = parked(r)?;
+    for mut q in ops.clone() {
+        q.parked = None;
+        r.conn
+            .prepare_cached("UPDATE outbox SET parked = 0, body = ?1 WHERE op_id = ?2")?
+            .execute(params![seal_queued(r, &q)?, &q.op.op_id.as_bytes()[..]])?;
+    }
+    Ok(ops.len() as u64)
 }
 
 /// Counts a failed attempt at sending these operations.

@@ -104,6 +104,9 @@ pub struct SyncReport {
     pub parked: u64,
     /// Changes from the server that could not be applied (malformed); skipped and counted.
     pub skipped: u64,
+    /// Operations held back because the device's clock is ahead of the server's: they stay queued
+    /// and go once the date is corrected.
+    pub held: u64,
 }
 
 /// The queue as the practitioner sees it.
@@ -232,6 +235,12 @@ impl Store {
         })
     }
 
+    /// Puts every parked operation back in the queue, to be sent at the next sync (after the
+    /// cause was dealt with). Returns how many.
+    pub fn retry_parked(&self) -> Result<u64, StoreError> {
+        self.write(outbox::retry_parked)
+    }
+
     /// The sync queue: pending and parked operations, and when the last sync finished.
     pub fn queue_status(&self) -> Result<QueueStatus, StoreError> {
         let enrolled = match self.sync_config() {
@@ -291,8 +300,8 @@ impl Store {
                     "push answer does not match the batch".into(),
                 ));
             }
-            let (sent, parked) = self.write(|r| {
-                let (mut sent, mut parked) = (0u64, 0u64);
+            let (sent, parked, held) = self.write(|r| {
+                let (mut sent, mut parked, mut held) = (0u64, 0u64, 0u64);
                 for (op, result) in batch.iter().zip(&answer.results) {
                     match result {
                         OpResult::Applied { op_id, .. } | OpResult::Duplicate { op_id }
@@ -300,6 +309,15 @@ impl Store {
                         {
                             outbox::acknowledge(r, op_id)?;
                             sent += 1;
+                        }
+                        OpResult::Rejected { op_id, code, .. }
+                            if *op_id == op.op_id && code == "clock_ahead" =>
+                        {
+                            // The phone's date is wrong: never park (nothing would retry it).
+                            // Re-stamped from the corrected clock, it goes in the next batch.
+                            if !outbox::restamp(r, op_id)? {
+                                held += 1;
+                            }
                         }
                         OpResult::Rejected {
                             op_id,
@@ -319,12 +337,17 @@ impl Store {
                         _ => return Err(StoreError::Protocol("push answer out of order".into())),
                     }
                 }
-                Ok((sent, parked))
+                Ok((sent, parked, held))
             })?;
             report.progress.sent += sent;
             report.parked += parked;
+            report.held = held;
             report.progress.remaining = self.read(outbox::pending_count)?;
             tell(report.progress);
+            if held > 0 {
+                // Held operations would come back in the next batch: stop pushing for now.
+                break;
+            }
         }
         // Pull.
         loop {

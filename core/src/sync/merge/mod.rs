@@ -141,6 +141,16 @@ pub fn apply(
     changed
 }
 
+/// The order of a grow-only history: when (`at`, parsed, so `09:00:00Z` and `09:00:00.5Z` compare
+/// as times), then the id.
+pub fn history_key(v: &Value) -> (Option<chrono::DateTime<chrono::FixedOffset>>, String) {
+    let at = v
+        .get("at")
+        .and_then(Value::as_str)
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+    (at, v.get("id").map(Value::to_string).unwrap_or_default())
+}
+
 fn union_by_id(current: &mut Value, incoming: &Value) -> bool {
     let (Value::Array(cur), Value::Array(inc)) = (current, incoming) else {
         return false;
@@ -153,12 +163,8 @@ fn union_by_id(current: &mut Value, incoming: &Value) -> bool {
             changed = true;
         }
     }
-    // A canonical order, so every replica holds the same value.
-    cur.sort_by(|a, b| {
-        a.get("id")
-            .map(Value::to_string)
-            .cmp(&b.get("id").map(Value::to_string))
-    });
+    // A canonical order, so every replica holds the same value: by time, then id.
+    cur.sort_by_key(history_key);
     changed
 }
 
