@@ -36,7 +36,16 @@ CREATE INDEX IF NOT EXISTS visits_by_day ON visits (practitioner_id, day, planne
 CREATE INDEX IF NOT EXISTS visits_by_case ON visits (case_id);
 CREATE TABLE IF NOT EXISTS notes (seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, case_id BLOB NOT NULL, body TEXT NOT NULL) STRICT;
 CREATE INDEX IF NOT EXISTS notes_by_case ON notes (case_id, seq);
+CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, op_id BLOB NOT NULL UNIQUE, body TEXT NOT NULL) STRICT;
 ";
+
+/// Queues a changed record for sync, as the product does in the same transaction (plaintext here:
+/// the same row, without stamps, diff or seal).
+fn queue(tx: &rusqlite::Transaction<'_>, body: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO outbox (op_id, body) VALUES (?1, ?2)")?
+        .execute(params![&uuid::Uuid::new_v4().as_bytes()[..], body])?;
+    Ok(())
+}
 
 /// Opens (creating if needed) the plaintext database in `dir` with the product's pragmas.
 pub fn open(dir: &Path, key: Option<&str>, sync: Sync) -> rusqlite::Result<Connection> {
@@ -188,8 +197,10 @@ pub fn record_visit(
     v.ended_at = Some(now);
     v.outcome = Some(outcome.clone());
     case.consecutive_no_access = 0;
+    let vj = json(&v);
     tx.prepare_cached("UPDATE visits SET body = ?1 WHERE id = ?2")?
-        .execute(params![json(&v), &v.id.bytes()[..]])?;
+        .execute(params![vj, &v.id.bytes()[..]])?;
+    queue(&tx, &vj)?;
     tx.prepare_cached("UPDATE cases SET body = ?1 WHERE id = ?2")?
         .execute(params![json(&case), &case.id.bytes()[..]])?;
     tx.commit()?;
@@ -219,8 +230,11 @@ pub fn record_visit(
     note.hash = note.compute_hash();
     case.notes_heads.insert(device_id, note.head());
     insert_note(&tx, &note)?;
+    queue(&tx, &json(&note))?;
+    let cj = json(&case);
     tx.prepare_cached("UPDATE cases SET body = ?1 WHERE id = ?2")?
-        .execute(params![json(&case), &case.id.bytes()[..]])?;
+        .execute(params![cj, &case.id.bytes()[..]])?;
+    queue(&tx, &cj)?;
     tx.commit()?;
     Ok(note)
 }

@@ -41,21 +41,24 @@ pub fn stored(conn: &Connection) -> Result<[u8; 32], StoreError> {
     }
 }
 
-/// Replaces `old` (a record's previous version, if any) by `new` in the stored digest.
-pub fn replace(
-    conn: &Connection,
+/// Replaces `old` (a record's previous version, if any) by `new` in a digest value.
+pub fn replace_in(
+    acc: &mut [u8; 32],
     key: &hmac::Key,
     kind: &str,
     id: &[u8; 16],
     old: Option<i64>,
     new: i64,
-) -> Result<(), StoreError> {
-    let mut acc = stored(conn)?;
+) {
     if let Some(old) = old {
-        xor_into(&mut acc, &contribution(key, kind, id, old));
+        xor_into(acc, &contribution(key, kind, id, old));
     }
-    xor_into(&mut acc, &contribution(key, kind, id, new));
-    meta_set(conn, META_KEY, &acc)
+    xor_into(acc, &contribution(key, kind, id, new));
+}
+
+/// Stores the digest.
+pub fn save(conn: &Connection, acc: &[u8; 32]) -> Result<(), StoreError> {
+    meta_set(conn, META_KEY, acc)
 }
 
 /// Recomputes the digest from every row in the store.

@@ -136,20 +136,21 @@ impl Store {
             db::meta_set(&tx, "store_id", &store_id)?;
             db::meta_set(&tx, "device_id", &device_id.bytes())?;
             db::meta_set(&tx, "practitioner_id", &practitioner.id.bytes())?;
-            Records {
-                conn: &tx,
-                keys: &keys,
+            let r = Records::new(
+                &tx,
+                &keys,
                 store_id,
                 device_id,
-                now_millis: u64::try_from(clock.now().timestamp_millis()).unwrap_or(0),
-            }
-            .insert(
+                u64::try_from(clock.now().timestamp_millis()).unwrap_or(0),
+            );
+            r.insert(
                 Kind::Practitioner,
                 practitioner.id.bytes(),
                 None,
                 None,
                 &practitioner,
             )?;
+            r.flush()?;
             tx.commit()?;
         }
         keyring.save(dir)?;
@@ -327,13 +328,13 @@ impl Store {
     ) -> Result<R, StoreError> {
         let inner = self.lock_inner();
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
-        f(&Records {
-            conn: &inner.conn,
+        f(&Records::new(
+            &inner.conn,
             keys,
-            store_id: self.store_id,
-            device_id: self.device_id,
-            now_millis: self.now_millis(),
-        })
+            self.store_id,
+            self.device_id,
+            self.now_millis(),
+        ))
     }
 
     /// Runs `f` as one durable transaction: all of it is saved, or none of it.
@@ -347,13 +348,12 @@ impl Store {
         let tx = inner
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Records {
-            conn: &tx,
-            keys,
-            store_id: self.store_id,
-            device_id: self.device_id,
-            now_millis: self.now_millis(),
-        })?;
+        let out = {
+            let r = Records::new(&tx, keys, self.store_id, self.device_id, self.now_millis());
+            let out = f(&r)?;
+            r.flush()?;
+            out
+        };
         tx.commit()?;
         Ok(out)
     }

@@ -45,23 +45,32 @@ fn aad(r: &Records<'_>, what: &[u8], id: &[u8]) -> Vec<u8> {
 /// whose date was wrong and has been corrected; such stamps are refused by the server, so the
 /// clock restarts from wall time rather than stamping every later change in the future.
 pub fn next_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
-    let mut current = current_hlc(r)?;
+    let mut current = cached_hlc(r)?;
     if current.millis > r.now_millis.saturating_add(crate::sync::MAX_DRIFT_MILLIS) {
         current = Hlc::zero(r.device_id);
     }
     let next = current
         .tick(r.now_millis)
         .map_err(|_| StoreError::InvalidState("the device clock cannot advance"))?;
-    save_hlc(r, &next)?;
+    r.cache.borrow_mut().hlc = Some((next, true));
     Ok(next)
 }
 
 /// Moves this device's clock past a stamp received from the server.
 pub fn observe_hlc(r: &Records<'_>, remote: &Hlc) -> Result<(), StoreError> {
-    if let Ok(next) = current_hlc(r)?.receive(remote, r.now_millis) {
-        save_hlc(r, &next)?;
+    if let Ok(next) = cached_hlc(r)?.receive(remote, r.now_millis) {
+        r.cache.borrow_mut().hlc = Some((next, true));
     }
     Ok(())
+}
+
+fn cached_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
+    if let Some((h, _)) = r.cache.borrow().hlc {
+        return Ok(h);
+    }
+    let h = current_hlc(r)?;
+    r.cache.borrow_mut().hlc = Some((h, false));
+    Ok(h)
 }
 
 fn current_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
@@ -82,7 +91,8 @@ fn current_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
     }
 }
 
-fn save_hlc(r: &Records<'_>, h: &Hlc) -> Result<(), StoreError> {
+/// Stores the device clock, sealed.
+pub fn save_hlc(r: &Records<'_>, h: &Hlc) -> Result<(), StoreError> {
     let plain = serde_json::to_vec(h).map_err(|_| StoreError::Io("encode clock".into()))?;
     meta_set(
         r.conn,
@@ -114,8 +124,26 @@ pub fn scope(
         Kind::Case => (uuid_field(value, "household_id")?, Some(id)),
         Kind::Visit | Kind::Note => {
             let case = uuid_field(value, "case_id")?;
-            let c: Value = r.get(Kind::Case, *case.as_bytes())?;
-            (uuid_field(&c, "household_id")?, Some(case))
+            // The case's parent is the child, whose parent is the household: clear, random ids
+            // bound into each record's associated data, so no record needs opening here.
+            let household: Option<Vec<u8>> = {
+                use rusqlite::OptionalExtension;
+                r.conn
+                    .prepare_cached(
+                        "SELECT p.parent FROM records c JOIN records p ON p.id = c.parent \
+                         WHERE c.id = ?1 AND c.kind = 'case' AND p.kind = 'person'",
+                    )?
+                    .query_row([&case.as_bytes()[..]], |row| row.get(0))
+                    .optional()?
+                    .flatten()
+            };
+            let household = household
+                .and_then(|h| uuid::Uuid::from_slice(&h).ok())
+                .ok_or(StoreError::NotFound {
+                    kind: "case",
+                    id: case.to_string(),
+                })?;
+            (household, Some(case))
         }
         _ => {
             return Err(StoreError::InvalidState(

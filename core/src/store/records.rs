@@ -114,6 +114,66 @@ pub struct Records<'a> {
     pub device_id: DeviceId,
     /// Wall-clock time of this action, Unix milliseconds (for the hybrid logical clock).
     pub now_millis: u64,
+    /// The store digest and the device clock, read once and written once per transaction.
+    pub cache: std::cell::RefCell<TxCache>,
+}
+
+/// Values every write of a transaction updates, kept in memory until the transaction ends.
+#[derive(Default)]
+pub struct TxCache {
+    /// The store digest, once read; `true` when changed.
+    pub digest: Option<([u8; 32], bool)>,
+    /// The device clock, once read; `true` when changed.
+    pub hlc: Option<(crate::sync::Hlc, bool)>,
+}
+
+impl<'a> Records<'a> {
+    /// Records on `conn` with unlocked `keys`.
+    pub fn new(
+        conn: &'a Connection,
+        keys: &'a Keys,
+        store_id: [u8; 16],
+        device_id: DeviceId,
+        now_millis: u64,
+    ) -> Self {
+        Self {
+            conn,
+            keys,
+            store_id,
+            device_id,
+            now_millis,
+            cache: Default::default(),
+        }
+    }
+
+    /// Writes what the transaction changed in the digest and the clock. Call before commit.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let cache = self.cache.borrow();
+        if let Some((acc, true)) = cache.digest {
+            digest::save(self.conn, &acc)?;
+        }
+        if let Some((hlc, true)) = cache.hlc {
+            outbox::save_hlc(self, &hlc)?;
+        }
+        Ok(())
+    }
+
+    fn bump_digest(
+        &self,
+        kind: Kind,
+        id: &[u8; 16],
+        old: Option<i64>,
+        new: i64,
+    ) -> Result<(), StoreError> {
+        let mut cache = self.cache.borrow_mut();
+        let mut acc = match cache.digest {
+            Some((acc, _)) => acc,
+            None => digest::stored(self.conn)?,
+        };
+        digest::replace_in(&mut acc, &self.keys.digest, kind.name(), id, old, new);
+        cache.digest = Some((acc, true));
+        Ok(())
+    }
 }
 
 /// A record body as sealed: the value and, for replicated kinds, the stamp of each field's last
@@ -368,14 +428,7 @@ impl Records<'_> {
                     body
                 ])?;
         }
-        digest::replace(
-            self.conn,
-            &self.keys.digest,
-            kind.name(),
-            &id,
-            old_version,
-            version,
-        )
+        self.bump_digest(kind, &id, old_version, version)
     }
 
     /// Reads and opens one record.

@@ -74,17 +74,12 @@ fn an_edited_note_breaks_the_chain_at_that_note() {
             .execute_batch("DROP TRIGGER notes_are_append_only_update")
             .unwrap();
         let keys = inner.keys.as_ref().unwrap();
-        let r = Records {
-            conn: &inner.conn,
-            keys,
-            store_id: store.store_id,
-            device_id: store.device_id,
-            now_millis: 0,
-        };
+        let r = Records::new(&inner.conn, keys, store.store_id, store.device_id, 0);
         let mut edited: Note = r.get(Kind::Note, victim.id.bytes()).unwrap();
         edited.text = "rewritten history".into();
         r.update(Kind::Note, victim.id.bytes(), None, &edited)
             .unwrap();
+        r.flush().unwrap();
     }
     let report = store.verify().unwrap();
     assert_eq!(report.chain_breaks.len(), 1);
