@@ -53,6 +53,8 @@ pub fn open(dir: &Path, create: bool) -> Result<Connection, StoreError> {
     }
     let conn = Connection::open_with_flags(dir.join(DB_FILE), flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every hot statement stays prepared (the default cache of 16 thrashes and re-parses SQL).
+    conn.set_prepared_statement_cache_capacity(128);
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Io(

@@ -126,23 +126,26 @@ pub fn scope(
             let case = uuid_field(value, "case_id")?;
             // The case's parent is the child, whose parent is the household: clear, random ids
             // bound into each record's associated data, so no record needs opening here.
-            let household: Option<Vec<u8>> = {
-                use rusqlite::OptionalExtension;
-                r.conn
-                    .prepare_cached(
-                        "SELECT p.parent FROM records c JOIN records p ON p.id = c.parent \
-                         WHERE c.id = ?1 AND c.kind = 'case' AND p.kind = 'person'",
-                    )?
-                    .query_row([&case.as_bytes()[..]], |row| row.get(0))
-                    .optional()?
-                    .flatten()
-            };
-            let household = household
-                .and_then(|h| uuid::Uuid::from_slice(&h).ok())
-                .ok_or(StoreError::NotFound {
-                    kind: "case",
-                    id: case.to_string(),
-                })?;
+            let row = parent_of(r, case.as_bytes())?
+                .and_then(|(child, ck)| {
+                    let person = <[u8; 16]>::try_from(child.as_slice()).ok()?;
+                    Some((person, ck))
+                })
+                .map(|(person, ck)| -> Result<_, StoreError> {
+                    Ok(parent_of(r, &person)?.map(|(h, pk)| (Some(h), ck, pk)))
+                })
+                .transpose()?
+                .flatten();
+            let household = match row {
+                Some((Some(h), ck, pk)) if ck == "case" && pk == "person" => {
+                    uuid::Uuid::from_slice(&h).ok()
+                }
+                _ => None,
+            }
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "case",
+                id: case.to_string(),
+            })?;
             (household, Some(case))
         }
         _ => {
@@ -151,6 +154,18 @@ pub fn scope(
             ))
         }
     })
+}
+
+/// A record's clear parent id and kind, looked up by its primary id.
+fn parent_of(r: &Records<'_>, id: &[u8; 16]) -> Result<Option<(Vec<u8>, String)>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(r.conn
+        .prepare_cached("SELECT parent, kind FROM records WHERE id = ?1")?
+        .query_row([&id[..]], |row| {
+            Ok((row.get::<_, Option<Vec<u8>>>(0)?, row.get::<_, String>(1)?))
+        })
+        .optional()?
+        .and_then(|(p, k)| p.map(|p| (p, k))))
 }
 
 /// The lane of a change: lone working and safeguarding concerns first.
