@@ -167,10 +167,7 @@ fn push_in_process(ops: &[Operation]) -> Duration {
         let now = now_ms();
         let results = with_tx(e.db.as_ref(), |tx| {
             let who = auth::authenticate(tx, &token, now)?;
-            chunk
-                .iter()
-                .map(|op| sync::push_one(tx, &who, op, now))
-                .collect::<Result<Vec<_>, _>>()
+            sync::push_batch(tx, &who, chunk, now)
         })
         .unwrap();
         assert!(results

@@ -170,10 +170,7 @@ async fn push(
     let results = blocking(move || {
         with_tx(db.as_ref(), |tx| {
             let who = authenticate(tx, &headers, now)?;
-            req.ops
-                .iter()
-                .map(|op| sync::push_one(tx, &who, op, now))
-                .collect::<Result<Vec<_>, _>>()
+            sync::push_batch(tx, &who, &req.ops, now)
         })
     })
     .await?;

@@ -199,6 +199,78 @@ fn envelope_error(op: &Operation) -> Option<&'static str> {
     None
 }
 
+/// What one push has already learnt, so a batch of 500 operations on a few cases asks the
+/// database about each allocation once, and takes its sequence numbers in one step.
+#[derive(Default)]
+pub struct PushCache {
+    allocated: std::collections::HashMap<String, bool>,
+    access: std::collections::HashMap<String, bool>,
+    seq_next: i64,
+    seq_end: i64,
+}
+
+impl PushCache {
+    fn allocated(&mut self, tx: &mut dyn Tx, case: &str, p: &str) -> Result<bool, ServerError> {
+        if let Some(v) = self.allocated.get(case) {
+            return Ok(*v);
+        }
+        let v = allocated(tx, case, p)?;
+        self.allocated.insert(case.to_string(), v);
+        Ok(v)
+    }
+
+    fn access(&mut self, tx: &mut dyn Tx, household: &str, p: &str) -> Result<bool, ServerError> {
+        if let Some(v) = self.access.get(household) {
+            return Ok(*v);
+        }
+        let v = household_access(tx, household, p)?;
+        self.access.insert(household.to_string(), v);
+        Ok(v)
+    }
+
+    /// The next sequence number, reserving `want` at a time (gaps are harmless: pulls read up to
+    /// the committed head).
+    fn next_seq(&mut self, tx: &mut dyn Tx, want: i64) -> Result<i64, ServerError> {
+        if self.seq_next >= self.seq_end {
+            let want = want.max(1);
+            let end = tx
+                .query_opt(
+                    "UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value",
+                    &[Val::Int(want)],
+                )?
+                .and_then(|r| r[0].int())
+                .ok_or(ServerError::Internal("sequence counter missing"))?;
+            self.seq_next = end - want + 1;
+            self.seq_end = end + 1;
+        }
+        let seq = self.seq_next;
+        self.seq_next += 1;
+        Ok(seq)
+    }
+}
+
+/// Applies a batch of operations in order, one result each.
+pub fn push_batch(
+    tx: &mut dyn Tx,
+    auth: &DeviceAuth,
+    ops: &[Operation],
+    now: i64,
+) -> Result<Vec<OpResult>, ServerError> {
+    let mut cache = PushCache::default();
+    let mut out = Vec::with_capacity(ops.len());
+    for (i, op) in ops.iter().enumerate() {
+        out.push(push_with(
+            tx,
+            auth,
+            op,
+            now,
+            &mut cache,
+            (ops.len() - i) as i64,
+        )?);
+    }
+    Ok(out)
+}
+
 /// Applies one operation from an authenticated device. Never fails for a bad operation: that is a
 /// `Rejected` result, which the device parks. Fails only for storage errors (the whole batch is
 /// then rolled back and retried by the device).
@@ -207,6 +279,17 @@ pub fn push_one(
     auth: &DeviceAuth,
     op: &Operation,
     now: i64,
+) -> Result<OpResult, ServerError> {
+    push_with(tx, auth, op, now, &mut PushCache::default(), 1)
+}
+
+fn push_with(
+    tx: &mut dyn Tx,
+    auth: &DeviceAuth,
+    op: &Operation,
+    now: i64,
+    cache: &mut PushCache,
+    remaining: i64,
 ) -> Result<OpResult, ServerError> {
     if op.device_id.to_string() != auth.device_id {
         return Ok(reject(
@@ -250,8 +333,8 @@ pub fn push_one(
                 return Ok(reject(op, "scope_mismatch", "the record belongs elsewhere"));
             }
             let ok = match &case {
-                Some(c) => allocated(tx, c, p)?,
-                None => household_access(tx, &household, p)?,
+                Some(c) => cache.allocated(tx, c, p)?,
+                None => cache.access(tx, &household, p)?,
             };
             if !ok {
                 return Ok(reject(
@@ -277,16 +360,20 @@ pub fn push_one(
         None => {
             let ok = match op.kind.as_str() {
                 "household" => true,
-                "person" => household_access(tx, &household, p)?,
+                "person" => cache.access(tx, &household, p)?,
                 "case" => {
                     new_case = true;
-                    household_access(tx, &household, p)?
+                    cache.access(tx, &household, p)?
                 }
                 _ => match &case {
                     Some(c) => {
-                        allocated(tx, c, p)?
-                            && load_record(tx, c)?
-                                .is_some_and(|r| r.kind == "case" && r.household_id == household)
+                        cache.allocated(tx, c, p)?
+                            && tx
+                                .query_opt(
+                                    "SELECT 1 FROM records WHERE id = $1 AND kind = 'case' AND household_id = $2",
+                                    &[Val::from(c.as_str()), Val::Text(household.clone())],
+                                )?
+                                .is_some()
                     }
                     None => false,
                 },
@@ -316,7 +403,7 @@ pub fn push_one(
             );
         }
     }
-    let seq = next_seq(tx)?;
+    let seq = cache.next_seq(tx, remaining)?;
     let mut rec = existing.unwrap_or(StoredRecord {
         kind: op.kind.clone(),
         household_id: household.clone(),
@@ -330,10 +417,13 @@ pub fn push_one(
     save_record(tx, op, &rec, seq, exists)?;
     if op.kind == "household" && !exists {
         grant_household(tx, &household, p)?;
+        cache.access.insert(household.clone(), true);
     }
     if new_case {
         if let Some(c) = &case {
             grant_case(tx, c, &household, p)?;
+            cache.allocated.insert(c.clone(), true);
+            cache.access.insert(household.clone(), true);
         }
     }
     tx.exec(
