@@ -8,64 +8,10 @@ use doorstep_server::db::{Backend, SqliteBackend};
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config, RunningServer};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
-const PASS: &str = "correct horse battery staple";
-
-fn doorstep(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_doorstep"))
-        .arg("--store")
-        .arg(store)
-        .args(args)
-        .env_remove("DOORSTEP_STORE")
-        .env_remove("DOORSTEP_NEW_PASSPHRASE")
-        .env("DOORSTEP_PASSPHRASE", PASS)
-        .env("COLUMNS", "160")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run doorstep")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Runs and expects success; returns stdout.
-fn ok(store: &Path, args: &[&str]) -> String {
-    let o = doorstep(store, args);
-    assert!(
-        o.status.success(),
-        "{args:?} failed: {}\n{}",
-        text(&o.stderr),
-        text(&o.stdout)
-    );
-    text(&o.stdout)
-}
-
-/// Runs with `--json` and parses the output.
-fn json(store: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    let out = ok(store, &all);
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} printed bad JSON ({e}): {out}"))
-}
-
-/// Runs and expects failure with exactly one line on stderr, which is returned.
-fn fails(store: &Path, args: &[&str]) -> String {
-    let o = doorstep(store, args);
-    assert!(
-        !o.status.success(),
-        "{args:?}: expected failure, got: {}",
-        text(&o.stdout)
-    );
-    let err = text(&o.stderr);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "expected one stderr line, got: {err:?}");
-    assert!(lines[0].starts_with("error: "), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    lines[0].to_string()
-}
+mod common;
+use common::*;
 
 struct World {
     tmp: tempfile::TempDir,

@@ -8,3 +8,4 @@ pub mod sample;
 pub mod scan;
 pub mod stores;
 pub mod sync_env;
+pub mod sync_world;

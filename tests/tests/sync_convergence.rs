@@ -4,16 +4,14 @@
 //! round in which every device syncs twice, every device holds the same notes and amendments, the
 //! same RAG rating and review flag, the same visits and the same chronology, and verifies clean.
 
-use chrono::{TimeZone, Utc};
 use doorstep_core::domain::{
-    Agency, CaseId, ChronologyFilter, NewCase, NewHousehold, NewPerson, NewVisit, PersonId,
-    PersonRole, PlanType, Rag, UnsuccessfulVisit, VisitKind, VisitOutcome,
+    Agency, CaseId, ChronologyFilter, NewVisit, PersonId, Rag, UnsuccessfulVisit, VisitKind,
+    VisitOutcome,
 };
 use doorstep_core::{Clock, FixedClock, Store};
-use doorstep_server::db::{Backend, SqliteBackend};
-use doorstep_server::rate::RateLimit;
-use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
-use doorstep_tests::sync_env::{device, quick, transport};
+use doorstep_server::admin;
+use doorstep_tests::sync_env::{quick, transport};
+use doorstep_tests::sync_world::{family, World};
 use proptest::prelude::*;
 use std::sync::Arc;
 
@@ -43,8 +41,7 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 struct Case {
-    _tmp: tempfile::TempDir,
-    _server: doorstep_server::RunningServer,
+    _world: World,
     clock: Arc<FixedClock>,
     devices: Vec<Store>,
     child: PersonId,
@@ -54,81 +51,34 @@ struct Case {
 /// A server, a case opened on the first device and allocated to `n` practitioners, each with a
 /// device that has pulled it.
 fn setup(n: usize) -> Case {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().to_path_buf();
-    let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&dir.join("server.db")).unwrap());
-    db.migrate().unwrap();
-    let clock = Arc::new(FixedClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
-    ));
-    let config = Config {
-        rate: RateLimit {
-            per_second: 100_000.0,
-            burst: 100_000.0,
-        },
-        ..Config::default()
-    };
-    let server = spawn_on_loopback(AppState::new(db.clone(), clock.clone(), config)).unwrap();
-    let now = clock.now().timestamp_millis();
-    let team = admin::add_team(db.as_ref(), "Shropshire North").unwrap();
+    let w = World::new(false);
     let agencies = [
         Agency::SocialCare,
         Agency::HealthVisiting,
         Agency::SocialCare,
     ];
     let mut devices = Vec::new();
-    let mut ids = (None, None);
+    let mut ids: Option<(PersonId, CaseId)> = None;
     for (i, agency) in agencies.iter().take(n).enumerate() {
-        let p =
-            admin::add_practitioner(db.as_ref(), &team, &format!("P{i}"), *agency, now).unwrap();
-        if let Some(case) = ids.1 {
-            admin::allocate(db.as_ref(), &CaseId::to_string(&case), &p, false, now).unwrap();
+        let p = w.practitioner(&format!("P{i}"), *agency);
+        if let Some((_, case)) = ids {
+            admin::allocate(w.db.as_ref(), &case.to_string(), &p, false, w.now()).unwrap();
         }
-        let code = admin::issue_code(db.as_ref(), &p, now, 3_600_000).unwrap();
-        let s = device(
-            &dir.join(format!("d{i}")),
-            &server.url(),
-            &code,
-            clock.clone(),
-        );
+        let s = w.device(&p, &format!("d{i}"));
         if i == 0 {
-            let h = s
-                .add_household(NewHousehold {
-                    address: "7 Example Lane".into(),
-                    ..Default::default()
-                })
-                .unwrap();
-            let child = s
-                .add_person(NewPerson {
-                    household_id: h.id,
-                    role: PersonRole::Child,
-                    name: "Child K".into(),
-                    date_of_birth: chrono::NaiveDate::from_ymd_opt(2024, 2, 1),
-                    expected_date: None,
-                    relationship: None,
-                })
-                .unwrap();
-            let case = s
-                .open_case(NewCase {
-                    child_id: child.id,
-                    plan: PlanType::ChildProtection,
-                    rag: Rag::Amber,
-                    rag_reason: "domestic abuse history".into(),
-                    allocated_to: None,
-                })
-                .unwrap();
-            ids = (Some(child.id), Some(case.id));
+            ids = Some(family(&s, 1, false));
         }
         s.sync(&transport(), None, quick()).unwrap();
         devices.push(s);
     }
+    let (child, case) = ids.unwrap();
+    let clock = w.clock.clone();
     Case {
-        _tmp: tmp,
-        _server: server,
+        _world: w,
         clock,
         devices,
-        child: ids.0.unwrap(),
-        case: ids.1.unwrap(),
+        child,
+        case,
     }
 }
 

@@ -2,107 +2,19 @@
 //! history shared on allocation, notes written offline on both devices converging, queued work
 //! surviving the server being down, and a revoked device erasing itself.
 
-use chrono::{TimeZone, Utc};
-use doorstep_core::domain::{
-    Agency, ChronologyFilter, NewCase, NewHousehold, NewPerson, NewVisit, PersonRole, PlanType,
-    Rag, VisitKind, VisitOutcome,
-};
-use doorstep_core::{FixedClock, Store, StoreError};
-use doorstep_server::db::{Backend, SqliteBackend};
-use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
-use doorstep_tests::sync_env::{device, quick, transport};
-use std::sync::Arc;
-
-struct World {
-    _tmp: tempfile::TempDir,
-    dir: std::path::PathBuf,
-    db: Arc<dyn Backend>,
-    server: doorstep_server::RunningServer,
-    clock: Arc<FixedClock>,
-    team: String,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().to_path_buf();
-    let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&dir.join("server.db")).unwrap());
-    db.migrate().unwrap();
-    let clock = Arc::new(FixedClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
-    ));
-    let server =
-        spawn_on_loopback(AppState::new(db.clone(), clock.clone(), Config::default())).unwrap();
-    let team = admin::add_team(db.as_ref(), "Shropshire North").unwrap();
-    World {
-        _tmp: tmp,
-        dir,
-        db,
-        server,
-        clock,
-        team,
-    }
-}
-
-impl World {
-    fn now(&self) -> i64 {
-        doorstep_core::Clock::now(self.clock.as_ref()).timestamp_millis()
-    }
-    fn practitioner(&self, name: &str, agency: Agency) -> String {
-        admin::add_practitioner(self.db.as_ref(), &self.team, name, agency, self.now()).unwrap()
-    }
-    fn device(&self, practitioner: &str, name: &str) -> Store {
-        let code =
-            admin::issue_code(self.db.as_ref(), practitioner, self.now(), 3_600_000).unwrap();
-        device(
-            &self.dir.join(name),
-            &self.server.url(),
-            &code,
-            self.clock.clone(),
-        )
-    }
-}
-
-fn family(
-    s: &Store,
-) -> (
-    doorstep_core::domain::PersonId,
-    doorstep_core::domain::CaseId,
-) {
-    let h = s
-        .add_household(NewHousehold {
-            address: "7 Example Lane".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    let child = s
-        .add_person(NewPerson {
-            household_id: h.id,
-            role: PersonRole::Child,
-            name: "Child K".into(),
-            date_of_birth: chrono::NaiveDate::from_ymd_opt(2024, 2, 1),
-            expected_date: None,
-            relationship: None,
-        })
-        .unwrap();
-    let case = s
-        .open_case(NewCase {
-            child_id: child.id,
-            plan: PlanType::ChildProtection,
-            rag: Rag::Amber,
-            rag_reason: "domestic abuse history".into(),
-            allocated_to: None,
-        })
-        .unwrap();
-    (child.id, case.id)
-}
+use doorstep_core::domain::{Agency, ChronologyFilter, NewVisit, Rag, VisitKind, VisitOutcome};
+use doorstep_core::{Store, StoreError};
+use doorstep_server::admin;
+use doorstep_tests::sync_env::{quick, transport};
+use doorstep_tests::sync_world::{family, World};
 
 #[test]
 fn a_childs_history_reaches_the_newly_allocated_practitioner_and_offline_notes_converge() {
-    let w = world();
+    let w = World::new(true);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let hv = w.practitioner("Health Visitor", Agency::HealthVisiting);
     let a = w.device(&sw, "a");
-    let (child, case) = family(&a);
+    let (child, case) = family(&a, 1, false);
     let v = a
         .plan_visit(NewVisit {
             case_id: case,
@@ -174,10 +86,10 @@ fn a_childs_history_reaches_the_newly_allocated_practitioner_and_offline_notes_c
 
 #[test]
 fn concurrent_rag_changes_merge_to_the_more_severe_and_ask_for_review() {
-    let w = world();
+    let w = World::new(true);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let a = w.device(&sw, "a");
-    let (_, case) = family(&a);
+    let (_, case) = family(&a, 1, false);
     a.sync(&transport(), None, quick()).unwrap();
     let hv = w.practitioner("Health Visitor", Agency::HealthVisiting);
     admin::allocate(w.db.as_ref(), &case.to_string(), &hv, false, w.now()).unwrap();
@@ -228,10 +140,10 @@ impl doorstep_core::sync::transport::Transport for Signal {
 
 #[test]
 fn work_done_without_signal_waits_and_then_arrives_once() {
-    let w = world();
+    let w = World::new(true);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let a = w.device(&sw, "a");
-    let (_, case) = family(&a);
+    let (_, case) = family(&a, 1, false);
     let net = Signal {
         inner: transport(),
         up: std::sync::atomic::AtomicBool::new(false),
@@ -260,10 +172,10 @@ fn work_done_without_signal_waits_and_then_arrives_once() {
 
 #[test]
 fn a_revoked_device_erases_its_store_on_next_contact() {
-    let w = world();
+    let w = World::new(true);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let a = w.device(&sw, "a");
-    family(&a);
+    family(&a, 1, false);
     a.sync(&transport(), None, quick()).unwrap();
     let devices = admin::devices(w.db.as_ref()).unwrap();
     admin::revoke_device(w.db.as_ref(), &devices[0].id, w.now()).unwrap();

@@ -5,21 +5,20 @@
 //! state. Also: an operation the server refuses is parked with its reason without blocking the
 //! rest, and a record edited while its upload is in flight keeps the newer edit queued.
 
-use chrono::{TimeZone, Utc};
 use doorstep_core::domain::{
-    Agency, CaseId, ChronologyFilter, NewCase, NewHousehold, NewPerson, NewVisit, PersonId,
-    PersonRole, PlanType, Rag, UnsuccessfulVisit, VisitId, VisitKind, VisitOutcome, VisitStatus,
+    Agency, CaseId, ChronologyFilter, NewVisit, PersonId, Rag, UnsuccessfulVisit, VisitId,
+    VisitKind, VisitOutcome, VisitStatus,
 };
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::sync::transport::{
     HttpRequest, HttpResponse, Method, Transport, TransportError,
 };
 use doorstep_core::{Clock, FixedClock, Store, StoreError};
-use doorstep_server::db::{with_tx, Backend, SqliteBackend};
-use doorstep_server::rate::RateLimit;
-use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
+use doorstep_server::admin;
+use doorstep_server::db::with_tx;
 use doorstep_tests::rng::Rng;
-use doorstep_tests::sync_env::{device_with_clock, quick, transport};
+use doorstep_tests::sync_env::{quick, transport};
+use doorstep_tests::sync_world::{family, World};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,128 +28,6 @@ use std::time::Instant;
 const TARGET_OPS: u64 = 2_000;
 /// Syncs allowed before the queue must be empty.
 const MAX_SYNCS: usize = 400;
-
-struct World {
-    _tmp: tempfile::TempDir,
-    dir: std::path::PathBuf,
-    db: Arc<dyn Backend>,
-    server: doorstep_server::RunningServer,
-    clock: Arc<FixedClock>,
-    team: String,
-}
-
-fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().to_path_buf();
-    let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&dir.join("server.db")).unwrap());
-    db.migrate().unwrap();
-    let clock = Arc::new(FixedClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
-    ));
-    // The real limiter would add its own 429s; the faults here are the injected ones.
-    let config = Config {
-        rate: RateLimit {
-            per_second: 100_000.0,
-            burst: 100_000.0,
-        },
-        ..Config::default()
-    };
-    let server = spawn_on_loopback(AppState::new(db.clone(), clock.clone(), config)).unwrap();
-    let team = admin::add_team(db.as_ref(), "Shropshire North").unwrap();
-    World {
-        _tmp: tmp,
-        dir,
-        db,
-        server,
-        clock,
-        team,
-    }
-}
-
-impl World {
-    fn now(&self) -> i64 {
-        self.clock.now().timestamp_millis()
-    }
-    fn practitioner(&self, name: &str, agency: Agency) -> String {
-        admin::add_practitioner(self.db.as_ref(), &self.team, name, agency, self.now()).unwrap()
-    }
-    fn device_on(&self, practitioner: &str, name: &str, clock: Arc<dyn Clock>) -> Store {
-        let code =
-            admin::issue_code(self.db.as_ref(), practitioner, self.now(), 3_600_000).unwrap();
-        device_with_clock(&self.dir.join(name), &self.server.url(), &code, clock)
-    }
-    fn device(&self, practitioner: &str, name: &str) -> Store {
-        self.device_on(practitioner, name, self.clock.clone())
-    }
-    fn query(&self, sql: &str) -> Vec<Vec<doorstep_server::db::Val>> {
-        with_tx(self.db.as_ref(), |tx| tx.query(sql, &[])).unwrap()
-    }
-    /// Every operation in the server's change log.
-    fn logged_ops(&self) -> Vec<Operation> {
-        self.query("SELECT op FROM changes ORDER BY seq")
-            .iter()
-            .map(|r| serde_json::from_str(r[0].text().unwrap()).unwrap())
-            .collect()
-    }
-    /// A stored record's flattened fields.
-    fn fields(&self, id: &str) -> BTreeMap<String, serde_json::Value> {
-        let rows = with_tx(self.db.as_ref(), |tx| {
-            tx.query(
-                "SELECT fields FROM records WHERE id = $1",
-                &[doorstep_server::db::Val::from(id)],
-            )
-        })
-        .unwrap();
-        assert_eq!(rows.len(), 1, "record {id} is on the server once");
-        serde_json::from_str(rows[0][0].text().unwrap()).unwrap()
-    }
-    fn ops_from(&self, device: &Store) -> i64 {
-        with_tx(self.db.as_ref(), |tx| {
-            tx.query(
-                "SELECT count(*) FROM ops WHERE device_id = $1",
-                &[doorstep_server::db::Val::Text(
-                    device.device_id().to_string(),
-                )],
-            )
-        })
-        .unwrap()[0][0]
-            .int()
-            .unwrap()
-    }
-}
-
-fn family(s: &Store, n: usize, significant_first_note: bool) -> (PersonId, CaseId) {
-    let h = s
-        .add_household(NewHousehold {
-            address: format!("{n} Example Lane"),
-            ..Default::default()
-        })
-        .unwrap();
-    let child = s
-        .add_person(NewPerson {
-            household_id: h.id,
-            role: PersonRole::Child,
-            name: format!("Child {n}"),
-            date_of_birth: chrono::NaiveDate::from_ymd_opt(2024, 2, 1),
-            expected_date: None,
-            relationship: None,
-        })
-        .unwrap();
-    let case = s
-        .open_case(NewCase {
-            child_id: child.id,
-            plan: PlanType::ChildProtection,
-            rag: Rag::Amber,
-            rag_reason: "domestic abuse history".into(),
-            allocated_to: None,
-        })
-        .unwrap();
-    if significant_first_note {
-        s.add_note(case.id, &format!("first visit to family {n}"), true)
-            .unwrap();
-    }
-    (child.id, case.id)
-}
 
 /// The faults the transport injects, in the order of the counters.
 const FAULTS: [&str; 7] = [
@@ -302,7 +179,7 @@ fn every_operation_arrives_exactly_once_through_a_faulty_network() {
     let seed = Rng::seed_from_env_or_time();
     eprintln!("seed {seed} (DOORSTEP_TEST_SEED replays it)");
     let mut rng = Rng::new(seed);
-    let w = world();
+    let w = World::new(false);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let a = w.device(&sw, "a");
 
@@ -511,7 +388,7 @@ impl doorstep_core::sync::transport::Transport for Damaging {
 
 #[test]
 fn an_operation_the_server_refuses_is_parked_with_its_reason_and_the_rest_is_sent() {
-    let w = world();
+    let w = World::new(false);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let a = w.device(&sw, "a");
     // Family 1 has a safeguarding concern (urgent lane), so its household goes first.
@@ -598,7 +475,7 @@ impl Transport for EditInFlight<'_> {
 
 #[test]
 fn a_record_edited_while_its_upload_is_in_flight_keeps_the_newer_edit_queued() {
-    let w = world();
+    let w = World::new(false);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let a = w.device(&sw, "a");
     let (_, case) = family(&a, 1, false);
@@ -665,7 +542,7 @@ fn a_record_edited_while_its_upload_is_in_flight_keeps_the_newer_edit_queued() {
 /// (nothing ever retries a parked operation): a note written after the correction never arrives.
 #[test]
 fn work_done_after_the_phone_clock_is_corrected_reaches_the_server() {
-    let w = world();
+    let w = World::new(false);
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let phone_clock = Arc::new(FixedClock::new(w.clock.now()));
     let a = w.device_on(&sw, "a", phone_clock.clone());

@@ -3,7 +3,7 @@
 //! time. At the end a clean process syncs what is left, and the server must hold every
 //! acknowledged note exactly once, no note twice, and the device must verify clean.
 
-use doorstep_core::domain::{Agency, NewCase, NewHousehold, NewPerson, PersonRole, PlanType, Rag};
+use doorstep_core::domain::Agency;
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::SystemClock;
 use doorstep_server::db::{with_tx, Backend, SqliteBackend};
@@ -15,6 +15,7 @@ use doorstep_tests::rng::Rng;
 use doorstep_tests::sync_env::{
     device_with_clock, quick, reopen, transport, DEVICE_KEY, SYNC_CASE_ENV, SYNC_RUN_ENV,
 };
+use doorstep_tests::sync_world::family;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -123,33 +124,9 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     let dir = tmp.path().join("device");
     let case = {
         let s = device_with_clock(&dir, &server.url(), &code, Arc::new(SystemClock));
-        let h = s
-            .add_household(NewHousehold {
-                address: "7 Example Lane".into(),
-                ..Default::default()
-            })
-            .unwrap();
-        let child = s
-            .add_person(NewPerson {
-                household_id: h.id,
-                role: PersonRole::Child,
-                name: "Child K".into(),
-                date_of_birth: chrono::NaiveDate::from_ymd_opt(2024, 2, 1),
-                expected_date: None,
-                relationship: None,
-            })
-            .unwrap();
-        let case = s
-            .open_case(NewCase {
-                child_id: child.id,
-                plan: PlanType::ChildProtection,
-                rag: Rag::Amber,
-                rag_reason: "domestic abuse history".into(),
-                allocated_to: None,
-            })
-            .unwrap();
+        let (_, case) = family(&s, 1, false);
         s.sync(&transport(), None, quick()).unwrap();
-        case.id
+        case
     };
 
     let started = Instant::now();
