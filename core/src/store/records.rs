@@ -192,6 +192,12 @@ struct EnvelopeIn<T> {
     s: Stamps,
 }
 
+/// A record body read for its value only: the stamps are skipped, not parsed.
+#[derive(serde::Deserialize)]
+struct ValueOnly<T> {
+    v: T,
+}
+
 /// Every field's stamp, the default (`""`) spelled out for each field of `value`.
 pub fn full_stamps(kind: Kind, value: &Value, stamps: &Stamps) -> Stamps {
     let default = stamps.get("").copied();
@@ -268,7 +274,10 @@ impl Records<'_> {
         kind: Kind,
         raw: &RawRecord,
     ) -> Result<T, StoreError> {
-        self.open_envelope::<T>(kind, raw).map(|(v, _)| v)
+        let plain = self.open_plain(kind, raw)?;
+        serde_json::from_slice::<ValueOnly<T>>(&plain)
+            .map(|e| e.v)
+            .map_err(|_| tampered(raw))
     }
 
     /// Opens a raw record with its per-field stamps.
@@ -277,13 +286,17 @@ impl Records<'_> {
         kind: Kind,
         raw: &RawRecord,
     ) -> Result<(T, Stamps), StoreError> {
-        let tampered = || StoreError::Tampered {
-            record_id: uuid::Uuid::from_bytes(raw.id).to_string(),
-        };
+        let plain = self.open_plain(kind, raw)?;
+        let env: EnvelopeIn<T> = serde_json::from_slice(&plain).map_err(|_| tampered(raw))?;
+        Ok((env.v, env.s))
+    }
+
+    /// Authenticates and decrypts a raw record's body.
+    fn open_plain(&self, kind: Kind, raw: &RawRecord) -> Result<Zeroizing<Vec<u8>>, StoreError> {
         if raw.key_id != i64::from(self.keys.key_id.0) || raw.format != i64::from(RECORD_FORMAT) {
-            return Err(tampered());
+            return Err(tampered(raw));
         }
-        let version = u64::try_from(raw.version).map_err(|_| tampered())?;
+        let version = u64::try_from(raw.version).map_err(|_| tampered(raw))?;
         let place = Place {
             kind,
             id: &raw.id,
@@ -293,9 +306,7 @@ impl Records<'_> {
             parent: raw.parent.as_ref(),
             tag: raw.tag.as_ref(),
         };
-        let plain = open(&self.keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered())?;
-        let env: EnvelopeIn<T> = serde_json::from_slice(&plain).map_err(|_| tampered())?;
-        Ok((env.v, env.s))
+        open(&self.keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered(raw))
     }
 
     /// The raw row of one record, if it exists.
@@ -537,6 +548,12 @@ fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, Sto
             tag: id16(tag)?,
         })
     })())
+}
+
+fn tampered(raw: &RawRecord) -> StoreError {
+    StoreError::Tampered {
+        record_id: uuid::Uuid::from_bytes(raw.id).to_string(),
+    }
 }
 
 fn to_value<T: Serialize>(value: &T) -> Result<Value, StoreError> {
