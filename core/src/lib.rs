@@ -10,6 +10,7 @@ pub mod planning;
 pub mod store;
 pub mod sync;
 pub mod time;
+pub mod view;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use store::{Store, StoreError, UnlockMethods};

@@ -11,6 +11,7 @@ mod planning;
 mod records;
 mod sync;
 mod verify;
+mod views;
 mod visits;
 
 pub use db::{DB_FILE, SCHEMA_VERSION};

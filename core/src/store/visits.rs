@@ -4,8 +4,7 @@ use super::records::{Kind, Records};
 use super::{Store, StoreError};
 use crate::domain::{
     validate_outcome, validate_unsuccessful, Case, CaseId, Household, IssueCode, NewVisit, Person,
-    PersonRole, Severity, UnsuccessfulVisit, ValidationIssue, Visit, VisitId, VisitOutcome,
-    VisitStatus,
+    Severity, UnsuccessfulVisit, ValidationIssue, Visit, VisitId, VisitOutcome, VisitStatus,
 };
 use crate::time::local_date;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -205,9 +204,7 @@ impl Store {
             let case: Case = r.get(Kind::Case, v.case_id.bytes())?;
             let adults: Vec<Person> = r.list(Kind::Person, Some(case.household_id.bytes()))?;
             let issues = validate_outcome(v.kind, &mut outcome, |p| {
-                adults.iter().any(|a| {
-                    a.id == *p && matches!(a.role, PersonRole::ParentCarer | PersonRole::KnownAdult)
-                })
+                super::views::is_known_adult(&adults, p)
             });
             let (errors, warnings): (Vec<_>, Vec<_>) = issues
                 .into_iter()

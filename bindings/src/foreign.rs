@@ -1,0 +1,132 @@
+//! The traits the apps implement in Kotlin and Swift — the platform key store, the HTTP stack and
+//! a sync progress observer — and their adapters to the core's seams.
+
+use crate::error::PlatformError;
+use doorstep_core::crypto::{KeyProvider as CoreKeyProvider, KeyProviderError};
+use doorstep_core::store::{SyncObserver as CoreSyncObserver, SyncProgress};
+use doorstep_core::sync::transport::{
+    HttpRequest as CoreRequest, HttpResponse as CoreResponse, Method, Transport as CoreTransport,
+    TransportError,
+};
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+/// Wraps the store's data key with a key that never leaves the platform's key store (Android
+/// Keystore AES-GCM; iOS Secure Enclave P-256 with ECIES). Must be authenticated encryption: an
+/// altered blob must fail to unwrap.
+#[uniffi::export(foreign)]
+pub trait KeyProvider: Send + Sync {
+    /// Encrypts `key` (32 bytes) and returns an opaque blob to keep in the keyring.
+    fn wrap_key(&self, key: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+    /// Decrypts a blob made by `wrap_key`.
+    fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+    /// Deletes the platform key (the store is being wiped).
+    fn destroy(&self) -> Result<(), PlatformError>;
+}
+
+/// One HTTP header.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HttpHeader {
+    /// Name.
+    pub name: String,
+    /// Value (the `authorization` header carries the device token: never log it).
+    pub value: String,
+}
+
+/// A request for the platform's HTTP stack to send.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// Absolute URL (https, or http to this machine in tests).
+    pub url: String,
+    /// Headers.
+    pub headers: Vec<HttpHeader>,
+    /// Body (JSON); empty for GET.
+    pub body: Vec<u8>,
+}
+
+/// What came back, whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<HttpHeader>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+/// Sends one request over the platform's HTTP stack (OkHttp, URLSession): TLS for every https
+/// URL, no redirects to other hosts. Called on a background thread; may block.
+#[uniffi::export(foreign)]
+pub trait Transport: Send + Sync {
+    /// Sends `request` and returns the response, whatever its status.
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, PlatformError>;
+}
+
+/// Told how a sync is going, after each batch sent or page received (on the sync's thread).
+#[uniffi::export(foreign)]
+pub trait SyncObserver: Send + Sync {
+    /// Progress so far.
+    fn progress(&self, progress: SyncProgress) -> Result<(), PlatformError>;
+}
+
+/// A platform key provider seen from the core.
+pub(crate) struct ForeignKeys(pub Arc<dyn KeyProvider>);
+
+impl CoreKeyProvider for ForeignKeys {
+    fn wrap_key(&self, key: &[u8]) -> Result<Vec<u8>, KeyProviderError> {
+        Ok(self.0.wrap_key(key.to_vec())?)
+    }
+
+    fn unwrap_key(&self, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
+        Ok(Zeroizing::new(self.0.unwrap_key(wrapped.to_vec())?))
+    }
+
+    fn destroy(&self) -> Result<(), KeyProviderError> {
+        Ok(self.0.destroy()?)
+    }
+}
+
+/// A platform HTTP stack seen from the core.
+pub(crate) struct ForeignTransport(pub Arc<dyn Transport>);
+
+fn headers(h: Vec<(String, String)>) -> Vec<HttpHeader> {
+    h.into_iter()
+        .map(|(name, value)| HttpHeader { name, value })
+        .collect()
+}
+
+impl CoreTransport for ForeignTransport {
+    fn send(&self, request: CoreRequest) -> Result<CoreResponse, TransportError> {
+        let method = match request.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
+        let response = self.0.send(HttpRequest {
+            method: method.into(),
+            url: request.url,
+            headers: headers(request.headers),
+            body: request.body,
+        })?;
+        Ok(CoreResponse {
+            status: response.status,
+            headers: response
+                .headers
+                .into_iter()
+                .map(|h| (h.name.to_ascii_lowercase(), h.value))
+                .collect(),
+            body: response.body,
+        })
+    }
+}
+
+/// A platform observer seen from the core. A failing observer never stops a sync.
+pub(crate) struct ForeignObserver(pub Arc<dyn SyncObserver>);
+
+impl CoreSyncObserver for ForeignObserver {
+    fn progress(&self, progress: SyncProgress) {
+        let _ = self.0.progress(progress);
+    }
+}

@@ -1,0 +1,29 @@
+//! Doorstep's uniffi bindings: the core, as the Android and iOS apps see it.
+//!
+//! Conversion only. Every rule — validation, planning, alerts, what a screen shows — is in
+//! `doorstep-core`; this crate adapts types, maps errors to one flat error with stable codes, and
+//! adapts the platforms' key stores and HTTP stacks (foreign traits) to the core's seams.
+
+mod error;
+mod foreign;
+mod store;
+mod types;
+
+pub use error::{DoorstepError, PlatformError};
+pub use foreign::{HttpHeader, HttpRequest, HttpResponse, KeyProvider, SyncObserver, Transport};
+pub use store::DoorstepStore;
+pub use types::*;
+
+uniffi::setup_scaffolding!();
+
+/// The version of the core this library was built from.
+#[uniffi::export]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Whether `dir` holds a Doorstep store (so the app shows "unlock" rather than "set up").
+#[uniffi::export]
+pub fn store_exists(dir: String) -> bool {
+    doorstep_core::store::exists(std::path::Path::new(&dir))
+}

@@ -1,0 +1,432 @@
+//! `DoorstepStore`: the one object an app opens. Each method converts its arguments, calls the
+//! core and converts the answer; nothing else. Safe to call from any thread: a sync holds the
+//! store's lock only between network requests, so the screens' reads are never blocked for the
+//! length of a sync.
+
+use crate::error::DoorstepError;
+use crate::foreign::Transport;
+use crate::foreign::{ForeignKeys, ForeignObserver, ForeignTransport, KeyProvider, SyncObserver};
+use crate::types::*;
+use doorstep_core::crypto::Passphrase;
+use doorstep_core::domain::{
+    CaseId, HouseholdId, NewCase, NewHousehold, NewPerson, NewPractitioner, NewVisit, NoteId,
+    PersonId, UnsuccessfulVisit, VisitId,
+};
+use doorstep_core::store::SyncOptions;
+use doorstep_core::view::field_message;
+use doorstep_core::view::input::{parse_millis, parse_optional_date, parse_uuid};
+use doorstep_core::{Store, StoreError, SystemClock, UnlockMethods};
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+type Result<T> = std::result::Result<T, DoorstepError>;
+
+/// An open Doorstep store: the practitioner's encrypted caseload on this phone.
+#[derive(uniffi::Object)]
+pub struct DoorstepStore {
+    store: RwLock<Option<Arc<Store>>>,
+}
+
+fn methods(
+    passphrase: Option<String>,
+    key_provider: Option<Arc<dyn KeyProvider>>,
+) -> UnlockMethods {
+    UnlockMethods {
+        passphrase: passphrase.map(Passphrase::new),
+        provider: key_provider
+            .map(|k| Arc::new(ForeignKeys(k)) as Arc<dyn doorstep_core::crypto::KeyProvider>),
+    }
+}
+
+fn visit_id(text: &str) -> Result<VisitId> {
+    Ok(VisitId(parse_uuid("visit", text)?))
+}
+
+fn case_id(text: &str) -> Result<CaseId> {
+    Ok(CaseId(parse_uuid("case", text)?))
+}
+
+fn saved(r: doorstep_core::store::VisitRecorded) -> VisitSaved {
+    VisitSaved {
+        visit_id: r.visit.id.to_string(),
+        status: r.visit.status,
+        warnings: r.warnings.iter().map(field_message).collect(),
+        consecutive_no_access: r.consecutive_no_access,
+    }
+}
+
+impl DoorstepStore {
+    fn wrap(store: Store) -> Arc<Self> {
+        Arc::new(Self {
+            store: RwLock::new(Some(Arc::new(store))),
+        })
+    }
+
+    fn get(&self) -> Result<Arc<Store>> {
+        let guard = self
+            .store
+            .read()
+            .map_err(|_| DoorstepError::Storage("The store is unavailable: reopen it".into()))?;
+        guard
+            .clone()
+            .ok_or_else(|| DoorstepError::NoStore("The store was wiped".into()))
+    }
+}
+
+#[uniffi::export]
+impl DoorstepStore {
+    /// Creates a new store in `dir` for a practitioner working without a sync server, unlocked.
+    /// Give a passphrase, a platform key provider, or both.
+    #[uniffi::constructor]
+    pub fn create(
+        dir: String,
+        practitioner: PractitionerInput,
+        passphrase: Option<String>,
+        key_provider: Option<Arc<dyn KeyProvider>>,
+    ) -> Result<Arc<Self>> {
+        let store = Store::create(
+            Path::new(&dir),
+            methods(passphrase, key_provider),
+            NewPractitioner {
+                name: practitioner.name,
+                agency: practitioner.agency,
+                team: practitioner.team,
+            },
+            Arc::new(SystemClock),
+        )?;
+        Ok(Self::wrap(store))
+    }
+
+    /// Enrols this phone with a sync server using a one-time code from an administrator, then
+    /// creates its store in `dir`, unlocked.
+    #[uniffi::constructor]
+    pub fn enrol(
+        dir: String,
+        server_url: String,
+        code: String,
+        transport: Arc<dyn Transport>,
+        passphrase: Option<String>,
+        key_provider: Option<Arc<dyn KeyProvider>>,
+    ) -> Result<Arc<Self>> {
+        let enrolment =
+            doorstep_core::store::enrol(&ForeignTransport(transport), &server_url, &code)?;
+        let store = Store::create_enrolled(
+            Path::new(&dir),
+            methods(passphrase, key_provider),
+            &enrolment,
+            Arc::new(SystemClock),
+        )?;
+        Ok(Self::wrap(store))
+    }
+
+    /// Opens the store in `dir`, locked.
+    #[uniffi::constructor]
+    pub fn open(dir: String) -> Result<Arc<Self>> {
+        Ok(Self::wrap(Store::open_default(Path::new(&dir))?))
+    }
+
+    /// Unlocks with the passphrase (slow on purpose: run it off the main thread).
+    pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<()> {
+        Ok(self
+            .get()?
+            .unlock_with_passphrase(&Passphrase::new(passphrase))?)
+    }
+
+    /// Unlocks with the platform key provider.
+    pub fn unlock_with_key_provider(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
+        Ok(self
+            .get()?
+            .unlock_with_provider(Arc::new(ForeignKeys(key_provider)))?)
+    }
+
+    /// Locks the store: the keys are wiped from memory (on going to the background).
+    pub fn lock(&self) -> Result<()> {
+        self.get()?.lock();
+        Ok(())
+    }
+
+    /// Whether the store is locked.
+    pub fn is_locked(&self) -> Result<bool> {
+        Ok(self.get()?.is_locked())
+    }
+
+    /// Changes the passphrase (the store must be unlocked).
+    pub fn change_passphrase(&self, old: String, new: String) -> Result<()> {
+        Ok(self
+            .get()?
+            .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))?)
+    }
+
+    /// Sets (or replaces) the platform key provider slot, e.g. after biometrics changed.
+    pub fn set_key_provider(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
+        Ok(self
+            .get()?
+            .set_key_provider(Arc::new(ForeignKeys(key_provider)))?)
+    }
+
+    /// Erases the store for good (crypto-shredded). Refused while a sync is running.
+    pub fn wipe(&self) -> Result<()> {
+        let mut guard = self
+            .store
+            .write()
+            .map_err(|_| DoorstepError::Storage("The store is unavailable: reopen it".into()))?;
+        let Some(shared) = guard.take() else {
+            return Ok(());
+        };
+        match Arc::try_unwrap(shared) {
+            Ok(store) => Ok(store.wipe()?),
+            Err(shared) => {
+                *guard = Some(shared);
+                Err(DoorstepError::Busy(
+                    "The store is busy (a sync is running): try again when it finishes".into(),
+                ))
+            }
+        }
+    }
+
+    /// Adds a household; returns its id.
+    pub fn add_household(&self, household: HouseholdInput) -> Result<String> {
+        let h = self.get()?.add_household(NewHousehold {
+            address: household.address,
+            postcode: household.postcode,
+            access_notes: household.access_notes,
+        })?;
+        Ok(h.id.to_string())
+    }
+
+    /// Adds a person to a household; returns their id.
+    pub fn add_person(&self, person: PersonInput) -> Result<String> {
+        let p = self.get()?.add_person(NewPerson {
+            household_id: HouseholdId(parse_uuid("household", &person.household_id)?),
+            role: person.role,
+            name: person.name,
+            date_of_birth: parse_optional_date("date of birth", person.date_of_birth.as_deref())?,
+            expected_date: parse_optional_date("expected date", person.expected_date.as_deref())?,
+            relationship: person.relationship,
+        })?;
+        Ok(p.id.to_string())
+    }
+
+    /// Opens a case for a child; returns its id.
+    pub fn open_case(&self, case: CaseInput) -> Result<String> {
+        let c = self.get()?.open_case(NewCase {
+            child_id: PersonId(parse_uuid("child", &case.child_id)?),
+            plan: case.plan,
+            rag: case.rag,
+            rag_reason: case.rag_reason,
+            allocated_to: None,
+        })?;
+        Ok(c.id.to_string())
+    }
+
+    /// Changes a case's RAG rating, with the reason.
+    pub fn set_rag(&self, case_id: String, rag: Rag, reason: String) -> Result<()> {
+        self.get()?
+            .set_rag(self::case_id(&case_id)?, rag, &reason)?;
+        Ok(())
+    }
+
+    /// The caseload, red first.
+    pub fn caseload(&self) -> Result<Vec<CaseLine>> {
+        Ok(self.get()?.caseload_view()?)
+    }
+
+    /// The child screen for a case.
+    pub fn child(&self, case_id: String) -> Result<ChildView> {
+        Ok(self.get()?.child_view(self::case_id(&case_id)?)?)
+    }
+
+    /// Plans a visit; returns its id. A video or telephone contact for a child who must be seen
+    /// face to face needs a departure reason.
+    pub fn plan_visit(&self, visit: VisitInput) -> Result<String> {
+        let v = self.get()?.plan_visit(NewVisit {
+            case_id: case_id(&visit.case_id)?,
+            kind: visit.kind,
+            planned_for: parse_millis("planned time", visit.planned_for_millis)?,
+            expected_minutes: visit.expected_minutes,
+            departure_reason: visit.departure_reason,
+        })?;
+        Ok(v.id.to_string())
+    }
+
+    /// Checks in at the door (lone working starts: an alert follows if there is no check-out).
+    pub fn check_in(&self, visit: String) -> Result<()> {
+        self.get()?.start_visit(visit_id(&visit)?)?;
+        Ok(())
+    }
+
+    /// Checks out safely after a visit.
+    pub fn check_out(&self, visit: String) -> Result<()> {
+        self.get()?.checkout_visit(visit_id(&visit)?)?;
+        Ok(())
+    }
+
+    /// The visit form for the answers so far (`None` for a fresh form). Saves nothing.
+    pub fn visit_form(&self, visit: String, answers: Option<VisitAnswers>) -> Result<VisitForm> {
+        Ok(self
+            .get()?
+            .visit_form(visit_id(&visit)?, answers.as_ref())?)
+    }
+
+    /// Records a completed visit. Blocking messages refuse the save (`ValidationFailed`);
+    /// warnings come back with the saved visit.
+    pub fn complete_visit(&self, visit: String, answers: VisitAnswers) -> Result<VisitSaved> {
+        let outcome = answers.to_outcome()?;
+        Ok(saved(
+            self.get()?.complete_visit(visit_id(&visit)?, outcome)?,
+        ))
+    }
+
+    /// Records that nobody answered or the practitioner could not get in.
+    pub fn record_no_access(
+        &self,
+        visit: String,
+        reason: String,
+        follow_up_action: String,
+    ) -> Result<VisitSaved> {
+        let what = UnsuccessfulVisit {
+            reason,
+            follow_up_action,
+        };
+        Ok(saved(
+            self.get()?.record_no_access(visit_id(&visit)?, what)?,
+        ))
+    }
+
+    /// Records that the family declined the visit.
+    pub fn record_declined(
+        &self,
+        visit: String,
+        reason: String,
+        follow_up_action: String,
+    ) -> Result<VisitSaved> {
+        let what = UnsuccessfulVisit {
+            reason,
+            follow_up_action,
+        };
+        Ok(saved(self.get()?.record_declined(visit_id(&visit)?, what)?))
+    }
+
+    /// Cancels a visit, with the reason and what happens instead.
+    pub fn cancel_visit(
+        &self,
+        visit: String,
+        reason: String,
+        follow_up_action: String,
+    ) -> Result<VisitSaved> {
+        let what = UnsuccessfulVisit {
+            reason,
+            follow_up_action,
+        };
+        Ok(saved(self.get()?.cancel_visit(visit_id(&visit)?, what)?))
+    }
+
+    /// Appends a case note; returns its id.
+    pub fn add_note(&self, case_id: String, text: String, significant: bool) -> Result<String> {
+        let n = self
+            .get()?
+            .add_note(self::case_id(&case_id)?, &text, significant)?;
+        Ok(n.id.to_string())
+    }
+
+    /// Amends a note (the original is kept); returns the amendment's id.
+    pub fn amend_note(
+        &self,
+        note_id: String,
+        text: String,
+        significant: Option<bool>,
+    ) -> Result<String> {
+        let original = NoteId(parse_uuid("note", &note_id)?);
+        let n = self.get()?.amend_note(original, &text, significant)?;
+        Ok(n.id.to_string())
+    }
+
+    /// A case's notes, newest first, each with its history.
+    pub fn notes(&self, case_id: String) -> Result<Vec<NoteThreadLine>> {
+        let threads = self.get()?.notes(self::case_id(&case_id)?)?;
+        Ok(threads
+            .iter()
+            .rev()
+            .map(NoteThreadLine::from_thread)
+            .collect())
+    }
+
+    /// The "today" screen.
+    pub fn today(&self) -> Result<TodayView> {
+        Ok(self.get()?.today_view()?)
+    }
+
+    /// Alerts, most urgent first (lone working leads).
+    pub fn alerts(&self) -> Result<Vec<AlertLine>> {
+        Ok(self
+            .get()?
+            .alerts()?
+            .iter()
+            .map(AlertLine::from_alert)
+            .collect())
+    }
+
+    /// Plans the next `weeks` weeks (unannounced visits timed at random); with `book`, every
+    /// slot becomes a planned visit.
+    pub fn plan(&self, weeks: u32, book: bool) -> Result<PlanScreen> {
+        Ok(PlanScreen::build(&self.get()?.plan(weeks, book)?))
+    }
+
+    /// Sends every queued change and receives every change since the last sync, through the
+    /// platform's HTTP stack. Run it on a background thread; the screens stay usable.
+    pub fn sync(
+        &self,
+        transport: Arc<dyn Transport>,
+        observer: Option<Arc<dyn SyncObserver>>,
+    ) -> Result<SyncResult> {
+        let store = self.get()?;
+        let observer = observer.map(ForeignObserver);
+        let report = store.sync(
+            &ForeignTransport(transport),
+            observer
+                .as_ref()
+                .map(|o| o as &dyn doorstep_core::store::SyncObserver),
+            SyncOptions::default(),
+        );
+        let report = match report {
+            Err(StoreError::Wiped) => {
+                // The store erased itself: forget it.
+                if let Ok(mut guard) = self.store.write() {
+                    *guard = None;
+                }
+                return Err(StoreError::Wiped.into());
+            }
+            other => other?,
+        };
+        Ok(SyncResult {
+            sent: report.progress.sent,
+            received: report.progress.received,
+            remaining: report.progress.remaining,
+            refused: report.parked,
+            skipped: report.skipped,
+            held: report.held,
+        })
+    }
+
+    /// The sync screen: what is waiting and what needs attention.
+    pub fn sync_status(&self) -> Result<SyncStatusView> {
+        Ok(self.get()?.sync_status_view()?)
+    }
+
+    /// Puts refused changes back in the queue (after the cause was fixed); returns how many.
+    pub fn retry_needs_attention(&self) -> Result<u64> {
+        Ok(self.get()?.retry_parked()?)
+    }
+
+    /// Checks every record, the store digest and the note chains.
+    pub fn verify(&self) -> Result<IntegrityReport> {
+        let r = self.get()?.verify()?;
+        Ok(IntegrityReport {
+            ok: r.is_ok(),
+            records_checked: r.records_checked,
+            tampered: r.tampered.len() as u64,
+            chain_breaks: r.chain_breaks.len() as u64,
+            digest_ok: r.digest_ok,
+        })
+    }
+}

@@ -1,0 +1,455 @@
+//! The core's view data and inputs, declared to uniffi as they are (remote types: no copies, no
+//! conversion), plus the few records that exist only at the boundary.
+
+pub use doorstep_core::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, VisitStatus};
+pub use doorstep_core::planning::Priority;
+pub use doorstep_core::store::SyncProgress;
+pub use doorstep_core::view::{
+    AdultChoice, AlertLine, AttentionItem, CaseLine, ChildView, Choice, ChronologyLine, DueLine,
+    FieldMessage, FormPrompt, NoteLine, NoteThreadLine, PlanScreen, PlanSlotLine, ShortfallLine,
+    SyncStatusView, TodayView, TodayVisit, VisitAnswers, VisitForm,
+};
+
+/// A child's RAG rating.
+#[uniffi::remote(Enum)]
+pub enum Rag {
+    Red,
+    Amber,
+    Green,
+}
+
+/// A child's plan.
+#[uniffi::remote(Enum)]
+pub enum PlanType {
+    Universal,
+    TargetedEarlyHelp,
+    ChildInNeed,
+    ChildProtection,
+    LookedAfter,
+}
+
+/// A person's role in a household.
+#[uniffi::remote(Enum)]
+pub enum PersonRole {
+    Child,
+    Unborn,
+    ParentCarer,
+    KnownAdult,
+}
+
+/// A practitioner's agency.
+#[uniffi::remote(Enum)]
+pub enum Agency {
+    HealthVisiting,
+    SocialCare,
+    Midwifery,
+    Gp,
+    Police,
+    Education,
+    Housing,
+    Paediatrics,
+}
+
+/// A kind of visit or contact.
+#[uniffi::remote(Enum)]
+pub enum VisitKind {
+    AnnouncedHome,
+    UnannouncedHome,
+    Virtual,
+    Telephone,
+    ClinicOrSchool,
+}
+
+/// Where a visit stands.
+#[uniffi::remote(Enum)]
+pub enum VisitStatus {
+    Planned,
+    InProgress,
+    Completed,
+    NoAccess,
+    Cancelled,
+    Declined,
+}
+
+/// How urgent an alert is.
+#[uniffi::remote(Enum)]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Urgent,
+    Critical,
+}
+
+/// Progress of a sync.
+#[uniffi::remote(Record)]
+pub struct SyncProgress {
+    pub sent: u64,
+    pub received: u64,
+    pub remaining: u64,
+}
+
+/// The "today" screen.
+#[uniffi::remote(Record)]
+pub struct TodayView {
+    pub date_label: String,
+    pub visits: Vec<TodayVisit>,
+    pub alerts: Vec<AlertLine>,
+    pub lone_worker_red: bool,
+    pub plan_stale: bool,
+}
+
+/// One visit on today's list.
+#[uniffi::remote(Record)]
+pub struct TodayVisit {
+    pub visit_id: String,
+    pub case_id: String,
+    pub child_id: String,
+    pub child_name: String,
+    pub address: String,
+    pub access_notes: Option<String>,
+    pub planned_for_millis: i64,
+    pub time_label: String,
+    pub expected_minutes: u32,
+    pub kind: VisitKind,
+    pub kind_label: String,
+    pub unannounced: bool,
+    pub status: VisitStatus,
+    pub status_label: String,
+    pub rag: Rag,
+    pub rag_label: String,
+    pub plan_label: String,
+    pub can_check_in: bool,
+    pub can_check_out: bool,
+    pub can_record: bool,
+}
+
+/// An alert.
+#[uniffi::remote(Record)]
+pub struct AlertLine {
+    pub priority: Priority,
+    pub priority_label: String,
+    pub title: String,
+    pub lone_worker: bool,
+    pub case_id: Option<String>,
+    pub child_name: Option<String>,
+    pub message: String,
+    pub prompts: Vec<String>,
+}
+
+/// One child on the caseload.
+#[uniffi::remote(Record)]
+pub struct CaseLine {
+    pub case_id: String,
+    pub child_id: String,
+    pub child_name: String,
+    pub address: String,
+    pub rag: Rag,
+    pub rag_label: String,
+    pub plan_label: String,
+    pub rag_review: bool,
+    pub consecutive_no_access: u32,
+}
+
+/// The child screen.
+#[uniffi::remote(Record)]
+pub struct ChildView {
+    pub case_id: String,
+    pub child_id: String,
+    pub child_name: String,
+    pub birth_label: Option<String>,
+    pub address: String,
+    pub access_notes: Option<String>,
+    pub plan_label: String,
+    pub rag: Rag,
+    pub rag_label: String,
+    pub rag_reason: Option<String>,
+    pub rag_review: bool,
+    pub consecutive_no_access: u32,
+    pub due: Vec<DueLine>,
+    pub chronology: Vec<ChronologyLine>,
+    pub notes: Vec<NoteThreadLine>,
+}
+
+/// One thing a child is due.
+#[uniffi::remote(Record)]
+pub struct DueLine {
+    pub title: String,
+    pub status_label: String,
+    pub overdue: bool,
+    pub due_label: String,
+    pub earliest_label: String,
+    pub contact_label: String,
+    pub must: Vec<String>,
+    pub why: String,
+}
+
+/// One chronology event.
+#[uniffi::remote(Record)]
+pub struct ChronologyLine {
+    pub at_millis: i64,
+    pub time_label: String,
+    pub kind_code: String,
+    pub summary: String,
+}
+
+/// One version of a note.
+#[uniffi::remote(Record)]
+pub struct NoteLine {
+    pub note_id: String,
+    pub text: String,
+    pub author_name: String,
+    pub written_label: String,
+    pub significant: bool,
+}
+
+/// A note with its history.
+#[uniffi::remote(Record)]
+pub struct NoteThreadLine {
+    pub note_id: String,
+    pub current_text: String,
+    pub significant: bool,
+    pub author_name: String,
+    pub written_label: String,
+    pub amended: bool,
+    pub versions: Vec<NoteLine>,
+}
+
+/// The answers on the visit form so far.
+#[uniffi::remote(Record)]
+pub struct VisitAnswers {
+    pub child_seen: bool,
+    pub not_seen_reason: Option<String>,
+    pub follow_up_action: Option<String>,
+    pub child_seen_alone: bool,
+    pub child_spoken_to_alone: bool,
+    pub not_alone_reason: Option<String>,
+    pub sleeping_area_seen: bool,
+    pub others_present_answered: bool,
+    pub known_adults_present: Vec<String>,
+    pub unknown_adults: u32,
+    pub unknown_adult_descriptions: Vec<String>,
+    pub adults_present_when_spoken_to: u32,
+    pub engagement: Option<String>,
+    pub injuries_observed: Option<String>,
+    pub concerns: Vec<String>,
+    pub actions_agreed: Vec<String>,
+}
+
+/// One question on the visit form.
+#[uniffi::remote(Record)]
+pub struct FormPrompt {
+    pub key: String,
+    pub question: String,
+    pub help: Option<String>,
+    pub required: bool,
+    pub emphasised: bool,
+}
+
+/// A known adult who may be named as present.
+#[uniffi::remote(Record)]
+pub struct AdultChoice {
+    pub person_id: String,
+    pub name: String,
+    pub role_label: String,
+}
+
+/// A choice in a list.
+#[uniffi::remote(Record)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+/// A validation message placed against its question.
+#[uniffi::remote(Record)]
+pub struct FieldMessage {
+    pub field_key: String,
+    pub code: String,
+    pub blocking: bool,
+    pub message: String,
+}
+
+/// The visit form.
+#[uniffi::remote(Record)]
+pub struct VisitForm {
+    pub visit_id: String,
+    pub child_name: String,
+    pub kind: VisitKind,
+    pub kind_label: String,
+    pub remote: bool,
+    pub prompts: Vec<FormPrompt>,
+    pub known_adults: Vec<AdultChoice>,
+    pub engagement_choices: Vec<Choice>,
+    pub messages: Vec<FieldMessage>,
+    pub can_save: bool,
+}
+
+/// A refused change.
+#[uniffi::remote(Record)]
+pub struct AttentionItem {
+    pub op_id: String,
+    pub what: String,
+    pub case_id: Option<String>,
+    pub code: String,
+    pub reason: String,
+}
+
+/// The sync screen.
+#[uniffi::remote(Record)]
+pub struct SyncStatusView {
+    pub enrolled: bool,
+    pub pending: u64,
+    pub last_sync_label: Option<String>,
+    pub summary: String,
+    pub all_sent: bool,
+    pub needs_attention: Vec<AttentionItem>,
+}
+
+/// One planned slot.
+#[uniffi::remote(Record)]
+pub struct PlanSlotLine {
+    pub case_id: String,
+    pub child_name: String,
+    pub start_millis: i64,
+    pub time_label: String,
+    pub minutes: u32,
+    pub title: String,
+    pub kind_label: String,
+    pub unannounced: bool,
+    pub visit_id: Option<String>,
+    pub explanation: String,
+}
+
+/// A child who will miss a due date.
+#[uniffi::remote(Record)]
+pub struct ShortfallLine {
+    pub case_id: String,
+    pub child_name: String,
+    pub title: String,
+    pub due_label: String,
+    pub message: String,
+}
+
+/// The plan screen.
+#[uniffi::remote(Record)]
+pub struct PlanScreen {
+    pub computed_label: String,
+    pub horizon_label: String,
+    pub slots: Vec<PlanSlotLine>,
+    pub shortfalls: Vec<ShortfallLine>,
+    pub stale: bool,
+}
+
+/// Who is setting up a store (without a sync server).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PractitionerInput {
+    /// Their name.
+    pub name: String,
+    /// Their agency.
+    pub agency: Agency,
+    /// Their team, if any.
+    pub team: Option<String>,
+}
+
+/// A new household.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HouseholdInput {
+    /// First line of the address and town.
+    pub address: String,
+    /// Postcode.
+    pub postcode: Option<String>,
+    /// How to get in (entry codes, dogs).
+    pub access_notes: Option<String>,
+}
+
+/// A new person in a household.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PersonInput {
+    /// The household.
+    pub household_id: String,
+    /// Their role.
+    pub role: PersonRole,
+    /// Their name.
+    pub name: String,
+    /// Date of birth, `YYYY-MM-DD` (children).
+    pub date_of_birth: Option<String>,
+    /// Expected date of delivery, `YYYY-MM-DD` (unborn children).
+    pub expected_date: Option<String>,
+    /// Relationship to the child (adults).
+    pub relationship: Option<String>,
+}
+
+/// A new case for a child.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CaseInput {
+    /// The child.
+    pub child_id: String,
+    /// The plan.
+    pub plan: PlanType,
+    /// The RAG rating.
+    pub rag: Rag,
+    /// Why that rating.
+    pub rag_reason: String,
+}
+
+/// A visit to plan.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VisitInput {
+    /// The case.
+    pub case_id: String,
+    /// The kind of contact.
+    pub kind: VisitKind,
+    /// When, UTC milliseconds.
+    pub planned_for_millis: i64,
+    /// Expected length in minutes (lone-working alerts count from it).
+    pub expected_minutes: u32,
+    /// Why a video or telephone contact replaces a face-to-face visit, when the plan requires
+    /// face to face.
+    pub departure_reason: Option<String>,
+}
+
+/// A saved visit's result.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VisitSaved {
+    /// The visit.
+    pub visit_id: String,
+    /// Where it now stands.
+    pub status: VisitStatus,
+    /// Warnings to reflect on (the record was saved).
+    pub warnings: Vec<FieldMessage>,
+    /// Consecutive visits without access on the case, after this one (two or more: follow up).
+    pub consecutive_no_access: u32,
+}
+
+/// The result of a sync.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncResult {
+    /// Changes the server accepted.
+    pub sent: u64,
+    /// Changes received.
+    pub received: u64,
+    /// Changes still queued.
+    pub remaining: u64,
+    /// Changes the server refused this time (now in "needs attention").
+    pub refused: u64,
+    /// Changes from the server that could not be applied.
+    pub skipped: u64,
+    /// Changes held back because the phone's clock is ahead: correct the date.
+    pub held: u64,
+}
+
+/// The store's self-check.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct IntegrityReport {
+    /// Everything checked out.
+    pub ok: bool,
+    /// Records opened and authenticated.
+    pub records_checked: u64,
+    /// Records that failed authentication.
+    pub tampered: u64,
+    /// Breaks in note chains.
+    pub chain_breaks: u64,
+    /// The set of records matches the store digest.
+    pub digest_ok: bool,
+}

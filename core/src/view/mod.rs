@@ -1,0 +1,30 @@
+//! View data for the phones: everything a screen shows, computed here so the Android and iOS
+//! shells only render it. Ids are strings, instants are UTC milliseconds with a ready-made
+//! Europe/London label, and every code has its words, so neither shell needs a rule of its own.
+
+mod child;
+pub mod input;
+mod labels;
+mod plan;
+mod sync_status;
+mod today;
+mod visit_form;
+
+pub use child::{ChildView, ChronologyLine, DueLine, NoteLine, NoteThreadLine};
+pub use labels::{
+    agency_label, alert_kind_label, contact_label, date_label, due_status_label, hcp_label,
+    interval_label, plan_label, priority_label, rag_label, requirement_label, role_label,
+    time_label, time_of_day_label, visit_kind_label, visit_status_label,
+};
+pub use plan::{PlanScreen, PlanSlotLine, ShortfallLine};
+pub use sync_status::{AttentionItem, SyncStatusView};
+pub use today::{AlertLine, CaseLine, TodayView, TodayVisit};
+pub use visit_form::{
+    field_message, input_message, AdultChoice, Choice, FieldMessage, FormPrompt, VisitAnswers,
+    VisitForm,
+};
+
+/// Milliseconds since the Unix epoch, for the shells' own date pickers and sorting.
+pub fn millis(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    at.timestamp_millis()
+}

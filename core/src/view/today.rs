@@ -1,0 +1,182 @@
+//! The "today" screen and the caseload list.
+
+use super::labels::{
+    alert_kind_label, date_label, plan_label, priority_label, rag_label, time_of_day_label,
+    visit_kind_label, visit_status_label,
+};
+use crate::domain::{Rag, VisitKind, VisitStatus};
+use crate::planning::{AlertKind, Priority};
+use crate::store::{AlertView, DayItem};
+use chrono::NaiveDate;
+
+/// The practitioner's day: visits by time, alerts most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodayView {
+    /// "Tue 1 Dec 2026".
+    pub date_label: String,
+    /// Today's visits, earliest first.
+    pub visits: Vec<TodayVisit>,
+    /// Alerts, most urgent first; lone-working alerts lead.
+    pub alerts: Vec<AlertLine>,
+    /// Whether any lone-working alert is red: the shell should make it impossible to miss.
+    pub lone_worker_red: bool,
+    /// The stored plan is out of date: offer to re-plan.
+    pub plan_stale: bool,
+}
+
+/// One visit on today's list, with what the practitioner may do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodayVisit {
+    /// The visit.
+    pub visit_id: String,
+    /// Its case.
+    pub case_id: String,
+    /// The child.
+    pub child_id: String,
+    /// The child's name.
+    pub child_name: String,
+    /// Where.
+    pub address: String,
+    /// How to get in (entry codes, dogs), if recorded.
+    pub access_notes: Option<String>,
+    /// Planned start, UTC milliseconds.
+    pub planned_for_millis: i64,
+    /// Planned start, "10:30".
+    pub time_label: String,
+    /// Expected length in minutes.
+    pub expected_minutes: u32,
+    /// The kind of contact.
+    pub kind: VisitKind,
+    /// Its words.
+    pub kind_label: String,
+    /// An unannounced visit: shown to the practitioner only, never to the family.
+    pub unannounced: bool,
+    /// Where it stands.
+    pub status: VisitStatus,
+    /// Its words.
+    pub status_label: String,
+    /// The case's RAG rating.
+    pub rag: Rag,
+    /// Its words.
+    pub rag_label: String,
+    /// The plan, in words.
+    pub plan_label: String,
+    /// Check-in (lone working) is possible now.
+    pub can_check_in: bool,
+    /// Check-out is possible now (checked in, not yet out).
+    pub can_check_out: bool,
+    /// The outcome can be recorded now.
+    pub can_record: bool,
+}
+
+/// An alert, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertLine {
+    /// How urgent.
+    pub priority: Priority,
+    /// Its words.
+    pub priority_label: String,
+    /// What it is about, in words ("Disengagement").
+    pub title: String,
+    /// A lone-working alert (check-out overdue).
+    pub lone_worker: bool,
+    /// The case, if the alert is about one.
+    pub case_id: Option<String>,
+    /// The child's name, if the alert is about a child.
+    pub child_name: Option<String>,
+    /// What happened.
+    pub message: String,
+    /// What to consider doing.
+    pub prompts: Vec<String>,
+}
+
+/// One child on the caseload list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseLine {
+    /// The case.
+    pub case_id: String,
+    /// The child.
+    pub child_id: String,
+    /// The child's name.
+    pub child_name: String,
+    /// Where they live.
+    pub address: String,
+    /// RAG rating.
+    pub rag: Rag,
+    /// Its words.
+    pub rag_label: String,
+    /// The plan, in words.
+    pub plan_label: String,
+    /// The RAG rating changed on two devices at once and needs a practitioner's review.
+    pub rag_review: bool,
+    /// Consecutive visits without access.
+    pub consecutive_no_access: u32,
+}
+
+impl TodayVisit {
+    /// The line for a day-list item.
+    pub fn from_day_item(item: &DayItem) -> Self {
+        let v = &item.visit;
+        let open = v.status.is_open();
+        let checked_in = v.status == VisitStatus::InProgress && v.checked_out_at.is_none();
+        Self {
+            visit_id: v.id.to_string(),
+            case_id: item.case.id.to_string(),
+            child_id: item.child.id.to_string(),
+            child_name: item.child.name.clone(),
+            address: item.household.address.clone(),
+            access_notes: item.household.access_notes.clone(),
+            planned_for_millis: v.planned_for.timestamp_millis(),
+            time_label: time_of_day_label(v.planned_for),
+            expected_minutes: v.expected_minutes,
+            kind: v.kind,
+            kind_label: visit_kind_label(v.kind).into(),
+            unannounced: v.kind == VisitKind::UnannouncedHome,
+            status: v.status,
+            status_label: visit_status_label(v.status).into(),
+            rag: item.case.rag,
+            rag_label: rag_label(item.case.rag).into(),
+            plan_label: plan_label(item.case.plan).into(),
+            can_check_in: v.status == VisitStatus::Planned,
+            can_check_out: checked_in,
+            can_record: open,
+        }
+    }
+}
+
+impl AlertLine {
+    /// The line for an alert.
+    pub fn from_alert(a: &AlertView) -> Self {
+        Self {
+            priority: a.alert.priority,
+            priority_label: priority_label(a.alert.priority).into(),
+            title: alert_kind_label(a.alert.kind),
+            lone_worker: matches!(a.alert.kind, AlertKind::LoneWorkerOverdue { .. }),
+            case_id: Some(a.alert.case.to_string()),
+            child_name: a.child.as_ref().map(|c| c.child_name.clone()),
+            message: a.alert.message.clone(),
+            prompts: a.alert.prompts.clone(),
+        }
+    }
+}
+
+impl TodayView {
+    /// Builds the day from its items and alerts.
+    pub fn build(
+        date: NaiveDate,
+        items: &[DayItem],
+        alerts: &[AlertView],
+        plan_stale: bool,
+    ) -> Self {
+        let alerts: Vec<AlertLine> = alerts.iter().map(AlertLine::from_alert).collect();
+        Self {
+            date_label: date_label(date),
+            visits: items.iter().map(TodayVisit::from_day_item).collect(),
+            lone_worker_red: alerts
+                .iter()
+                .any(|a| a.lone_worker && a.priority == Priority::Critical),
+            alerts,
+            plan_stale,
+        }
+    }
+}
