@@ -16,8 +16,8 @@ for arg in "$@"; do
   esac
 done
 
-cargo build --locked -p doorstep-ffi "${cargo_profile[@]}"
-cargo build --locked -p uniffi-bindgen
+"${CARGO:-cargo}" build --locked -p doorstep-ffi "${cargo_profile[@]}"
+"${CARGO:-cargo}" build --locked -p uniffi-bindgen
 case "$(uname -s)" in
   Darwin) lib="target/$profile/libdoorstep_ffi.dylib" ;;
   *) lib="target/$profile/libdoorstep_ffi.so" ;;

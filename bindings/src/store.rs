@@ -373,7 +373,8 @@ impl DoorstepStore {
     }
 
     /// Sends every queued change and receives every change since the last sync, through the
-    /// platform's HTTP stack. Run it on a background thread; the screens stay usable.
+    /// platform's HTTP stack, with a few quick retries (the platform's scheduler retries later).
+    /// Run it on a background thread; the screens stay usable.
     pub fn sync(
         &self,
         transport: Arc<dyn Transport>,
@@ -386,7 +387,7 @@ impl DoorstepStore {
             observer
                 .as_ref()
                 .map(|o| o as &dyn doorstep_core::store::SyncObserver),
-            SyncOptions::default(),
+            SyncOptions::phone(),
         );
         let report = match report {
             Err(StoreError::Wiped) => {

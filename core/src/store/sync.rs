@@ -66,6 +66,20 @@ pub struct SyncOptions {
     pub max_delay: Duration,
 }
 
+impl SyncOptions {
+    /// For the phones: a few quick attempts, then the platform's scheduler (WorkManager,
+    /// BGTaskScheduler) retries later with its own backoff, so a sync never holds a background
+    /// slot or a "Sync now" spinner for minutes.
+    pub fn phone() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(5),
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for SyncOptions {
     fn default() -> Self {
         Self {

@@ -1,0 +1,332 @@
+//! The bindings' API driven from Rust as the apps drive it: a sync in progress never blocks the
+//! screens, a wipe waits for it, errors keep their stable codes, and platform failures are errors.
+
+use doorstep_core::sync::http::UreqTransport;
+use doorstep_core::sync::transport::Transport as CoreTransport;
+use doorstep_core::Clock;
+use doorstep_ffi::{
+    CaseInput, DoorstepError, DoorstepStore, HouseholdInput, HttpHeader, HttpRequest, HttpResponse,
+    KeyProvider, PersonInput, PersonRole, PlanType, PlatformError, Rag, Transport, VisitAnswers,
+    VisitInput, VisitKind,
+};
+use doorstep_tests::sync_world::World;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The platform HTTP stack, played by a real client.
+struct Http(UreqTransport);
+
+impl Transport for Http {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, PlatformError> {
+        let method = match request.method.as_str() {
+            "GET" => doorstep_core::sync::transport::Method::Get,
+            _ => doorstep_core::sync::transport::Method::Post,
+        };
+        let r = self
+            .0
+            .send(doorstep_core::sync::transport::HttpRequest {
+                method,
+                url: request.url,
+                headers: request
+                    .headers
+                    .into_iter()
+                    .map(|h| (h.name, h.value))
+                    .collect(),
+                body: request.body,
+            })
+            .map_err(|_| PlatformError::Unreachable)?;
+        Ok(HttpResponse {
+            status: r.status,
+            headers: r
+                .headers
+                .into_iter()
+                .map(|(name, value)| HttpHeader { name, value })
+                .collect(),
+            body: r.body,
+        })
+    }
+}
+
+/// A transport that holds its first request until the test says go (or 20 s pass).
+struct Gate {
+    inner: Http,
+    entered: Mutex<Option<Sender<()>>>,
+    go: Mutex<Receiver<()>>,
+    released_by_test: Mutex<Option<bool>>,
+}
+
+impl Transport for Gate {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, PlatformError> {
+        if let Some(tx) = self.entered.lock().unwrap().take() {
+            let _ = tx.send(());
+            let ok = self
+                .go
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(20))
+                .is_ok();
+            *self.released_by_test.lock().unwrap() = Some(ok);
+        }
+        self.inner.send(request)
+    }
+}
+
+struct Keys;
+
+impl KeyProvider for Keys {
+    fn wrap_key(&self, key: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(key.iter().map(|b| b ^ 0x5a).collect())
+    }
+    fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(wrapped.iter().map(|b| b ^ 0x5a).collect())
+    }
+    fn destroy(&self) -> Result<(), PlatformError> {
+        Ok(())
+    }
+}
+
+struct BrokenKeys;
+
+impl KeyProvider for BrokenKeys {
+    fn wrap_key(&self, _: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Err(PlatformError::KeyUnavailable {
+            reason: "device locked".into(),
+        })
+    }
+    fn unwrap_key(&self, _: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Err(PlatformError::KeyInvalidated {
+            reason: "biometrics changed".into(),
+        })
+    }
+    fn destroy(&self) -> Result<(), PlatformError> {
+        Ok(())
+    }
+}
+
+fn http() -> Arc<dyn Transport> {
+    Arc::new(Http(UreqTransport::new(Duration::from_secs(10))))
+}
+
+fn world_on_system_time() -> World {
+    let w = World::new(false);
+    w.clock.set(doorstep_core::SystemClock.now());
+    w
+}
+
+fn enrolled(w: &World, name: &str) -> Arc<DoorstepStore> {
+    let p = w.practitioner(name, doorstep_core::domain::Agency::SocialCare);
+    let code = doorstep_server::admin::issue_code(w.db.as_ref(), &p, w.now(), 3_600_000).unwrap();
+    DoorstepStore::enrol(
+        w.dir.join(name).to_string_lossy().into_owned(),
+        w.server.url(),
+        code,
+        http(),
+        None,
+        Some(Arc::new(Keys)),
+    )
+    .unwrap()
+}
+
+fn family(s: &DoorstepStore) -> (String, String) {
+    let h = s
+        .add_household(HouseholdInput {
+            address: "1 Ffi Street".into(),
+            postcode: None,
+            access_notes: None,
+        })
+        .unwrap();
+    let child = s
+        .add_person(PersonInput {
+            household_id: h.clone(),
+            role: PersonRole::Child,
+            name: "Ffi Child".into(),
+            date_of_birth: Some("2022-03-04".into()),
+            expected_date: None,
+            relationship: None,
+        })
+        .unwrap();
+    s.add_person(PersonInput {
+        household_id: h,
+        role: PersonRole::ParentCarer,
+        name: "Ffi Parent".into(),
+        date_of_birth: None,
+        expected_date: None,
+        relationship: Some("mother".into()),
+    })
+    .unwrap();
+    let case = s
+        .open_case(CaseInput {
+            child_id: child.clone(),
+            plan: PlanType::ChildProtection,
+            rag: Rag::Red,
+            rag_reason: "neglect".into(),
+        })
+        .unwrap();
+    (child, case)
+}
+
+fn code(e: DoorstepError) -> &'static str {
+    e.code()
+}
+
+#[test]
+fn a_running_sync_blocks_neither_the_screens_nor_new_notes_and_wipe_waits_for_it() {
+    let w = world_on_system_time();
+    let s = enrolled(&w, "gated");
+    let (_, case) = family(&s);
+    let (entered_tx, entered_rx) = channel();
+    let (go_tx, go_rx) = channel();
+    let gate = Arc::new(Gate {
+        inner: Http(UreqTransport::new(Duration::from_secs(10))),
+        entered: Mutex::new(Some(entered_tx)),
+        go: Mutex::new(go_rx),
+        released_by_test: Mutex::new(None),
+    });
+    let syncing = {
+        let s = s.clone();
+        let gate: Arc<dyn Transport> = gate.clone();
+        std::thread::spawn(move || s.sync(gate, None))
+    };
+    entered_rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the sync reached the network");
+    // The sync is now waiting on the network. The screens must still work.
+    assert_eq!(s.caseload().unwrap().len(), 1);
+    s.today().unwrap();
+    s.child(case.clone()).unwrap();
+    s.add_note(case.clone(), "written while syncing".into(), false)
+        .unwrap();
+    assert_eq!(code(s.wipe().unwrap_err()), "Busy");
+    go_tx.send(()).unwrap();
+    let result = syncing.join().unwrap().unwrap();
+    assert_eq!(*gate.released_by_test.lock().unwrap(), Some(true));
+    // The household, two people, the case, and the note written during the sync with the case's
+    // note-chain head: the push takes batches until the queue is empty, so the note went too.
+    assert_eq!(result.sent, 6, "{result:?}");
+    assert_eq!(result.remaining, 0);
+    let status = s.sync_status().unwrap();
+    assert!(status.all_sent, "{}", status.summary);
+    assert_eq!(s.sync(http(), None).unwrap().sent, 0);
+    s.wipe().unwrap();
+    assert_eq!(code(s.today().unwrap_err()), "NoStore");
+}
+
+#[test]
+fn the_visit_form_asks_who_else_was_present_on_a_call_and_refuses_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = DoorstepStore::create(
+        dir.path().join("s").to_string_lossy().into_owned(),
+        doorstep_ffi::PractitionerInput {
+            name: "Form Tester".into(),
+            agency: doorstep_core::domain::Agency::HealthVisiting,
+            team: None,
+        },
+        Some("correct horse battery staple".into()),
+        None,
+    )
+    .unwrap();
+    let (_, case) = family(&s);
+    let visit = s
+        .plan_visit(VisitInput {
+            case_id: case,
+            kind: VisitKind::Virtual,
+            planned_for_millis: doorstep_core::SystemClock.now().timestamp_millis(),
+            expected_minutes: 30,
+            departure_reason: Some("family isolating with covid".into()),
+        })
+        .unwrap();
+    let fresh = s.visit_form(visit.clone(), None).unwrap();
+    assert!(fresh.remote && fresh.messages.is_empty() && !fresh.can_save);
+    let who = fresh
+        .prompts
+        .iter()
+        .find(|p| p.key == "others_present")
+        .unwrap();
+    assert!(who.required);
+    assert_eq!(fresh.known_adults.len(), 1);
+    let mut answers = VisitAnswers {
+        child_seen: true,
+        ..Default::default()
+    };
+    let form = s.visit_form(visit.clone(), Some(answers.clone())).unwrap();
+    assert!(!form.can_save);
+    assert_eq!(form.messages[0].field_key, "others_present");
+    assert_eq!(form.messages[0].code, "others_present_required");
+    let refused = s
+        .complete_visit(visit.clone(), answers.clone())
+        .unwrap_err();
+    assert_eq!(code(refused), "ValidationFailed");
+    answers.others_present_answered = true;
+    answers.known_adults_present = vec![fresh.known_adults[0].person_id.clone()];
+    answers.unknown_adults = 1;
+    answers.unknown_adult_descriptions = vec!["man, said he was a friend".into()];
+    assert!(
+        s.visit_form(visit.clone(), Some(answers.clone()))
+            .unwrap()
+            .can_save
+    );
+    let saved = s.complete_visit(visit, answers).unwrap();
+    assert_eq!(saved.status, doorstep_ffi::VisitStatus::Completed);
+}
+
+#[test]
+fn bad_input_locked_stores_and_failing_key_stores_are_typed_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s").to_string_lossy().into_owned();
+    let s = DoorstepStore::create(
+        path.clone(),
+        doorstep_ffi::PractitionerInput {
+            name: "Error Tester".into(),
+            agency: doorstep_core::domain::Agency::HealthVisiting,
+            team: None,
+        },
+        None,
+        Some(Arc::new(Keys)),
+    )
+    .unwrap();
+    let (_, case) = family(&s);
+    assert_eq!(
+        code(s.child("not-an-id".into()).unwrap_err()),
+        "InvalidInput"
+    );
+    let long = "x".repeat(60_000);
+    let e = s.add_note(case.clone(), long, false).unwrap_err();
+    assert_eq!(code(e), "InvalidInput");
+    let e = s
+        .plan_visit(VisitInput {
+            case_id: case.clone(),
+            kind: VisitKind::AnnouncedHome,
+            planned_for_millis: i64::MAX,
+            expected_minutes: 30,
+            departure_reason: None,
+        })
+        .unwrap_err();
+    assert_eq!(code(e), "InvalidInput");
+    s.lock().unwrap();
+    assert_eq!(code(s.today().unwrap_err()), "Locked");
+    assert_eq!(
+        code(
+            s.unlock_with_passphrase("no passphrase slot here".into())
+                .unwrap_err()
+        ),
+        "UnlockMethodNotSet"
+    );
+    let e = s
+        .unlock_with_key_provider(Arc::new(BrokenKeys))
+        .unwrap_err();
+    assert_eq!(code(e), "KeyProvider");
+    s.unlock_with_key_provider(Arc::new(Keys)).unwrap();
+    assert_eq!(s.notes(case).unwrap().len(), 0);
+    drop(s);
+    let reopened = DoorstepStore::open(path).unwrap();
+    assert!(reopened.is_locked().unwrap());
+    assert_eq!(
+        code(
+            DoorstepStore::open(dir.path().join("none").to_string_lossy().into_owned())
+                .err()
+                .unwrap()
+        ),
+        "NoStore"
+    );
+}
