@@ -1,28 +1,12 @@
 //! Readable words for the planning codes: requirements, due statuses, alert kinds, intervals.
 
-use doorstep_core::planning::{
-    AlertKind, ContactRequirement, DueStatus, HcpContact, Interval, IntervalUnit, Priority,
-    Requirement,
-};
+use doorstep_core::planning::{AlertKind, DueStatus, Priority, Requirement};
 
-/// A Healthy Child Programme contact.
-pub fn hcp(c: HcpContact) -> &'static str {
-    match c {
-        HcpContact::Antenatal => "antenatal contact",
-        HcpContact::NewBirth => "new birth visit",
-        HcpContact::SixToEightWeeks => "6-8 week review",
-        HcpContact::NineToTwelveMonths => "9-12 month review",
-        HcpContact::TwoYear => "2-2½ year review",
-    }
-}
+pub use doorstep_core::view::{contact_label as contact, interval_label as interval};
 
 /// What a due item or slot is for.
 pub fn requirement(r: Requirement) -> String {
-    match r {
-        Requirement::Periodic => "regular visit".into(),
-        Requirement::PlacementVisit => "placement visit".into(),
-        Requirement::Hcp(c) => hcp(c).into(),
-    }
+    doorstep_core::view::requirement_label(r)
 }
 
 /// Where a due item stands.
@@ -32,14 +16,6 @@ pub fn status(s: DueStatus) -> String {
         DueStatus::DueSoon => "due soon".into(),
         DueStatus::Due => "DUE TODAY".into(),
         DueStatus::Overdue { days } => format!("OVERDUE {days}d"),
-    }
-}
-
-/// Which contacts count.
-pub fn contact(c: ContactRequirement) -> &'static str {
-    match c {
-        ContactRequirement::FaceToFace => "face to face",
-        ContactRequirement::VirtualAllowed => "virtual allowed",
     }
 }
 
@@ -55,7 +31,9 @@ pub fn alert_kind(k: AlertKind) -> String {
         AlertKind::PregnancyNoAntenatal => "pregnancy, no antenatal contact".into(),
         AlertKind::RecordLate => "record late".into(),
         AlertKind::DepartureWithoutReason => "departure without reason".into(),
-        AlertKind::MandatedContactMissed(c) => format!("missed: {}", hcp(c)),
+        AlertKind::MandatedContactMissed(c) => {
+            format!("missed: {}", doorstep_core::view::hcp_label(c))
+        }
     }
 }
 
@@ -73,18 +51,6 @@ pub fn priority(p: Priority) -> &'static str {
         Priority::Urgent => "URGENT",
         Priority::Critical => "CRITICAL",
     }
-}
-
-/// An interval such as "10 working days".
-pub fn interval(i: Interval) -> String {
-    let unit = match i.unit {
-        IntervalUnit::WorkingDays => "working day",
-        IntervalUnit::Days => "day",
-        IntervalUnit::Weeks => "week",
-        IntervalUnit::Months => "month",
-    };
-    let s = if i.count == 1 { "" } else { "s" };
-    format!("{} {unit}{s}", i.count)
 }
 
 /// A flag column: the word when set, blank otherwise.
