@@ -110,7 +110,7 @@ fn main() {
         s.complete_visit(
             visit,
             VisitAnswers {
-                child_seen: true,
+                child_seen: Some(true),
                 child_seen_alone: true,
                 sleeping_area_seen: true,
                 others_present_answered: true,

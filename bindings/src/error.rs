@@ -80,6 +80,10 @@ pub enum DoorstepError {
     /// The platform key store failed.
     #[error("{0}")]
     KeyProvider(String),
+    /// The platform key was invalidated (biometrics changed, key deleted): unlock with the
+    /// passphrase and set up the key again.
+    #[error("{0}")]
+    KeyInvalidated(String),
     /// Any other storage failure.
     #[error("{0}")]
     Storage(String),
@@ -118,6 +122,7 @@ impl DoorstepError {
             Self::Wiped(_) => "Wiped",
             Self::DiskFull(_) => "DiskFull",
             Self::KeyProvider(_) => "KeyProvider",
+            Self::KeyInvalidated(_) => "KeyInvalidated",
             Self::Storage(_) => "Storage",
             Self::Busy(_) => "Busy",
             Self::Platform(_) => "Platform",

@@ -8,6 +8,7 @@ use doorstep_core::sync::transport::{
     HttpRequest as CoreRequest, HttpResponse as CoreResponse, Method, Transport as CoreTransport,
     TransportError,
 };
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -20,8 +21,9 @@ pub trait KeyProvider: Send + Sync {
     fn wrap_key(&self, key: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
     /// Decrypts a blob made by `wrap_key`.
     fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
-    /// Deletes the platform key (the store is being wiped).
-    fn destroy(&self) -> Result<(), PlatformError>;
+    /// Deletes the platform key (the store is being wiped). (Not `destroy`: uniffi's generated
+    /// Kotlin objects already have a `destroy()` that frees the Rust handle.)
+    fn destroy_key(&self) -> Result<(), PlatformError>;
 }
 
 /// One HTTP header.
@@ -72,20 +74,49 @@ pub trait SyncObserver: Send + Sync {
     fn progress(&self, progress: SyncProgress) -> Result<(), PlatformError>;
 }
 
-/// A platform key provider seen from the core.
-pub(crate) struct ForeignKeys(pub Arc<dyn KeyProvider>);
+/// A platform key provider seen from the core. It remembers whether the platform said its key
+/// was invalidated, which the core's error cannot carry, so the app hears `KeyInvalidated`.
+pub(crate) struct ForeignKeys {
+    inner: Arc<dyn KeyProvider>,
+    invalidated: AtomicBool,
+}
+
+impl ForeignKeys {
+    /// Adapts `inner`.
+    pub(crate) fn new(inner: Arc<dyn KeyProvider>) -> Arc<Self> {
+        Arc::new(Self {
+            inner,
+            invalidated: AtomicBool::new(false),
+        })
+    }
+
+    /// The platform reported its key invalidated.
+    pub(crate) fn was_invalidated(&self) -> bool {
+        self.invalidated.load(Ordering::SeqCst)
+    }
+
+    fn note(&self, e: PlatformError) -> KeyProviderError {
+        if matches!(e, PlatformError::KeyInvalidated { .. }) {
+            self.invalidated.store(true, Ordering::SeqCst);
+        }
+        e.into()
+    }
+}
 
 impl CoreKeyProvider for ForeignKeys {
     fn wrap_key(&self, key: &[u8]) -> Result<Vec<u8>, KeyProviderError> {
-        Ok(self.0.wrap_key(key.to_vec())?)
+        self.inner.wrap_key(key.to_vec()).map_err(|e| self.note(e))
     }
 
     fn unwrap_key(&self, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
-        Ok(Zeroizing::new(self.0.unwrap_key(wrapped.to_vec())?))
+        self.inner
+            .unwrap_key(wrapped.to_vec())
+            .map(Zeroizing::new)
+            .map_err(|e| self.note(e))
     }
 
     fn destroy(&self) -> Result<(), KeyProviderError> {
-        Ok(self.0.destroy()?)
+        self.inner.destroy_key().map_err(|e| self.note(e))
     }
 }
 

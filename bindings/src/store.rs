@@ -34,7 +34,7 @@ fn methods(
     UnlockMethods {
         passphrase: passphrase.map(Passphrase::new),
         provider: key_provider
-            .map(|k| Arc::new(ForeignKeys(k)) as Arc<dyn doorstep_core::crypto::KeyProvider>),
+            .map(|k| ForeignKeys::new(k) as Arc<dyn doorstep_core::crypto::KeyProvider>),
     }
 }
 
@@ -132,11 +132,29 @@ impl DoorstepStore {
             .unlock_with_passphrase(&Passphrase::new(passphrase))?)
     }
 
-    /// Unlocks with the platform key provider.
+    /// How this store can be unlocked (works while locked).
+    pub fn unlock_options(&self) -> Result<UnlockOptions> {
+        let (passphrase, key_provider) = self.get()?.unlock_methods();
+        Ok(UnlockOptions {
+            passphrase,
+            key_provider,
+        })
+    }
+
+    /// Unlocks with the platform key provider. `KeyInvalidated` means the platform key is gone
+    /// (biometrics changed): unlock with the passphrase, then `set_key_provider` with a new key.
     pub fn unlock_with_key_provider(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
-        Ok(self
-            .get()?
-            .unlock_with_provider(Arc::new(ForeignKeys(key_provider)))?)
+        let keys = ForeignKeys::new(key_provider);
+        match self.get()?.unlock_with_provider(keys.clone()) {
+            Err(StoreError::KeyProvider(_)) if keys.was_invalidated() => {
+                Err(DoorstepError::KeyInvalidated(
+                    "The phone's key for this store was invalidated (for example, fingerprints \
+                     changed): unlock with your passphrase and set up the key again"
+                        .into(),
+                ))
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Locks the store: the keys are wiped from memory (on going to the background).
@@ -161,7 +179,7 @@ impl DoorstepStore {
     pub fn set_key_provider(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
         Ok(self
             .get()?
-            .set_key_provider(Arc::new(ForeignKeys(key_provider)))?)
+            .set_key_provider(ForeignKeys::new(key_provider))?)
     }
 
     /// Erases the store for good (crypto-shredded). Refused while a sync is running.
@@ -249,10 +267,15 @@ impl DoorstepStore {
         Ok(v.id.to_string())
     }
 
-    /// Checks in at the door (lone working starts: an alert follows if there is no check-out).
-    pub fn check_in(&self, visit: String) -> Result<()> {
-        self.get()?.start_visit(visit_id(&visit)?)?;
-        Ok(())
+    /// Checks in at the door: lone working starts, and the answer gives the times the visit
+    /// turns amber and red without a check-out, for the phone's own reminder.
+    pub fn check_in(&self, visit: String) -> Result<CheckInView> {
+        Ok(self.get()?.check_in(visit_id(&visit)?)?)
+    }
+
+    /// One visit as a line of the day list, whatever its date.
+    pub fn visit(&self, visit: String) -> Result<TodayVisit> {
+        Ok(self.get()?.visit_line(visit_id(&visit)?)?)
     }
 
     /// Checks out safely after a visit.

@@ -5,9 +5,10 @@ pub use doorstep_core::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, Vi
 pub use doorstep_core::planning::Priority;
 pub use doorstep_core::store::SyncProgress;
 pub use doorstep_core::view::{
-    AdultChoice, AlertLine, AttentionItem, CaseLine, ChildView, Choice, ChronologyLine, DueLine,
-    FieldMessage, FormPrompt, NoteLine, NoteThreadLine, PlanScreen, PlanSlotLine, ShortfallLine,
-    SyncStatusView, TodayView, TodayVisit, VisitAnswers, VisitForm,
+    AdultChoice, AlertLine, AttentionItem, CaseLine, CheckInView, ChildView, Choice,
+    ChronologyLine, DueLine, FieldMessage, FormPrompt, NoteLine, NoteThreadLine, PlanScreen,
+    PlanSlotLine, PromptInput, ShortfallLine, SyncStatusView, TodayView, TodayVisit, VisitAnswers,
+    VisitForm,
 };
 
 /// A child's RAG rating.
@@ -96,7 +97,9 @@ pub struct TodayView {
     pub visits: Vec<TodayVisit>,
     pub alerts: Vec<AlertLine>,
     pub lone_worker_red: bool,
+    pub banner: Option<String>,
     pub plan_stale: bool,
+    pub plan_message: Option<String>,
 }
 
 /// One visit on today's list.
@@ -149,6 +152,7 @@ pub struct CaseLine {
     pub plan_label: String,
     pub rag_review: bool,
     pub consecutive_no_access: u32,
+    pub attention: Vec<String>,
 }
 
 /// The child screen.
@@ -166,6 +170,7 @@ pub struct ChildView {
     pub rag_reason: Option<String>,
     pub rag_review: bool,
     pub consecutive_no_access: u32,
+    pub attention: Vec<String>,
     pub due: Vec<DueLine>,
     pub chronology: Vec<ChronologyLine>,
     pub notes: Vec<NoteThreadLine>,
@@ -218,7 +223,7 @@ pub struct NoteThreadLine {
 /// The answers on the visit form so far.
 #[uniffi::remote(Record)]
 pub struct VisitAnswers {
-    pub child_seen: bool,
+    pub child_seen: Option<bool>,
     pub not_seen_reason: Option<String>,
     pub follow_up_action: Option<String>,
     pub child_seen_alone: bool,
@@ -236,11 +241,36 @@ pub struct VisitAnswers {
     pub actions_agreed: Vec<String>,
 }
 
+/// How a question is answered.
+#[uniffi::remote(Enum)]
+pub enum PromptInput {
+    YesNo,
+    ShortText,
+    LongText,
+    Count,
+    Choice,
+    PeoplePresent,
+    TextList,
+}
+
+/// What a check-in starts: the lone-working deadlines.
+#[uniffi::remote(Record)]
+pub struct CheckInView {
+    pub visit_id: String,
+    pub checked_in_label: String,
+    pub amber_at_millis: i64,
+    pub amber_label: String,
+    pub red_at_millis: i64,
+    pub red_label: String,
+    pub reminder: String,
+}
+
 /// One question on the visit form.
 #[uniffi::remote(Record)]
 pub struct FormPrompt {
     pub key: String,
     pub question: String,
+    pub input: PromptInput,
     pub help: Option<String>,
     pub required: bool,
     pub emphasised: bool,
@@ -437,6 +467,15 @@ pub struct SyncResult {
     pub skipped: u64,
     /// Changes held back because the phone's clock is ahead: correct the date.
     pub held: u64,
+}
+
+/// How this store can be unlocked (so the app offers the right unlock screen).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct UnlockOptions {
+    /// A passphrase is set up.
+    pub passphrase: bool,
+    /// A platform key (biometric) is set up.
+    pub key_provider: bool,
 }
 
 /// The store's self-check.

@@ -81,7 +81,7 @@ impl KeyProvider for Keys {
     fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
         Ok(wrapped.iter().map(|b| b ^ 0x5a).collect())
     }
-    fn destroy(&self) -> Result<(), PlatformError> {
+    fn destroy_key(&self) -> Result<(), PlatformError> {
         Ok(())
     }
 }
@@ -99,7 +99,7 @@ impl KeyProvider for BrokenKeys {
             reason: "biometrics changed".into(),
         })
     }
-    fn destroy(&self) -> Result<(), PlatformError> {
+    fn destroy_key(&self) -> Result<(), PlatformError> {
         Ok(())
     }
 }
@@ -237,6 +237,14 @@ fn the_visit_form_asks_who_else_was_present_on_a_call_and_refuses_without_it() {
         })
         .unwrap();
     let fresh = s.visit_form(visit.clone(), None).unwrap();
+    assert_eq!(fresh.prompts[0].key, "child_seen");
+    assert_eq!(fresh.prompts[0].input, doorstep_ffi::PromptInput::YesNo);
+    // Nothing answered yet about seeing the child: that is the first thing asked for.
+    let unanswered = s
+        .visit_form(visit.clone(), Some(VisitAnswers::default()))
+        .unwrap();
+    assert_eq!(unanswered.messages[0].field_key, "child_seen");
+    assert!(!unanswered.can_save);
     assert!(fresh.remote && fresh.messages.is_empty() && !fresh.can_save);
     let who = fresh
         .prompts
@@ -246,7 +254,7 @@ fn the_visit_form_asks_who_else_was_present_on_a_call_and_refuses_without_it() {
     assert!(who.required);
     assert_eq!(fresh.known_adults.len(), 1);
     let mut answers = VisitAnswers {
-        child_seen: true,
+        child_seen: Some(true),
         ..Default::default()
     };
     let form = s.visit_form(visit.clone(), Some(answers.clone())).unwrap();
@@ -268,6 +276,43 @@ fn the_visit_form_asks_who_else_was_present_on_a_call_and_refuses_without_it() {
     );
     let saved = s.complete_visit(visit, answers).unwrap();
     assert_eq!(saved.status, doorstep_ffi::VisitStatus::Completed);
+}
+
+#[test]
+fn a_check_in_gives_the_lone_working_deadlines_and_the_day_shows_the_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = DoorstepStore::create(
+        dir.path().join("s").to_string_lossy().into_owned(),
+        doorstep_ffi::PractitionerInput {
+            name: "Lone Worker".into(),
+            agency: doorstep_core::domain::Agency::SocialCare,
+            team: None,
+        },
+        None,
+        Some(Arc::new(Keys)),
+    )
+    .unwrap();
+    let (_, case) = family(&s);
+    let now = doorstep_core::SystemClock.now().timestamp_millis();
+    let visit = s
+        .plan_visit(VisitInput {
+            case_id: case,
+            kind: VisitKind::UnannouncedHome,
+            planned_for_millis: now,
+            expected_minutes: 45,
+            departure_reason: None,
+        })
+        .unwrap();
+    let line = s.visit(visit.clone()).unwrap();
+    assert!(line.unannounced && line.can_check_in && !line.can_check_out);
+    let check = s.check_in(visit.clone()).unwrap();
+    let amber_minutes = (check.amber_at_millis - now) / 60_000;
+    assert!((45..=120).contains(&amber_minutes), "{amber_minutes}");
+    assert!(check.red_at_millis > check.amber_at_millis);
+    assert!(!check.reminder.contains("Ffi"), "the reminder names no one");
+    let line = s.visit(visit.clone()).unwrap();
+    assert!(line.can_check_out && !line.can_check_in);
+    s.check_out(visit).unwrap();
 }
 
 #[test]
@@ -315,7 +360,9 @@ fn bad_input_locked_stores_and_failing_key_stores_are_typed_errors() {
     let e = s
         .unlock_with_key_provider(Arc::new(BrokenKeys))
         .unwrap_err();
-    assert_eq!(code(e), "KeyProvider");
+    assert_eq!(code(e), "KeyInvalidated");
+    let options = s.unlock_options().unwrap();
+    assert!(options.key_provider && !options.passphrase);
     s.unlock_with_key_provider(Arc::new(Keys)).unwrap();
     assert_eq!(s.notes(case).unwrap().len(), 0);
     drop(s);

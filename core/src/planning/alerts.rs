@@ -72,6 +72,27 @@ pub struct Alert {
     pub prompts: Vec<String>,
 }
 
+/// When a checked-in visit turns amber (expected length plus grace) and then red, under the
+/// policy's lone-working rule (BS 8484).
+pub fn lone_working_deadlines(
+    checked_in: DateTime<Utc>,
+    expected_minutes: u32,
+    policy: &Policy,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let minutes = if expected_minutes == 0 {
+        policy.lone_default_minutes
+    } else {
+        expected_minutes
+    };
+    let grace = i64::from(minutes) + i64::from(policy.lone_grace_minutes);
+    let amber = add(checked_in, Duration::minutes(grace));
+    let red = add(
+        amber,
+        Duration::minutes(i64::from(policy.lone_red_after_minutes)),
+    );
+    (amber, red)
+}
+
 fn statutory(plan: PlanType) -> bool {
     matches!(
         plan,
@@ -125,12 +146,7 @@ fn child_alerts(
         } else {
             v.expected_minutes
         };
-        let grace = i64::from(minutes) + i64::from(policy.lone_grace_minutes);
-        let amber = add(start, Duration::minutes(grace));
-        let red = add(
-            amber,
-            Duration::minutes(i64::from(policy.lone_red_after_minutes)),
-        );
+        let (amber, red) = lone_working_deadlines(start, minutes, policy);
         if now >= red {
             push(
                 AlertKind::LoneWorkerOverdue { red: true },

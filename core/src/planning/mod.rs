@@ -18,7 +18,7 @@ mod policy;
 mod random;
 mod scheduler;
 
-pub use alerts::{alerts, Alert, AlertKind, Priority};
+pub use alerts::{alerts, lone_working_deadlines, Alert, AlertKind, Priority};
 pub use calendar::{
     Appointment, BankHolidays, DayHours, Leave, PractitionerCalendar, WorkingPattern,
 };

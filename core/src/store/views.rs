@@ -7,10 +7,11 @@ use crate::domain::{
     validate_outcome, Case, CaseId, ChronologyFilter, Household, Person, PersonRole, Severity,
     Visit, VisitId,
 };
+use crate::planning::lone_working_deadlines;
 use crate::time::local_date;
 use crate::view::{
-    field_message, input_message, CaseLine, ChildView, SyncStatusView, TodayView, VisitAnswers,
-    VisitForm,
+    field_message, input_message, CaseLine, CheckInView, ChildView, SyncStatusView, TodayView,
+    TodayVisit, VisitAnswers, VisitForm,
 };
 
 /// Whether `person` may be named as a known adult present: a parent, carer or known adult of the
@@ -51,6 +52,10 @@ impl Store {
                         plan_label: crate::view::plan_label(c.plan).into(),
                         rag_review: c.rag_review,
                         consecutive_no_access: c.consecutive_no_access,
+                        attention: crate::view::case_attention(
+                            c.rag_review,
+                            c.consecutive_no_access,
+                        ),
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()
@@ -125,6 +130,32 @@ impl Store {
         Ok(VisitForm::build(
             &v, &child, &people, &due, answers, messages,
         ))
+    }
+
+    /// Checks in at the door (lone working starts) and returns the deadlines for the phone's
+    /// reminder.
+    pub fn check_in(&self, visit: VisitId) -> Result<CheckInView, StoreError> {
+        let v = self.start_visit(visit)?;
+        let at = v.started_at.unwrap_or_else(|| self.clock.now());
+        let policy = self.planning_settings()?.policy;
+        let (amber, red) = lone_working_deadlines(at, v.expected_minutes, &policy);
+        Ok(CheckInView::build(v.id.to_string(), at, amber, red))
+    }
+
+    /// One visit as a line of the day list, whatever its date.
+    pub fn visit_line(&self, visit: VisitId) -> Result<TodayVisit, StoreError> {
+        self.read(|r| {
+            let visit: Visit = r.get(Kind::Visit, visit.bytes())?;
+            let case: Case = r.get(Kind::Case, visit.case_id.bytes())?;
+            let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
+            let household: Household = r.get(Kind::Household, case.household_id.bytes())?;
+            Ok(TodayVisit::from_day_item(&super::DayItem {
+                visit,
+                case,
+                child,
+                household,
+            }))
+        })
     }
 
     /// The sync screen: what is waiting and what needs attention.

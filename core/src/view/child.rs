@@ -102,6 +102,8 @@ pub struct ChildView {
     pub rag_review: bool,
     /// Consecutive visits without access (two or more: follow up).
     pub consecutive_no_access: u32,
+    /// What needs attention on this case, in words.
+    pub attention: Vec<String>,
     /// What is due, soonest first.
     pub due: Vec<DueLine>,
     /// Significant events, newest first.
@@ -198,6 +200,7 @@ impl ChildView {
                 .map(|c| c.reason.clone()),
             rag_review: case.rag_review,
             consecutive_no_access: case.consecutive_no_access,
+            attention: super::today::case_attention(case.rag_review, case.consecutive_no_access),
             due: due.iter().map(DueLine::from_item).collect(),
             chronology: chronology
                 .iter()

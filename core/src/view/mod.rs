@@ -18,10 +18,10 @@ pub use labels::{
 };
 pub use plan::{PlanScreen, PlanSlotLine, ShortfallLine};
 pub use sync_status::{AttentionItem, SyncStatusView};
-pub use today::{AlertLine, CaseLine, TodayView, TodayVisit};
+pub use today::{case_attention, AlertLine, CaseLine, CheckInView, TodayView, TodayVisit};
 pub use visit_form::{
-    field_message, input_message, AdultChoice, Choice, FieldMessage, FormPrompt, VisitAnswers,
-    VisitForm,
+    field_message, input_message, AdultChoice, Choice, FieldMessage, FormPrompt, PromptInput,
+    VisitAnswers, VisitForm,
 };
 
 /// Milliseconds since the Unix epoch, for the shells' own date pickers and sorting.

@@ -20,8 +20,12 @@ pub struct TodayView {
     pub alerts: Vec<AlertLine>,
     /// Whether any lone-working alert is red: the shell should make it impossible to miss.
     pub lone_worker_red: bool,
+    /// A banner over everything while a lone-working check-out is overdue.
+    pub banner: Option<String>,
     /// The stored plan is out of date: offer to re-plan.
     pub plan_stale: bool,
+    /// What to say about the plan, when it is out of date.
+    pub plan_message: Option<String>,
 }
 
 /// One visit on today's list, with what the practitioner may do next.
@@ -111,6 +115,27 @@ pub struct CaseLine {
     pub rag_review: bool,
     /// Consecutive visits without access.
     pub consecutive_no_access: u32,
+    /// What needs the practitioner's attention on this case, in words.
+    pub attention: Vec<String>,
+}
+
+/// What needs attention on a case, in words: a RAG rating to review, and disengagement.
+pub fn case_attention(rag_review: bool, consecutive_no_access: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    if rag_review {
+        out.push(
+            "The RAG rating was changed on two devices at once: review it and record the rating \
+             you hold."
+                .to_string(),
+        );
+    }
+    if consecutive_no_access >= 2 {
+        out.push(format!(
+            "{consecutive_no_access} visits in a row without seeing the child: follow up, and \
+             consider whether the family is avoiding contact."
+        ));
+    }
+    out
 }
 
 impl TodayVisit {
@@ -169,14 +194,70 @@ impl TodayView {
         plan_stale: bool,
     ) -> Self {
         let alerts: Vec<AlertLine> = alerts.iter().map(AlertLine::from_alert).collect();
+        let red = alerts
+            .iter()
+            .any(|a| a.lone_worker && a.priority == Priority::Critical);
+        let amber = alerts.iter().any(|a| a.lone_worker);
+        let banner = if red {
+            Some("A lone-working check-out is overdue (red): escalate now.".to_string())
+        } else if amber {
+            Some("A lone-working check-out is overdue: check out, or call in.".to_string())
+        } else {
+            None
+        };
         Self {
             date_label: date_label(date),
             visits: items.iter().map(TodayVisit::from_day_item).collect(),
-            lone_worker_red: alerts
-                .iter()
-                .any(|a| a.lone_worker && a.priority == Priority::Critical),
+            lone_worker_red: red,
+            banner,
             alerts,
             plan_stale,
+            plan_message: plan_stale.then(|| {
+                "Visits or cases changed since the plan was made: plan again.".to_string()
+            }),
+        }
+    }
+}
+
+/// What a check-in starts: the lone-working deadlines, for the phone's own reminder (which must
+/// name no one: it shows on a lock screen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInView {
+    /// The visit.
+    pub visit_id: String,
+    /// When the practitioner checked in, in words.
+    pub checked_in_label: String,
+    /// When the visit turns amber without a check-out, UTC milliseconds.
+    pub amber_at_millis: i64,
+    /// ... in words ("11:15").
+    pub amber_label: String,
+    /// When it turns red (escalation), UTC milliseconds.
+    pub red_at_millis: i64,
+    /// ... in words.
+    pub red_label: String,
+    /// The reminder to show at the amber time, naming no one.
+    pub reminder: String,
+}
+
+impl CheckInView {
+    /// The view for a visit checked in at `at` with lone-working deadlines `amber` and `red`.
+    pub fn build(
+        visit_id: String,
+        at: chrono::DateTime<chrono::Utc>,
+        amber: chrono::DateTime<chrono::Utc>,
+        red: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            visit_id,
+            checked_in_label: time_of_day_label(at),
+            amber_at_millis: amber.timestamp_millis(),
+            amber_label: time_of_day_label(amber),
+            red_at_millis: red.timestamp_millis(),
+            red_label: time_of_day_label(red),
+            reminder: format!(
+                "Doorstep: check out of your visit, or call in. Your team is alerted at {}.",
+                time_of_day_label(red)
+            ),
         }
     }
 }

@@ -11,8 +11,8 @@ use crate::planning::DueItem;
 /// The answers a practitioner has given so far, in the shape a form holds them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisitAnswers {
-    /// The child was seen.
-    pub child_seen: bool,
+    /// The child was seen; `None` until the practitioner answers.
+    pub child_seen: Option<bool>,
     /// Why not, when the child was not seen.
     pub not_seen_reason: Option<String>,
     /// What will be done to see the child, when they were not seen.
@@ -49,6 +49,9 @@ pub struct VisitAnswers {
 impl VisitAnswers {
     /// The outcome these answers describe. Ids and codes that do not parse are input errors.
     pub fn to_outcome(&self) -> Result<VisitOutcome, InputError> {
+        let child_seen = self.child_seen.ok_or(InputError::Required {
+            field: "whether the child was seen",
+        })?;
         let others_present = if self.others_present_answered {
             let known_adults = self
                 .known_adults_present
@@ -78,7 +81,7 @@ impl VisitAnswers {
             })?),
         };
         Ok(VisitOutcome {
-            child_seen: self.child_seen,
+            child_seen,
             not_seen_reason: self.not_seen_reason.clone(),
             follow_up_action: self.follow_up_action.clone(),
             child_seen_alone: self.child_seen_alone,
@@ -95,6 +98,26 @@ impl VisitAnswers {
     }
 }
 
+/// How a question is answered, so both apps draw the same widget for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptInput {
+    /// Yes or no (`VisitAnswers` bool field of the prompt's key).
+    YesNo,
+    /// A line of text.
+    ShortText,
+    /// Free text over several lines.
+    LongText,
+    /// A number from 0.
+    Count,
+    /// One of `VisitForm::engagement_choices`.
+    Choice,
+    /// Who else was present: known adults to tick, a count of unknown adults and how each was
+    /// described, and "nobody else" as an explicit answer.
+    PeoplePresent,
+    /// A list of short entries (concerns, actions agreed).
+    TextList,
+}
+
 /// One question on the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormPrompt {
@@ -103,6 +126,8 @@ pub struct FormPrompt {
     pub key: String,
     /// The question.
     pub question: String,
+    /// How it is answered.
+    pub input: PromptInput,
     /// Why it matters or how to answer, if anything.
     pub help: Option<String>,
     /// The record cannot be saved without it.
@@ -170,9 +195,21 @@ pub struct VisitForm {
 }
 
 fn prompt(key: &str, question: &str, help: Option<&str>, required: bool) -> FormPrompt {
+    let input = match key {
+        "child_seen" | "child_seen_alone" | "child_spoken_to_alone" | "sleeping_area_seen" => {
+            PromptInput::YesNo
+        }
+        "not_alone_reason" => PromptInput::ShortText,
+        "adults_present_when_spoken_to" => PromptInput::Count,
+        "engagement" => PromptInput::Choice,
+        "others_present" => PromptInput::PeoplePresent,
+        "concerns" | "actions_agreed" => PromptInput::TextList,
+        _ => PromptInput::LongText,
+    };
     FormPrompt {
         key: key.into(),
         question: question.into(),
+        input,
         help: help.map(Into::into),
         required,
         emphasised: false,
@@ -192,6 +229,7 @@ fn field_key(field: &str) -> String {
         "concerns" => "concerns",
         "actions agreed" => "actions_agreed",
         "engagement" => "engagement",
+        "whether the child was seen" => "child_seen",
         _ => "form",
     }
     .into()
@@ -249,7 +287,7 @@ impl VisitForm {
             None,
             true,
         )];
-        let not_seen = answers.is_some_and(|a| !a.child_seen);
+        let not_seen = answers.is_some_and(|a| a.child_seen == Some(false));
         if not_seen {
             prompts.push(prompt(
                 "not_seen_reason",
