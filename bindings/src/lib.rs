@@ -22,6 +22,23 @@ pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The current answer to the visit form's prompt `key` (`None`: not answered yet).
+#[uniffi::export]
+pub fn answer_of(answers: VisitAnswers, key: String) -> Option<Answer> {
+    answers.answer(&key)
+}
+
+/// `answers` with the prompt `key` answered `answer`; the wrong shape for the prompt is
+/// `InvalidInput`.
+#[uniffi::export]
+pub fn with_answer(
+    answers: VisitAnswers,
+    key: String,
+    answer: Answer,
+) -> Result<VisitAnswers, DoorstepError> {
+    Ok(answers.with_answer(&key, answer)?)
+}
+
 /// Whether `dir` holds a Doorstep store (so the app shows "unlock" rather than "set up").
 #[uniffi::export]
 pub fn store_exists(dir: String) -> bool {

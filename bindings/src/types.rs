@@ -5,7 +5,7 @@ pub use doorstep_core::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, Vi
 pub use doorstep_core::planning::Priority;
 pub use doorstep_core::store::SyncProgress;
 pub use doorstep_core::view::{
-    AdultChoice, AlertLine, AttentionItem, CaseLine, CheckInView, ChildView, Choice,
+    AdultChoice, AlertLine, Answer, AttentionItem, CaseLine, CheckInView, ChildView, Choice,
     ChronologyLine, DueLine, FieldMessage, FormPrompt, NoteLine, NoteThreadLine, PlanScreen,
     PlanSlotLine, PromptInput, ShortfallLine, SyncStatusView, TodayView, TodayVisit, VisitAnswers,
     VisitForm,
@@ -253,6 +253,31 @@ pub enum PromptInput {
     TextList,
 }
 
+/// One answer on the visit form, in the shape of its prompt's input.
+#[uniffi::remote(Enum)]
+pub enum Answer {
+    YesNo {
+        value: bool,
+    },
+    Text {
+        value: String,
+    },
+    Count {
+        value: u32,
+    },
+    Choice {
+        code: Option<String>,
+    },
+    PeoplePresent {
+        known_adult_ids: Vec<String>,
+        unknown_adults: u32,
+        unknown_descriptions: Vec<String>,
+    },
+    TextList {
+        values: Vec<String>,
+    },
+}
+
 /// What a check-in starts: the lone-working deadlines.
 #[uniffi::remote(Record)]
 pub struct CheckInView {
@@ -274,6 +299,7 @@ pub struct FormPrompt {
     pub help: Option<String>,
     pub required: bool,
     pub emphasised: bool,
+    pub messages: Vec<FieldMessage>,
 }
 
 /// A known adult who may be named as present.
@@ -312,6 +338,7 @@ pub struct VisitForm {
     pub known_adults: Vec<AdultChoice>,
     pub engagement_choices: Vec<Choice>,
     pub messages: Vec<FieldMessage>,
+    pub form_messages: Vec<FieldMessage>,
     pub can_save: bool,
 }
 

@@ -261,6 +261,35 @@ fn the_visit_form_asks_who_else_was_present_on_a_call_and_refuses_without_it() {
     assert!(!form.can_save);
     assert_eq!(form.messages[0].field_key, "others_present");
     assert_eq!(form.messages[0].code, "others_present_required");
+    let who = form
+        .prompts
+        .iter()
+        .find(|p| p.key == "others_present")
+        .unwrap();
+    assert_eq!(who.messages[0].code, "others_present_required");
+    assert!(form.form_messages.is_empty());
+    // A widget writes its answer by key; the wrong shape is refused.
+    let by_widget = doorstep_ffi::with_answer(
+        answers.clone(),
+        "others_present".into(),
+        doorstep_ffi::Answer::PeoplePresent {
+            known_adult_ids: vec![],
+            unknown_adults: 0,
+            unknown_descriptions: vec![],
+        },
+    )
+    .unwrap();
+    assert!(
+        s.visit_form(visit.clone(), Some(by_widget))
+            .unwrap()
+            .can_save
+    );
+    let wrong = doorstep_ffi::with_answer(
+        answers.clone(),
+        "others_present".into(),
+        doorstep_ffi::Answer::Count { value: 2 },
+    );
+    assert_eq!(code(wrong.unwrap_err()), "InvalidInput");
     let refused = s
         .complete_visit(visit.clone(), answers.clone())
         .unwrap_err();

@@ -2,6 +2,7 @@
 //! shells only render it. Ids are strings, instants are UTC milliseconds with a ready-made
 //! Europe/London label, and every code has its words, so neither shell needs a rule of its own.
 
+mod answers;
 mod child;
 pub mod input;
 mod labels;
@@ -10,6 +11,7 @@ mod sync_status;
 mod today;
 mod visit_form;
 
+pub use answers::Answer;
 pub use child::{ChildView, ChronologyLine, DueLine, NoteLine, NoteThreadLine};
 pub use labels::{
     agency_label, alert_kind_label, contact_label, date_label, due_status_label, hcp_label,

@@ -134,6 +134,8 @@ pub struct FormPrompt {
     pub required: bool,
     /// A requirement of this child's plan draws attention to it (e.g. "see the child alone").
     pub emphasised: bool,
+    /// The messages to show under it.
+    pub messages: Vec<FieldMessage>,
 }
 
 /// A known adult who may be named as present.
@@ -188,8 +190,11 @@ pub struct VisitForm {
     pub known_adults: Vec<AdultChoice>,
     /// The engagement choices.
     pub engagement_choices: Vec<Choice>,
-    /// What is wrong with the answers (empty until answers are given).
+    /// What is wrong with the answers, all of them (empty until answers are given); each
+    /// prompt also carries its own.
     pub messages: Vec<FieldMessage>,
+    /// Messages that belong to no question on the form: show them at the top.
+    pub form_messages: Vec<FieldMessage>,
     /// The answers can be saved (no blocking message).
     pub can_save: bool,
 }
@@ -213,6 +218,7 @@ fn prompt(key: &str, question: &str, help: Option<&str>, required: bool) -> Form
         help: help.map(Into::into),
         required,
         emphasised: false,
+        messages: Vec::new(),
     }
 }
 
@@ -388,6 +394,18 @@ impl VisitForm {
         })
         .collect();
         let can_save = answers.is_some() && !messages.iter().any(|m| m.blocking);
+        for p in &mut prompts {
+            p.messages = messages
+                .iter()
+                .filter(|m| m.field_key == p.key)
+                .cloned()
+                .collect();
+        }
+        let form_messages = messages
+            .iter()
+            .filter(|m| !prompts.iter().any(|p| p.key == m.field_key))
+            .cloned()
+            .collect();
         Self {
             visit_id: visit.id.to_string(),
             child_name: child.name.clone(),
@@ -398,6 +416,7 @@ impl VisitForm {
             known_adults,
             engagement_choices,
             messages,
+            form_messages,
             can_save,
         }
     }
