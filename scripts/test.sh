@@ -24,3 +24,14 @@ fi
 
 echo "== tests"
 cargo test --workspace --locked
+
+echo "== Kotlin layer on the JVM (generated bindings, real library, real server)"
+mkdir -p target
+log=target/kotlin-tests.log
+if mvn -B -ntp -f android/doorstep-kotlin/pom.xml verify >"$log" 2>&1; then
+  grep -E "Tests run:|BUILD" "$log"
+else
+  tail -n 150 "$log"
+  echo "Kotlin tests failed (full log: $log)" >&2
+  exit 1
+fi

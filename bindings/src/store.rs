@@ -108,14 +108,13 @@ impl DoorstepStore {
         passphrase: Option<String>,
         key_provider: Option<Arc<dyn KeyProvider>>,
     ) -> Result<Arc<Self>> {
+        let methods = methods(passphrase, key_provider);
+        // Refuse what would fail before the one-time code is spent.
+        Store::check_can_create(Path::new(&dir), &methods)?;
         let enrolment =
             doorstep_core::store::enrol(&ForeignTransport(transport), &server_url, &code)?;
-        let store = Store::create_enrolled(
-            Path::new(&dir),
-            methods(passphrase, key_provider),
-            &enrolment,
-            Arc::new(SystemClock),
-        )?;
+        let store =
+            Store::create_enrolled(Path::new(&dir), methods, &enrolment, Arc::new(SystemClock))?;
         Ok(Self::wrap(store))
     }
 

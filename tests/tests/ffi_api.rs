@@ -213,6 +213,42 @@ fn a_running_sync_blocks_neither_the_screens_nor_new_notes_and_wipe_waits_for_it
 }
 
 #[test]
+fn an_enrolment_that_would_fail_does_not_spend_the_code() {
+    let w = world_on_system_time();
+    let p = w.practitioner(
+        "Careful Enroller",
+        doorstep_core::domain::Agency::SocialCare,
+    );
+    let code = doorstep_server::admin::issue_code(w.db.as_ref(), &p, w.now(), 3_600_000).unwrap();
+    let dir = w.dir.join("careful").to_string_lossy().into_owned();
+    let weak = DoorstepStore::enrol(
+        dir.clone(),
+        w.server.url(),
+        code.clone(),
+        http(),
+        Some("short".into()),
+        None,
+    );
+    assert_eq!(code_of(weak), "WeakPassphrase");
+    let store = DoorstepStore::enrol(
+        dir,
+        w.server.url(),
+        code,
+        http(),
+        None,
+        Some(Arc::new(Keys)),
+    );
+    assert!(store.is_ok(), "the code still works");
+}
+
+fn code_of<T>(r: Result<T, DoorstepError>) -> &'static str {
+    match r {
+        Ok(_) => "ok",
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
 fn the_visit_form_asks_who_else_was_present_on_a_call_and_refuses_without_it() {
     let dir = tempfile::tempdir().unwrap();
     let s = DoorstepStore::create(

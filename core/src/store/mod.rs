@@ -97,14 +97,9 @@ impl Store {
         Self::create_with(dir, methods, practitioner, DeviceId::random(), clock)
     }
 
-    /// Creates a store for a given practitioner and device id (see `create`).
-    pub(crate) fn create_with(
-        dir: &Path,
-        methods: UnlockMethods,
-        practitioner: Practitioner,
-        device_id: DeviceId,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Self, StoreError> {
+    /// Whether a store could be created in `dir` with `methods`: checked before anything that
+    /// cannot be undone (such as spending a one-time enrolment code).
+    pub fn check_can_create(dir: &Path, methods: &UnlockMethods) -> Result<(), StoreError> {
         if dir.join(KEYRING_FILE).exists() {
             return Err(StoreError::AlreadyExists);
         }
@@ -116,6 +111,18 @@ impl Store {
         if let Some(p) = &methods.passphrase {
             p.check_strength()?;
         }
+        Ok(())
+    }
+
+    /// Creates a store for a given practitioner and device id (see `create`).
+    pub(crate) fn create_with(
+        dir: &Path,
+        methods: UnlockMethods,
+        practitioner: Practitioner,
+        device_id: DeviceId,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StoreError> {
+        Self::check_can_create(dir, &methods)?;
         std::fs::create_dir_all(dir)?;
         for leftover in [DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
             let _ = std::fs::remove_file(dir.join(leftover));
