@@ -22,6 +22,12 @@ pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The answers of a fresh visit form: nothing answered yet.
+#[uniffi::export]
+pub fn empty_answers() -> VisitAnswers {
+    VisitAnswers::default()
+}
+
 /// The current answer to the visit form's prompt `key` (`None`: not answered yet).
 #[uniffi::export]
 pub fn answer_of(answers: VisitAnswers, key: String) -> Option<Answer> {

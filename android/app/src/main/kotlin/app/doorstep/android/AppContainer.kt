@@ -1,0 +1,104 @@
+package app.doorstep.android
+
+import android.content.Context
+import app.doorstep.android.net.OkHttpTransport
+import app.doorstep.android.reminder.LoneWorkingReminders
+import app.doorstep.android.security.AndroidKeystoreKeyProvider
+import app.doorstep.android.security.BiometricCipherAuthenticator
+import app.doorstep.android.sync.SyncScheduler
+import app.doorstep.kotlin.Doorstep
+import java.io.File
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+
+/**
+ * The app's objects, made once per process: the store (opened once, locked or not), the
+ * transport, the key provider and the sync scheduler. No rules: those are in the core.
+ */
+class AppContainer(private val context: Context) {
+
+    /** The store's directory: app-private, credential-encrypted storage, excluded from backup. */
+    val storeDir: File = File(context.filesDir, STORE_DIR)
+
+    /** The HTTP stack for sync and enrolment (plain http to loopback in debug builds only). */
+    val transport = OkHttpTransport(allowLoopbackHttp = BuildConfig.DEBUG)
+
+    /** Background sync. */
+    val syncScheduler = SyncScheduler(context)
+
+    /** The lone-working reminder scheduled at check-in, cancelled at check-out. */
+    val reminders = LoneWorkingReminders(context)
+
+    /** For work that must outlive a screen (locking on background). */
+    val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+
+    private val openLock = Mutex()
+
+    @Volatile
+    private var doorstep: Doorstep? = null
+
+    private val lockedState = MutableStateFlow(true)
+
+    /** Whether the store is locked (or not opened yet): the UI shows the unlock screen then. */
+    val locked: StateFlow<Boolean> = lockedState.asStateFlow()
+
+    /** Whether this phone has a store ("unlock") or not yet ("enrol"). */
+    fun storeExists(): Boolean = Doorstep.exists(storeDir)
+
+    /** The open store, if opened in this process. */
+    fun openedOrNull(): Doorstep? = doorstep
+
+    /** Opens the store (locked) once per process. */
+    suspend fun open(): Doorstep = openLock.withLock {
+        doorstep ?: Doorstep.open(storeDir).also { doorstep = it }
+    }
+
+    /** Keeps a store just created by enrolment (it is unlocked). */
+    fun adopt(created: Doorstep) {
+        doorstep = created
+        onUnlocked()
+    }
+
+    /** A key provider on the Android Keystore, prompting over the foreground activity. */
+    fun keyProvider(): AndroidKeystoreKeyProvider = AndroidKeystoreKeyProvider(
+        BiometricCipherAuthenticator(
+            title = context.getString(R.string.biometric_title),
+            subtitle = context.getString(R.string.biometric_subtitle),
+            usePassphrase = context.getString(R.string.biometric_use_passphrase),
+        ),
+    )
+
+    /** After any unlock: screens may show, and queued changes may go. */
+    fun onUnlocked() {
+        lockedState.value = false
+        syncScheduler.requestSync()
+    }
+
+    /** After the store was locked (the app left the screen). */
+    fun onLocked() {
+        lockedState.value = true
+    }
+
+    /**
+     * The server revoked this phone and the core erased the store. The core destroys the
+     * platform key only if it was unlocked with it, so it is destroyed here as well.
+     */
+    fun onWiped() {
+        doorstep?.close()
+        doorstep = null
+        runCatching { keyProvider().destroyKey() }
+        syncScheduler.cancel()
+        lockedState.value = true
+    }
+
+    private companion object {
+        /** Matches the exclusions in res/xml/data_extraction_rules.xml and backup_rules.xml. */
+        const val STORE_DIR = "doorstep-store"
+    }
+}

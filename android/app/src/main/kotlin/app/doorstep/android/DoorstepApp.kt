@@ -1,0 +1,21 @@
+package app.doorstep.android
+
+import android.app.Application
+import androidx.lifecycle.ProcessLifecycleOwner
+import app.doorstep.android.security.AutoLock
+
+/** The application: builds the [AppContainer] and locks the store whenever the app leaves the screen. */
+class DoorstepApp : Application() {
+
+    /** The app's objects. */
+    lateinit var container: AppContainer
+        private set
+
+    override fun onCreate() {
+        super.onCreate()
+        container = AppContainer(this)
+        ProcessLifecycleOwner.get().lifecycle.addObserver(
+            AutoLock(container.scope, container::openedOrNull, container::onLocked),
+        )
+    }
+}

@@ -1,0 +1,61 @@
+import Doorstep
+import SwiftUI
+
+/// Core call: child(caseId) — header, RAG with its reason, attention rows, due lines, chronology.
+struct ChildScreen: View {
+    let caseId: String
+    @Environment(AppModel.self) private var model
+    @State private var child: ChildView?
+    @State private var error: String?
+
+    var body: some View {
+        List {
+            if let child {
+                Section {
+                    HStack {
+                        RagBadge(rag: child.rag, label: child.ragLabel)
+                        Text(child.planLabel).font(.subheadline)
+                    }
+                    if let reason = child.ragReason { Text("Why: \(reason)") }
+                    if let birth = child.birthLabel { Text(birth) }
+                    Text(child.address)
+                    if let access = child.accessNotes { Text(access).font(.caption) }
+                    AttentionRows(lines: child.attention)
+                }
+                Section("Due") {
+                    ForEach(Array(child.due.enumerated()), id: \.offset) { _, due in
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text("\(due.title) · \(due.statusLabel)")
+                                .font(.subheadline.bold())
+                                .foregroundStyle(due.overdue ? Color.red : Color.primary)
+                            Text("\(due.dueLabel) (\(due.earliestLabel)) · \(due.contactLabel)")
+                            ForEach(due.must, id: \.self) { Text("• \($0)").font(.caption) }
+                            Text(due.why).font(.caption)
+                        }
+                    }
+                }
+                Section("Chronology") {
+                    ForEach(Array(child.chronology.enumerated()), id: \.offset) { _, line in
+                        VStack(alignment: .leading) {
+                            Text(line.timeLabel).font(.caption)
+                            Text(line.summary)
+                        }
+                    }
+                }
+            }
+            if let error { Text(error).foregroundStyle(.red) }
+        }
+        .navigationTitle(child?.childName ?? "")
+        .toolbar { NavigationLink("Notes", value: Route.notes(caseId: caseId)) }
+        .task { await load() }
+        .refreshable { await load() }
+    }
+
+    private func load() async {
+        do {
+            child = try await model.openStore().child(caseId: caseId)
+        } catch {
+            self.error = model.handle(error)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import DoorstepFFI
+import Foundation
+
+/// The Doorstep store for Swift concurrency. Every call of the generated `DoorstepStore` blocks
+/// (SQLite; PBKDF2 on unlock; the network during a sync), so none runs on the caller's executor:
+/// short calls run in `Task.detached`; the two long ones — passphrase unlock (deliberately slow)
+/// and sync (seconds on the network) — run on a GCD queue, so they never hold one of the few
+/// threads of Swift's cooperative pool. Threading only: every rule and word comes from the core.
+public actor AsyncStore {
+    /// The generated store (thread-safe: `@unchecked Sendable`, locked inside the core).
+    public nonisolated let store: DoorstepStore
+
+    private static let longCalls = DispatchQueue(
+        label: "app.doorstep.core.long", qos: .userInitiated, attributes: .concurrent
+    )
+
+    private init(store: DoorstepStore) {
+        self.store = store
+    }
+
+    // MARK: Opening
+
+    /// Whether `directory` holds a store ("unlock" rather than "set up").
+    public static func exists(at directory: URL) -> Bool {
+        storeExists(dir: directory.path)
+    }
+
+    /// Opens the store in `directory`, locked.
+    public static func open(at directory: URL) async throws -> AsyncStore {
+        let store = try await Task.detached { try DoorstepStore.open(dir: directory.path) }.value
+        return AsyncStore(store: store)
+    }
+
+    /// Enrols this phone with a sync server and creates its store, unlocked.
+    public static func enrol(
+        at directory: URL, serverUrl: String, code: String, transport: Transport,
+        passphrase: String?, keyProvider: KeyProvider?
+    ) async throws -> AsyncStore {
+        let store = try await onLongQueue {
+            try DoorstepStore.enrol(
+                dir: directory.path, serverUrl: serverUrl, code: code, transport: transport,
+                passphrase: passphrase, keyProvider: keyProvider)
+        }
+        return AsyncStore(store: store)
+    }
+
+    // MARK: Keys
+
+    /// Unlocks with the passphrase (slow on purpose).
+    public func unlock(passphrase: String) async throws {
+        let store = self.store
+        try await Self.onLongQueue { try store.unlockWithPassphrase(passphrase: passphrase) }
+    }
+
+    /// Unlocks with the platform key (Face ID / Touch ID appears; waits for the user).
+    public func unlock(keyProvider: KeyProvider) async throws {
+        let store = self.store
+        try await Self.onLongQueue { try store.unlockWithKeyProvider(keyProvider: keyProvider) }
+    }
+
+    /// Wraps the data key with a (new) platform key.
+    public func setKeyProvider(_ keyProvider: KeyProvider) async throws {
+        let store = self.store
+        try await Self.onLongQueue { try store.setKeyProvider(keyProvider: keyProvider) }
+    }
+
+    /// How this store can be unlocked (which buttons the unlock screen shows). Works while locked.
+    public func unlockOptions() async throws -> UnlockOptions { try await run { try $0.unlockOptions() } }
+
+    /// Locks the store: the core zeroizes its keys.
+    public func lock() async throws { try await run { try $0.lock() } }
+
+    // MARK: Screens
+
+    public func today() async throws -> TodayView { try await run { try $0.today() } }
+    /// One visit's line, as on the "today" screen.
+    public func visit(visitId: String) async throws -> TodayVisit { try await run { try $0.visit(visit: visitId) } }
+    public func child(caseId: String) async throws -> ChildView { try await run { try $0.child(caseId: caseId) } }
+    public func notes(caseId: String) async throws -> [NoteThreadLine] { try await run { try $0.notes(caseId: caseId) } }
+    public func syncStatus() async throws -> SyncStatusView { try await run { try $0.syncStatus() } }
+
+    /// The visit form for the answers so far (`nil` for a fresh form). Saves nothing.
+    public func visitForm(visitId: String, answers: VisitAnswers?) async throws -> VisitForm {
+        try await run { try $0.visitForm(visit: visitId, answers: answers) }
+    }
+
+    // MARK: Changes
+
+    public func completeVisit(visitId: String, answers: VisitAnswers) async throws -> VisitSaved {
+        try await run { try $0.completeVisit(visit: visitId, answers: answers) }
+    }
+
+    public func recordNoAccess(visitId: String, reason: String, followUpAction: String) async throws -> VisitSaved {
+        try await run { try $0.recordNoAccess(visit: visitId, reason: reason, followUpAction: followUpAction) }
+    }
+
+    /// Checks in at the door; returns the lone-working deadlines and the reminder to schedule.
+    public func checkIn(visitId: String) async throws -> CheckInView { try await run { try $0.checkIn(visit: visitId) } }
+    public func checkOut(visitId: String) async throws { try await run { try $0.checkOut(visit: visitId) } }
+
+    @discardableResult
+    public func addNote(caseId: String, text: String, significant: Bool) async throws -> String {
+        try await run { try $0.addNote(caseId: caseId, text: text, significant: significant) }
+    }
+
+    @discardableResult
+    public func amendNote(noteId: String, text: String, significant: Bool?) async throws -> String {
+        try await run { try $0.amendNote(noteId: noteId, text: text, significant: significant) }
+    }
+
+    @discardableResult
+    public func retryNeedsAttention() async throws -> UInt64 { try await run { try $0.retryNeedsAttention() } }
+
+    // MARK: Sync
+
+    private var syncing = false
+
+    /// Sends queued changes and receives new ones. One at a time: a second call while one runs
+    /// returns `nil` at once. `progress` is called on the sync's thread.
+    public func sync(
+        transport: Transport, progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) async throws -> SyncResult? {
+        guard !syncing else { return nil }
+        syncing = true
+        defer { syncing = false }
+        let store = self.store
+        let observer = progress.map(ProgressRelay.init)
+        return try await Self.onLongQueue { try store.sync(transport: transport, observer: observer) }
+    }
+
+    // MARK: Plumbing
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (DoorstepStore) throws -> T) async throws -> T {
+        let store = self.store
+        return try await Task.detached(priority: .userInitiated) { try body(store) }.value
+    }
+
+    private static func onLongQueue<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            longCalls.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+/// Relays the core's progress reports to a closure.
+private final class ProgressRelay: SyncObserver, @unchecked Sendable {
+    private let report: @Sendable (SyncProgress) -> Void
+
+    init(_ report: @escaping @Sendable (SyncProgress) -> Void) {
+        self.report = report
+    }
+
+    func progress(progress: SyncProgress) throws {
+        report(progress)
+    }
+}
