@@ -133,11 +133,43 @@ impl DoorstepStore {
 
     /// How this store can be unlocked (works while locked).
     pub fn unlock_options(&self) -> Result<UnlockOptions> {
-        let (passphrase, key_provider) = self.get()?.unlock_methods();
+        let store = self.get()?;
+        let (passphrase, key_provider) = store.unlock_methods();
         Ok(UnlockOptions {
             passphrase,
             key_provider,
+            background_sync: store.has_background_key(),
         })
+    }
+
+    /// Sets up (or replaces) the background-sync key: a platform key usable while the device is
+    /// unlocked, without the practitioner (Android Keystore with unlocked-device-required and no
+    /// user authentication; an iOS Keychain key available after first unlock). It lets WorkManager
+    /// or BGTaskScheduler sync while the app is locked; it never opens the screens.
+    pub fn set_background_key_provider(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
+        Ok(self
+            .get()?
+            .set_background_key_provider(ForeignKeys::new(key_provider))?)
+    }
+
+    /// Removes the background-sync key: sync then runs only while the app is unlocked.
+    pub fn clear_background_key_provider(&self) -> Result<()> {
+        Ok(self.get()?.clear_background_key_provider()?)
+    }
+
+    /// Opens the store for a background sync with the background-sync key: only `sync` works;
+    /// everything else answers `Locked`. Call `end_background_sync` after the sync.
+    pub fn unlock_for_background_sync(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
+        Ok(self
+            .get()?
+            .unlock_for_background_sync(ForeignKeys::new(key_provider))?)
+    }
+
+    /// Locks the store again after a background sync, unless the practitioner unlocked it
+    /// meanwhile.
+    pub fn end_background_sync(&self) -> Result<()> {
+        self.get()?.end_background_sync();
+        Ok(())
     }
 
     /// Unlocks with the platform key provider. `KeyInvalidated` means the platform key is gone

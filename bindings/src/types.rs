@@ -503,6 +503,8 @@ pub struct UnlockOptions {
     pub passphrase: bool,
     /// A platform key (biometric) is set up.
     pub key_provider: bool,
+    /// A background-sync key is set up (sync can run while the app is locked).
+    pub background_sync: bool,
 }
 
 /// The store's self-check.

@@ -213,6 +213,57 @@ fn a_running_sync_blocks_neither_the_screens_nor_new_notes_and_wipe_waits_for_it
 }
 
 #[test]
+fn a_background_sync_key_syncs_a_locked_store_and_opens_nothing_else() {
+    let w = world_on_system_time();
+    let s = enrolled(&w, "background");
+    let (_, case) = family(&s);
+    s.set_background_key_provider(Arc::new(BackgroundKeys))
+        .unwrap();
+    assert!(s.unlock_options().unwrap().background_sync);
+    s.lock().unwrap();
+    // The worker wakes: only sync is possible.
+    s.unlock_for_background_sync(Arc::new(BackgroundKeys))
+        .unwrap();
+    assert!(s.is_locked().unwrap());
+    assert_eq!(code(s.today().unwrap_err()), "Locked");
+    assert_eq!(code(s.notes(case.clone()).unwrap_err()), "Locked");
+    assert_eq!(
+        code(s.set_key_provider(Arc::new(Keys)).unwrap_err()),
+        "Locked"
+    );
+    let sent = s.sync(http(), None).unwrap();
+    assert_eq!(sent.sent, 4);
+    s.end_background_sync().unwrap();
+    assert_eq!(code(s.today().unwrap_err()), "Locked");
+    // The app's own key is not the background key, and the other way round.
+    assert_eq!(
+        code(s.unlock_for_background_sync(Arc::new(Keys)).unwrap_err()),
+        "WrongKey"
+    );
+    // A practitioner who unlocks during a background sync stays unlocked after it.
+    s.unlock_with_key_provider(Arc::new(Keys)).unwrap();
+    s.unlock_for_background_sync(Arc::new(BackgroundKeys))
+        .unwrap();
+    s.end_background_sync().unwrap();
+    assert!(!s.is_locked().unwrap());
+    s.today().unwrap();
+}
+
+struct BackgroundKeys;
+
+impl KeyProvider for BackgroundKeys {
+    fn wrap_key(&self, key: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(key.iter().map(|b| b ^ 0xa5).collect())
+    }
+    fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError> {
+        Ok(wrapped.iter().map(|b| b ^ 0xa5).collect())
+    }
+    fn destroy_key(&self) -> Result<(), PlatformError> {
+        Ok(())
+    }
+}
+
+#[test]
 fn an_enrolment_that_would_fail_does_not_spend_the_code() {
     let w = world_on_system_time();
     let p = w.practitioner(

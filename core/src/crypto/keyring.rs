@@ -42,6 +42,11 @@ pub struct Keyring {
     canary: Vec<u8>,
     passphrase: Option<PassphraseSlot>,
     provider: Option<ProviderSlot>,
+    /// The data key wrapped by a second platform key that needs no user presence, only an
+    /// unlocked device: it lets background sync (WorkManager, BGTaskScheduler) open the store
+    /// while the app itself stays locked. It never unlocks the app's screens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    background: Option<ProviderSlot>,
 }
 
 fn slot_aad(store_id: &[u8; 16], key_id: KeyId, slot: &str) -> Vec<u8> {
@@ -75,6 +80,7 @@ impl Keyring {
             canary: seal(key, &canary_aad(&store_id, key_id), CANARY)?,
             passphrase: None,
             provider: None,
+            background: None,
         })
     }
 
@@ -140,6 +146,46 @@ impl Keyring {
     /// Removes the provider slot (for instance after the platform key was invalidated).
     pub fn clear_provider(&mut self) {
         self.provider = None;
+    }
+
+    /// Whether a background-sync key is set up.
+    pub fn has_background(&self) -> bool {
+        self.background.is_some()
+    }
+
+    /// Wraps `key` with the background-sync provider, replacing any old slot.
+    pub fn set_background(
+        &mut self,
+        key: &DataKey,
+        provider: &dyn KeyProvider,
+    ) -> Result<(), CryptoError> {
+        let wrapped = provider
+            .wrap_key(key.expose())
+            .map_err(|e| CryptoError::KeyProvider(e.0))?;
+        self.background = Some(ProviderSlot { wrapped });
+        Ok(())
+    }
+
+    /// Removes the background-sync slot.
+    pub fn clear_background(&mut self) {
+        self.background = None;
+    }
+
+    /// Unwraps the data key with the background-sync provider.
+    pub fn unlock_with_background(
+        &self,
+        provider: &dyn KeyProvider,
+    ) -> Result<DataKey, CryptoError> {
+        let slot = self
+            .background
+            .as_ref()
+            .ok_or(CryptoError::NoSuchSlot("background sync key"))?;
+        let plain = provider
+            .unwrap_key(&slot.wrapped)
+            .map_err(|e| CryptoError::KeyProvider(e.0))?;
+        let key = DataKey::from_slice(&plain)?;
+        self.check_canary(&key)?;
+        Ok(key)
     }
 
     /// Unwraps the data key with a passphrase; a wrong one is `WrongPassphrase`.

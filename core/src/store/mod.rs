@@ -49,6 +49,8 @@ struct Inner {
     keyring: Keyring,
     keys: Option<Keys>,
     provider: Option<Arc<dyn KeyProvider>>,
+    /// Unlocked by the background-sync key: only `sync` may run.
+    sync_only: bool,
 }
 
 /// An open store. Safe to share between threads; each call takes the store's lock for its length.
@@ -173,6 +175,7 @@ impl Store {
                 keyring,
                 keys: Some(keys),
                 provider: methods.provider,
+                sync_only: false,
             }),
         })
     }
@@ -204,6 +207,7 @@ impl Store {
                 keyring,
                 keys: None,
                 provider: None,
+                sync_only: false,
             }),
         })
     }
@@ -224,6 +228,7 @@ impl Store {
         let mut inner = self.lock_inner();
         let key = inner.keyring.unlock_with_passphrase(passphrase)?;
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
+        inner.sync_only = false;
         Ok(())
     }
 
@@ -233,18 +238,82 @@ impl Store {
         let key = inner.keyring.unlock_with_provider(provider.as_ref())?;
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.provider = Some(provider);
+        inner.sync_only = false;
         Ok(())
+    }
+
+    /// Unlocks for background sync only, with the background-sync key: `sync` may run, every
+    /// other call answers `Locked`. Lock again when the sync is done.
+    pub fn unlock_for_background_sync(
+        &self,
+        provider: Arc<dyn KeyProvider>,
+    ) -> Result<(), StoreError> {
+        let mut inner = self.lock_inner();
+        if inner.keys.is_some() && !inner.sync_only {
+            // Already unlocked by the practitioner: nothing to do.
+            return Ok(());
+        }
+        let key = inner.keyring.unlock_with_background(provider.as_ref())?;
+        inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
+        inner.sync_only = true;
+        Ok(())
+    }
+
+    /// Ends a background sync: locks the store again if it was unlocked for sync only (a store the
+    /// practitioner unlocked meanwhile stays unlocked).
+    pub fn end_background_sync(&self) {
+        let mut inner = self.lock_inner();
+        if inner.sync_only {
+            inner.keys = None;
+            inner.sync_only = false;
+        }
+    }
+
+    /// Adds or replaces the background-sync key (a platform key that needs an unlocked device but
+    /// no user presence). Unlocked by the practitioner only.
+    pub fn set_background_key_provider(
+        &self,
+        provider: Arc<dyn KeyProvider>,
+    ) -> Result<(), StoreError> {
+        let mut inner = self.lock_inner();
+        if inner.sync_only {
+            return Err(StoreError::Locked);
+        }
+        let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
+        let mut next = inner.keyring.clone();
+        next.set_background(&keys.data, provider.as_ref())?;
+        next.save(&self.dir)?;
+        inner.keyring = next;
+        Ok(())
+    }
+
+    /// Removes the background-sync key: sync then runs only while the app is unlocked.
+    pub fn clear_background_key_provider(&self) -> Result<(), StoreError> {
+        let mut inner = self.lock_inner();
+        let mut next = inner.keyring.clone();
+        next.clear_background();
+        next.save(&self.dir)?;
+        inner.keyring = next;
+        Ok(())
+    }
+
+    /// Whether a background-sync key is set up.
+    pub fn has_background_key(&self) -> bool {
+        self.lock_inner().keyring.has_background()
     }
 
     /// Forgets the keys (they are zeroized); the store stays open and can be unlocked again.
     pub fn lock(&self) {
         let mut inner = self.lock_inner();
         inner.keys = None;
+        inner.sync_only = false;
     }
 
-    /// Whether the store is locked.
+    /// Whether the store is locked (for the practitioner: a store open for background sync only
+    /// counts as locked).
     pub fn is_locked(&self) -> bool {
-        self.lock_inner().keys.is_none()
+        let inner = self.lock_inner();
+        inner.keys.is_none() || inner.sync_only
     }
 
     /// Whether a passphrase / a key provider can unlock this store.
@@ -268,6 +337,9 @@ impl Store {
     /// Adds or replaces the key-provider slot (e.g. after enrolling a new Keystore key). Unlocked only.
     pub fn set_key_provider(&self, provider: Arc<dyn KeyProvider>) -> Result<(), StoreError> {
         let mut inner = self.lock_inner();
+        if inner.sync_only {
+            return Err(StoreError::Locked);
+        }
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
         let mut next = inner.keyring.clone();
         next.set_provider(&keys.data, provider.as_ref())?;
@@ -334,7 +406,26 @@ impl Store {
         &self,
         f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
+        self.read_as(false, f)
+    }
+
+    /// Runs `f` with read access, for the sync engine (also when unlocked for sync only).
+    fn sync_read<R>(
+        &self,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        self.read_as(true, f)
+    }
+
+    fn read_as<R>(
+        &self,
+        for_sync: bool,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         let inner = self.lock_inner();
+        if inner.sync_only && !for_sync {
+            return Err(StoreError::Locked);
+        }
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
         f(&Records::new(
             &inner.conn,
@@ -350,8 +441,28 @@ impl Store {
         &self,
         f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
+        self.write_as(false, f)
+    }
+
+    /// Runs `f` as one durable transaction, for the sync engine (also when unlocked for sync
+    /// only).
+    fn sync_write<R>(
+        &self,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        self.write_as(true, f)
+    }
+
+    fn write_as<R>(
+        &self,
+        for_sync: bool,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         let mut guard = self.lock_inner();
         let inner = &mut *guard;
+        if inner.sync_only && !for_sync {
+            return Err(StoreError::Locked);
+        }
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
         let tx = inner
             .conn

@@ -236,7 +236,7 @@ impl Store {
 
     fn sync_config(&self) -> Result<SyncConfig, StoreError> {
         let store_id = self.store_id;
-        self.read(|r| {
+        self.sync_read(|r| {
             let sealed = meta_get(r.conn, "sync_config")?.ok_or(StoreError::NotEnrolled)?;
             let plain = open(&r.keys.data, &config_aad(&store_id), &sealed).map_err(|_| {
                 StoreError::Tampered {
@@ -292,7 +292,7 @@ impl Store {
         };
         // Push.
         loop {
-            let batch = self.read(|r| outbox::next_batch(r, options.push_batch))?;
+            let batch = self.sync_read(|r| outbox::next_batch(r, options.push_batch))?;
             if batch.is_empty() {
                 break;
             }
@@ -302,7 +302,7 @@ impl Store {
                 match self.request(transport, &config, Method::Post, "/v1/push", body, options) {
                     Ok(r) => r,
                     Err(e) => {
-                        let _ = self.write(|r| outbox::count_attempt(r, &batch));
+                        let _ = self.sync_write(|r| outbox::count_attempt(r, &batch));
                         return Err(e);
                     }
                 };
@@ -314,7 +314,7 @@ impl Store {
                     "push answer does not match the batch".into(),
                 ));
             }
-            let (sent, parked, held) = self.write(|r| {
+            let (sent, parked, held) = self.sync_write(|r| {
                 let (mut sent, mut parked, mut held) = (0u64, 0u64, 0u64);
                 for (op, result) in batch.iter().zip(&answer.results) {
                     match result {
@@ -356,7 +356,7 @@ impl Store {
             report.progress.sent += sent;
             report.parked += parked;
             report.held = held;
-            report.progress.remaining = self.read(outbox::pending_count)?;
+            report.progress.remaining = self.sync_read(outbox::pending_count)?;
             tell(report.progress);
             if held > 0 {
                 // Held operations would come back in the next batch: stop pushing for now.
@@ -365,7 +365,7 @@ impl Store {
         }
         // Pull.
         loop {
-            let cursor = self.read(|r| {
+            let cursor = self.sync_read(|r| {
                 Ok(meta_get(r.conn, "sync_cursor")?
                     .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
                     .map_or(0, i64::from_be_bytes))
@@ -379,7 +379,7 @@ impl Store {
                     "the server cursor went backwards".into(),
                 ));
             }
-            let skipped = self.write(|r| {
+            let skipped = self.sync_write(|r| {
                 let mut skipped = 0;
                 let mut touched = std::collections::BTreeSet::new();
                 for change in &page.changes {
@@ -410,8 +410,8 @@ impl Store {
             }
         }
         let now = self.clock.now().timestamp_millis();
-        self.write(|r| meta_set(r.conn, "last_sync", &now.to_be_bytes()))?;
-        report.progress.remaining = self.read(outbox::pending_count)?;
+        self.sync_write(|r| meta_set(r.conn, "last_sync", &now.to_be_bytes()))?;
+        report.progress.remaining = self.sync_read(outbox::pending_count)?;
         Ok(report)
     }
 
