@@ -320,12 +320,24 @@ impl Store {
             let mut visits: Vec<Visit> = r.list_tagged(Kind::Visit, tag)?;
             visits.retain(|v| v.practitioner_id == me && local_date(v.planned_for) == date);
             visits.sort_by_key(|v| v.planned_for);
+            // A child often has several visits on a day: open each case, child and home once.
+            let mut seen: std::collections::HashMap<[u8; 16], (Case, Person, Household)> =
+                std::collections::HashMap::new();
             visits
                 .into_iter()
                 .map(|visit| {
-                    let case: Case = r.get(Kind::Case, visit.case_id.bytes())?;
-                    let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
-                    let household: Household = r.get(Kind::Household, case.household_id.bytes())?;
+                    let key = visit.case_id.bytes();
+                    if !seen.contains_key(&key) {
+                        let case: Case = r.get(Kind::Case, key)?;
+                        let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
+                        let household: Household =
+                            r.get(Kind::Household, case.household_id.bytes())?;
+                        seen.insert(key, (case, child, household));
+                    }
+                    let (case, child, household) = seen
+                        .get(&key)
+                        .cloned()
+                        .ok_or(StoreError::InvalidState("day list"))?;
                     Ok(DayItem {
                         visit,
                         case,
