@@ -159,10 +159,19 @@ impl DoorstepStore {
 
     /// Opens the store for a background sync with the background-sync key: only `sync` works;
     /// everything else answers `Locked`. Call `end_background_sync` after the sync.
+    /// `KeyInvalidated` means the background key is gone: set it up again at the next unlock.
     pub fn unlock_for_background_sync(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
-        Ok(self
-            .get()?
-            .unlock_for_background_sync(ForeignKeys::new(key_provider))?)
+        let keys = ForeignKeys::new(key_provider);
+        match self.get()?.unlock_for_background_sync(keys.clone()) {
+            Err(StoreError::KeyProvider(_)) if keys.was_invalidated() => {
+                Err(DoorstepError::KeyInvalidated(
+                    "The phone's background sync key was invalidated: it is set up again at the \
+                     next unlock"
+                        .into(),
+                ))
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Locks the store again after a background sync, unless the practitioner unlocked it

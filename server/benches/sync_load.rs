@@ -9,7 +9,8 @@
 //!    operations checked against the server's `ops` and `changes` tables. On SQLite, and on
 //!    PostgreSQL when `DOORSTEP_TEST_POSTGRES_URL` is set (`scripts/start-postgres.sh`).
 //!
-//! Run with `cargo bench -p doorstep-server --bench sync_load`. Results: `docs/PERFORMANCE.md`.
+//! Run with `cargo bench -p doorstep-server --bench sync_load` (append `-- push` or `-- load` for
+//! one measurement only). Results: `docs/PERFORMANCE.md`.
 
 mod sync_support;
 
@@ -47,12 +48,28 @@ fn main() {
         eprintln!("sync_load: run with `cargo bench -p doorstep-server --bench sync_load`");
         return;
     }
+    // An optional filter after `--bench`: `push` runs only measurement 1, `load` only measurement 2.
+    let only = args.iter().find(|a| *a == "push" || *a == "load");
+    if only.is_none_or(|o| o == "push") {
+        push_pull_section();
+    }
+    if only.is_none_or(|o| o == "load") {
+        load_section();
+    }
+}
+
+/// Measurement 1, repeated [`REPS`] times, as a table.
+fn push_pull_section() {
     println!("## 1. Push 10,000 operations (batches of {BATCH}) and pull them, SQLite\n");
     println!("| run | push ops/s (HTTP) | pull ops/s (HTTP) | push ops/s in-process (no HTTP/JSON) | raw insert ops/s | push / raw | push batch p50 / max ms |");
     println!("|---|---|---|---|---|---|---|");
     for rep in 1..=REPS {
         push_pull_vs_raw(rep);
     }
+}
+
+/// Measurement 2 on SQLite, and on PostgreSQL when configured, as a table.
+fn load_section() {
     println!("\n## 2. Load: {DEVICES} devices, {PRACTITIONERS} practitioners, {THREADS} client threads\n");
     println!("| backend | devices done | wall s | requests/s | ops/s | push p50 / p99 ms | pull p50 / p99 ms | all p50 / p99 ms | retries | failed devices | lost | duplicated | missing from own pull |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");

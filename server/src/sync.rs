@@ -1,15 +1,21 @@
 //! The sync endpoints' logic, written once for every backend: push (authorise, deduplicate, merge,
 //! log) and pull (the changes a practitioner may see, in log order).
 
-use crate::auth::DeviceAuth;
 use crate::db::{Tx, Val};
 use crate::error::ServerError;
 use doorstep_core::domain::DeviceId;
-use doorstep_core::sync::merge::{self, Delta, Stamped, Stamps};
+use doorstep_core::sync::merge::{Delta, Stamped, Stamps};
 use doorstep_core::sync::protocol::{Change, OpResult, Operation, PullResponse, MAX_PULL_LIMIT};
-use doorstep_core::sync::{Hlc, MAX_DRIFT_MILLIS};
+use doorstep_core::sync::Hlc;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+mod batch;
+mod push;
+#[cfg(test)]
+mod tests;
+
+pub use push::{push_batch, push_batch_with_json, push_one};
 
 /// The device id the server signs its own changes with (allocation changes, snapshots).
 pub fn server_device() -> DeviceId {
@@ -123,46 +129,6 @@ pub fn load_record(tx: &mut dyn Tx, id: &str) -> Result<Option<StoredRecord>, Se
     }))
 }
 
-fn save_record(
-    tx: &mut dyn Tx,
-    op: &Operation,
-    rec: &StoredRecord,
-    seq: i64,
-    exists: bool,
-) -> Result<(), ServerError> {
-    let fields =
-        serde_json::to_string(&rec.fields).map_err(|_| ServerError::Internal("encode fields"))?;
-    let stamps =
-        serde_json::to_string(&rec.stamps).map_err(|_| ServerError::Internal("encode stamps"))?;
-    if exists {
-        tx.exec(
-            "UPDATE records SET fields = $1, stamps = $2, seq = $3 WHERE id = $4",
-            &[
-                Val::Text(fields),
-                Val::Text(stamps),
-                Val::Int(seq),
-                Val::Text(op.record_id.to_string()),
-            ],
-        )?;
-    } else {
-        tx.exec(
-            "INSERT INTO records (id, kind, household_id, case_id, parent_id, fields, stamps, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[
-                Val::Text(op.record_id.to_string()),
-                Val::Text(op.kind.clone()),
-                Val::Text(op.household_id.to_string()),
-                Val::opt_text(op.case_id.map(|c| c.to_string())),
-                Val::opt_text(op.parent_id.map(|p| p.to_string())),
-                Val::Text(fields),
-                Val::Text(stamps),
-                Val::Int(seq),
-            ],
-        )?;
-    }
-    Ok(())
-}
-
 /// Appends a change to the log.
 pub fn log_change(tx: &mut dyn Tx, seq: i64, op: &Operation) -> Result<(), ServerError> {
     let body = serde_json::to_string(op).map_err(|_| ServerError::Internal("encode op"))?;
@@ -197,253 +163,6 @@ fn envelope_error(op: &Operation) -> Option<&'static str> {
         return Some("a household is its own scope");
     }
     None
-}
-
-/// What one push has already learnt, so a batch of 500 operations on a few cases asks the
-/// database about each allocation once, and takes its sequence numbers in one step.
-#[derive(Default)]
-pub struct PushCache {
-    allocated: std::collections::HashMap<String, bool>,
-    access: std::collections::HashMap<String, bool>,
-    seq_next: i64,
-    seq_end: i64,
-}
-
-impl PushCache {
-    fn allocated(&mut self, tx: &mut dyn Tx, case: &str, p: &str) -> Result<bool, ServerError> {
-        if let Some(v) = self.allocated.get(case) {
-            return Ok(*v);
-        }
-        let v = allocated(tx, case, p)?;
-        self.allocated.insert(case.to_string(), v);
-        Ok(v)
-    }
-
-    fn access(&mut self, tx: &mut dyn Tx, household: &str, p: &str) -> Result<bool, ServerError> {
-        if let Some(v) = self.access.get(household) {
-            return Ok(*v);
-        }
-        let v = household_access(tx, household, p)?;
-        self.access.insert(household.to_string(), v);
-        Ok(v)
-    }
-
-    /// The next sequence number, reserving `want` at a time (gaps are harmless: pulls read up to
-    /// the committed head).
-    fn next_seq(&mut self, tx: &mut dyn Tx, want: i64) -> Result<i64, ServerError> {
-        if self.seq_next >= self.seq_end {
-            let want = want.max(1);
-            let end = tx
-                .query_opt(
-                    "UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value",
-                    &[Val::Int(want)],
-                )?
-                .and_then(|r| r[0].int())
-                .ok_or(ServerError::Internal("sequence counter missing"))?;
-            self.seq_next = end - want + 1;
-            self.seq_end = end + 1;
-        }
-        let seq = self.seq_next;
-        self.seq_next += 1;
-        Ok(seq)
-    }
-}
-
-/// Applies a batch of operations in order, one result each.
-pub fn push_batch(
-    tx: &mut dyn Tx,
-    auth: &DeviceAuth,
-    ops: &[Operation],
-    now: i64,
-) -> Result<Vec<OpResult>, ServerError> {
-    let mut cache = PushCache::default();
-    let mut out = Vec::with_capacity(ops.len());
-    for (i, op) in ops.iter().enumerate() {
-        out.push(push_with(
-            tx,
-            auth,
-            op,
-            now,
-            &mut cache,
-            (ops.len() - i) as i64,
-        )?);
-    }
-    Ok(out)
-}
-
-/// Applies one operation from an authenticated device. Never fails for a bad operation: that is a
-/// `Rejected` result, which the device parks. Fails only for storage errors (the whole batch is
-/// then rolled back and retried by the device).
-pub fn push_one(
-    tx: &mut dyn Tx,
-    auth: &DeviceAuth,
-    op: &Operation,
-    now: i64,
-) -> Result<OpResult, ServerError> {
-    push_with(tx, auth, op, now, &mut PushCache::default(), 1)
-}
-
-fn push_with(
-    tx: &mut dyn Tx,
-    auth: &DeviceAuth,
-    op: &Operation,
-    now: i64,
-    cache: &mut PushCache,
-    remaining: i64,
-) -> Result<OpResult, ServerError> {
-    if op.device_id.to_string() != auth.device_id {
-        return Ok(reject(
-            op,
-            "wrong_device",
-            "the operation was made on another device",
-        ));
-    }
-    let op_id = op.op_id.to_string();
-    if tx
-        .query_opt(
-            "SELECT 1 FROM ops WHERE op_id = $1",
-            &[Val::Text(op_id.clone())],
-        )?
-        .is_some()
-    {
-        return Ok(OpResult::Duplicate { op_id: op.op_id });
-    }
-    if let Some(why) = envelope_error(op) {
-        return Ok(reject(op, "invalid", why));
-    }
-    let limit = u64::try_from(now)
-        .unwrap_or(0)
-        .saturating_add(MAX_DRIFT_MILLIS);
-    if op.hlc.millis > limit || op.delta.values().any(|s| s.hlc.millis > limit) {
-        return Ok(reject(
-            op,
-            "clock_ahead",
-            "the device clock is too far ahead: check the date and time",
-        ));
-    }
-    let p = auth.practitioner_id.as_str();
-    let household = op.household_id.to_string();
-    let case = op.case_id.map(|c| c.to_string());
-    let existing = load_record(tx, &op.record_id.to_string())?;
-    let mut delta = op.delta.clone();
-    let mut new_case = false;
-    match &existing {
-        Some(rec) => {
-            if rec.kind != op.kind || rec.household_id != household || rec.case_id != case {
-                return Ok(reject(op, "scope_mismatch", "the record belongs elsewhere"));
-            }
-            let ok = match &case {
-                Some(c) => cache.allocated(tx, c, p)?,
-                None => cache.access(tx, &household, p)?,
-            };
-            if !ok {
-                return Ok(reject(
-                    op,
-                    "not_allocated",
-                    "this case is not allocated to you",
-                ));
-            }
-            if op.kind == "note" {
-                if delta
-                    .iter()
-                    .all(|(k, s)| rec.fields.get(k) == Some(&s.value))
-                {
-                    return Ok(OpResult::Duplicate { op_id: op.op_id });
-                }
-                return Ok(reject(
-                    op,
-                    "append_only",
-                    "a note cannot be changed: add an amendment",
-                ));
-            }
-        }
-        None => {
-            let ok = match op.kind.as_str() {
-                "household" => true,
-                "person" => cache.access(tx, &household, p)?,
-                "case" => {
-                    new_case = true;
-                    cache.access(tx, &household, p)?
-                }
-                _ => match &case {
-                    Some(c) => {
-                        cache.allocated(tx, c, p)?
-                            && tx
-                                .query_opt(
-                                    "SELECT 1 FROM records WHERE id = $1 AND kind = 'case' AND household_id = $2",
-                                    &[Val::from(c.as_str()), Val::Text(household.clone())],
-                                )?
-                                .is_some()
-                    }
-                    None => false,
-                },
-            };
-            if !ok {
-                return Ok(reject(
-                    op,
-                    "not_allocated",
-                    "this case is not allocated to you",
-                ));
-            }
-        }
-    }
-    if op.kind == "case" {
-        // Allocations are server-authoritative: a device names the practitioner only when it
-        // opens a case, and then it is the device's own practitioner.
-        delta.remove("allocated_to");
-        if new_case {
-            let by =
-                uuid::Uuid::parse_str(p).map_err(|_| ServerError::Internal("practitioner id"))?;
-            delta.insert(
-                "allocated_to".into(),
-                Stamped {
-                    value: Value::String(by.to_string()),
-                    hlc: op.hlc,
-                },
-            );
-        }
-    }
-    let seq = cache.next_seq(tx, remaining)?;
-    let mut rec = existing.unwrap_or(StoredRecord {
-        kind: op.kind.clone(),
-        household_id: household.clone(),
-        case_id: case.clone(),
-        parent_id: op.parent_id.map(|x| x.to_string()),
-        fields: BTreeMap::new(),
-        stamps: Stamps::new(),
-    });
-    let exists = !rec.fields.is_empty() || !rec.stamps.is_empty();
-    merge::apply(&op.kind, &mut rec.fields, &mut rec.stamps, &delta);
-    save_record(tx, op, &rec, seq, exists)?;
-    if op.kind == "household" && !exists {
-        grant_household(tx, &household, p)?;
-        cache.access.insert(household.clone(), true);
-    }
-    if new_case {
-        if let Some(c) = &case {
-            grant_case(tx, c, &household, p)?;
-            cache.allocated.insert(c.clone(), true);
-            cache.access.insert(household.clone(), true);
-        }
-    }
-    tx.exec(
-        "INSERT INTO ops (op_id, device_id, seq, received_at) VALUES ($1, $2, $3, $4)",
-        &[
-            Val::Text(op_id),
-            Val::Text(auth.device_id.clone()),
-            Val::Int(seq),
-            Val::Int(now),
-        ],
-    )?;
-    let applied = Operation {
-        delta,
-        ..op.clone()
-    };
-    log_change(tx, seq, &applied)?;
-    Ok(OpResult::Applied {
-        op_id: op.op_id,
-        seq,
-    })
 }
 
 /// The changes after `since` that `practitioner` may see, at most `limit`.

@@ -51,6 +51,8 @@ struct Inner {
     provider: Option<Arc<dyn KeyProvider>>,
     /// Unlocked by the background-sync key: only `sync` may run.
     sync_only: bool,
+    /// The background-sync provider, once seen, so that `wipe` destroys its key too.
+    background: Option<Arc<dyn KeyProvider>>,
 }
 
 /// An open store. Safe to share between threads; each call takes the store's lock for its length.
@@ -176,6 +178,7 @@ impl Store {
                 keys: Some(keys),
                 provider: methods.provider,
                 sync_only: false,
+                background: None,
             }),
         })
     }
@@ -208,6 +211,7 @@ impl Store {
                 keys: None,
                 provider: None,
                 sync_only: false,
+                background: None,
             }),
         })
     }
@@ -256,6 +260,7 @@ impl Store {
         let key = inner.keyring.unlock_with_background(provider.as_ref())?;
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.sync_only = true;
+        inner.background = Some(provider);
         Ok(())
     }
 
@@ -284,6 +289,7 @@ impl Store {
         next.set_background(&keys.data, provider.as_ref())?;
         next.save(&self.dir)?;
         inner.keyring = next;
+        inner.background = Some(provider);
         Ok(())
     }
 
@@ -356,6 +362,9 @@ impl Store {
         let inner = self.inner.into_inner().unwrap_or_else(|p| p.into_inner());
         Keyring::shred(&self.dir)?;
         let destroyed = inner.provider.as_ref().map(|p| p.destroy());
+        if let Some(b) = inner.background.as_ref() {
+            let _ = b.destroy();
+        }
         drop(inner);
         for f in [
             DB_FILE,

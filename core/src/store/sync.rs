@@ -262,7 +262,8 @@ impl Store {
             Err(StoreError::NotEnrolled) => false,
             Err(e) => return Err(e),
         };
-        self.read(|r| {
+        // Counts and refusal reasons only reach the screens: readable during a background sync.
+        self.sync_read(|r| {
             let last_sync = meta_get(r.conn, "last_sync")?
                 .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
                 .and_then(|b| chrono::DateTime::from_timestamp_millis(i64::from_be_bytes(b)));
@@ -482,6 +483,10 @@ impl Store {
         if let Some(p) = inner.provider.take() {
             let _ = p.destroy();
         }
+        if let Some(b) = inner.background.take() {
+            let _ = b.destroy();
+        }
+        inner.sync_only = false;
         inner.conn = rusqlite::Connection::open_in_memory()?;
         for f in [super::DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
             let _ = std::fs::remove_file(self.dir.join(f));

@@ -326,18 +326,16 @@ impl Store {
             visits
                 .into_iter()
                 .map(|visit| {
-                    let key = visit.case_id.bytes();
-                    if !seen.contains_key(&key) {
-                        let case: Case = r.get(Kind::Case, key)?;
-                        let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
-                        let household: Household =
-                            r.get(Kind::Household, case.household_id.bytes())?;
-                        seen.insert(key, (case, child, household));
-                    }
-                    let (case, child, household) = seen
-                        .get(&key)
-                        .cloned()
-                        .ok_or(StoreError::InvalidState("day list"))?;
+                    let (case, child, household) = match seen.entry(visit.case_id.bytes()) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            let case: Case = r.get(Kind::Case, visit.case_id.bytes())?;
+                            let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
+                            let household: Household =
+                                r.get(Kind::Household, case.household_id.bytes())?;
+                            e.insert((case, child, household)).clone()
+                        }
+                    };
                     Ok(DayItem {
                         visit,
                         case,

@@ -1,6 +1,7 @@
 import Doorstep
 import Foundation
 import Observation
+import os
 
 /// The app's state: where the practitioner is (set up, locked, unlocked) and the open store.
 /// No rules: those are in the core.
@@ -28,7 +29,9 @@ final class AppModel {
         transport = URLSessionTransport(allowLoopbackHTTP: false)
         #endif
         do {
-            let directory = try StoreDirectory.prepare()
+            // Background sync reads the store while the phone is locked (after its first unlock).
+            let directory = try StoreDirectory.prepare(
+                protection: BackgroundSync.isEnabled ? .completeUntilFirstUserAuthentication : .complete)
             self.directory = directory
             phase = AsyncStore.exists(at: directory) ? .locked : .enrol
         } catch {
@@ -41,6 +44,11 @@ final class AppModel {
     func keyProvider() -> SecureEnclaveKeyProvider {
         SecureEnclaveKeyProvider(reason: "Unlock your caseload")
     }
+
+    /// The background-sync key: needs the phone unlocked once since restart, not the practitioner.
+    let backgroundKeyProvider = BackgroundKeychainKeyProvider()
+
+    private let log = Logger(subsystem: "app.doorstep", category: "sync")
 
     /// Opens the store (locked) once per launch.
     func openStore() async throws -> AsyncStore {
@@ -57,9 +65,58 @@ final class AppModel {
         didUnlock()
     }
 
+    /// After any unlock or enrolment: screens show, the background key is set up, queued changes go.
     func didUnlock() {
         phase = .unlocked
-        syncSoon()
+        Task {
+            await setUpBackgroundSync()
+            await syncIfUnlocked()
+        }
+    }
+
+    /// Adds the background-sync slot if the store has none (or the Keychain lost the key), or
+    /// removes it if background sync is switched off. A failure only means sync waits for the
+    /// app: logged by error code, nothing else.
+    private func setUpBackgroundSync() async {
+        guard let store else { return }
+        do {
+            let hasSlot = try await store.unlockOptions().backgroundSync
+            if BackgroundSync.isEnabled {
+                if !hasSlot || !backgroundKeyProvider.hasKey {
+                    try await store.setBackgroundKeyProvider(backgroundKeyProvider)
+                }
+            } else if hasSlot {
+                try await store.clearBackgroundKeyProvider()
+                try? backgroundKeyProvider.destroyKey()
+            }
+        } catch {
+            log.error("background sync key not set up: \(Self.code(of: error), privacy: .public)")
+        }
+    }
+
+    /// A sync from a background task: the phone may be locked, the app too. True if it ran to
+    /// the end or there was nothing it could do until the next unlock; false to try again later.
+    func syncInBackground() async -> Bool {
+        do {
+            let store = try await openStore()
+            _ = try await store.backgroundSync(keyProvider: backgroundKeyProvider, transport: transport)
+            return true
+        } catch DoorstepError.UnlockMethodNotSet {
+            return true // no background key yet: the next unlock sets it up and syncs
+        } catch DoorstepError.Wiped {
+            wiped()
+            return true
+        } catch {
+            // KeyProvider / WrongKey / Locked: the phone is locked or restarted; Offline: no network.
+            log.notice("background sync: \(Self.code(of: error), privacy: .public)")
+            return false
+        }
+    }
+
+    /// An error's stable code for logs (never its message).
+    private static func code(of error: Error) -> String {
+        guard let doorstep = error as? DoorstepError else { return "other" }
+        return Mirror(reflecting: doorstep).children.first?.label ?? "unknown"
     }
 
     /// Locks the store (the core zeroizes its keys) and shows the unlock screen.
@@ -102,10 +159,12 @@ final class AppModel {
         Task { await syncIfUnlocked() }
     }
 
-    /// The server revoked this phone and the core erased the store; the Secure Enclave key goes too.
+    /// The server revoked this phone and the core erased the store; the Secure Enclave key and
+    /// the background-sync key go too (the core destroys neither here).
     private func wiped() {
         store = nil
         try? keyProvider().destroyKey()
+        try? backgroundKeyProvider.destroyKey()
         phase = .enrol
     }
 }

@@ -2,26 +2,30 @@ import BackgroundTasks
 import Foundation
 
 /// Background sync with BGTaskScheduler: a processing task that needs a network connection,
-/// scheduled when the app goes to the background, at most every 15 minutes.
-///
-/// Limitation (see ios/README.md): the store is locked on going to the background and its files
-/// are unreadable while the phone is locked (NSFileProtectionComplete), and the core needs the
-/// data key to sync; so this task can only sync if the app is unlocked at that moment. Until the
-/// core can push its queue without the data key, sync happens in the foreground — on unlock,
-/// after each change and from the sync screen.
+/// scheduled when the app goes to the background and again at each run, at most every 15 minutes.
+/// Each run opens the store for sync only with the background-sync key (Keychain, after first
+/// unlock), syncs, and locks it again; the screens stay locked throughout. See ios/README.md.
 enum BackgroundSync {
     static let identifier = "app.doorstep.sync" // also in Info.plist, BGTaskSchedulerPermittedIdentifiers
+
+    /// Background sync on: the store gets a background-sync key slot at unlock, and its directory
+    /// `completeUntilFirstUserAuthentication` protection. Off: no slot, `complete` protection,
+    /// sync only while the app is unlocked.
+    static let isEnabled = true
 
     /// Registers the handler; must run before the app finishes launching.
     static func register(model: AppModel) {
         BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
             guard let task = task as? BGProcessingTask else { return }
             schedule()
+            let completion = Completion(task)
             let work = Task { @MainActor in
-                let synced = await model.syncIfUnlocked()
-                task.setTaskCompleted(success: synced)
+                completion.finish(success: await model.syncInBackground())
             }
-            task.expirationHandler = { work.cancel() }
+            task.expirationHandler = {
+                work.cancel()
+                completion.finish(success: false)
+            }
         }
     }
 
@@ -32,5 +36,25 @@ enum BackgroundSync {
         request.requiresExternalPower = false
         request.earliestBeginDate = Date(timeIntervalSinceNow: 15 * 60)
         try? BGTaskScheduler.shared.submit(request)
+    }
+}
+
+/// Tells the system a task is done exactly once: at the end of the work or at expiry, whichever
+/// comes first (the sync itself always ends by locking the store again).
+private final class Completion: @unchecked Sendable {
+    private let task: BGTask
+    private let lock = NSLock()
+    private var done = false
+
+    init(_ task: BGTask) {
+        self.task = task
+    }
+
+    func finish(success: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        done = true
+        task.setTaskCompleted(success: success)
     }
 }

@@ -8,6 +8,7 @@ enum Route: Hashable {
     case visit(visitId: String)
     case loneWorking(visitId: String)
     case sync
+    case caseload
 }
 
 /// Enrol, unlock or the caseload, by the app's phase. Locking drops the whole navigation stack.
@@ -32,6 +33,7 @@ struct RootView: View {
                         case .visit(let visitId): RecordVisitScreen(visitId: visitId)
                         case .loneWorking(let visitId): LoneWorkingScreen(visitId: visitId)
                         case .sync: SyncScreen()
+                        case .caseload: CaseloadScreen()
                         }
                     }
             }

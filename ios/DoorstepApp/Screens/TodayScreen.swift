@@ -1,7 +1,7 @@
 import Doorstep
 import SwiftUI
 
-/// Core call: today() — banner, planMessage, alerts, visits.
+/// Core call: today() — banner, planMessage, alerts, visits; links to the caseload and sync.
 struct TodayScreen: View {
     @Environment(AppModel.self) private var model
     @State private var today: TodayView?
@@ -35,6 +35,7 @@ struct TodayScreen: View {
         }
         .navigationTitle(today?.dateLabel ?? "Today")
         .toolbar {
+            NavigationLink(value: Route.caseload) { Label("Caseload", systemImage: "person.2") }
             NavigationLink(value: Route.sync) { Label("Sync", systemImage: "arrow.triangle.2.circlepath") }
         }
         .task { await load() }

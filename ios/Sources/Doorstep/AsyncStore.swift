@@ -64,6 +64,16 @@ public actor AsyncStore {
         try await Self.onLongQueue { try store.setKeyProvider(keyProvider: keyProvider) }
     }
 
+    /// Wraps the data key with the background-sync key (`unlockOptions().backgroundSync` then).
+    public func setBackgroundKeyProvider(_ keyProvider: KeyProvider) async throws {
+        try await run { try $0.setBackgroundKeyProvider(keyProvider: keyProvider) }
+    }
+
+    /// Removes the background-sync key slot: sync then runs only while the app is unlocked.
+    public func clearBackgroundKeyProvider() async throws {
+        try await run { try $0.clearBackgroundKeyProvider() }
+    }
+
     /// How this store can be unlocked (which buttons the unlock screen shows). Works while locked.
     public func unlockOptions() async throws -> UnlockOptions { try await run { try $0.unlockOptions() } }
 
@@ -73,6 +83,8 @@ public actor AsyncStore {
     // MARK: Screens
 
     public func today() async throws -> TodayView { try await run { try $0.today() } }
+    /// The caseload, red first.
+    public func caseload() async throws -> [CaseLine] { try await run { try $0.caseload() } }
     /// One visit's line, as on the "today" screen.
     public func visit(visitId: String) async throws -> TodayVisit { try await run { try $0.visit(visit: visitId) } }
     public func child(caseId: String) async throws -> ChildView { try await run { try $0.child(caseId: caseId) } }
@@ -126,6 +138,22 @@ public actor AsyncStore {
         let store = self.store
         let observer = progress.map(ProgressRelay.init)
         return try await Self.onLongQueue { try store.sync(transport: transport, observer: observer) }
+    }
+
+    /// A sync while the app may be locked: opens the store for sync only with the background-sync
+    /// key (a no-op if the practitioner has it unlocked), syncs, and always locks it again
+    /// (`endBackgroundSync`, on the same thread, even if the calling task is cancelled). `nil` if a
+    /// sync was already running.
+    public func backgroundSync(keyProvider: KeyProvider, transport: Transport) async throws -> SyncResult? {
+        guard !syncing else { return nil }
+        syncing = true
+        defer { syncing = false }
+        let store = self.store
+        return try await Self.onLongQueue {
+            try store.unlockForBackgroundSync(keyProvider: keyProvider)
+            defer { try? store.endBackgroundSync() }
+            return try store.sync(transport: transport, observer: nil)
+        }
     }
 
     // MARK: Plumbing

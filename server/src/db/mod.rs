@@ -73,10 +73,64 @@ pub trait Tx {
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, ServerError>;
     /// Runs a query; returns every row.
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, ServerError>;
+    /// Inserts rows: `head` is `INSERT INTO table (columns) VALUES`, `rows` holds `width` values
+    /// for each row, in order. The default sends multi-row statements; a backend may do better.
+    fn insert_rows(&mut self, head: &str, width: usize, rows: Vec<Val>) -> Result<(), ServerError> {
+        insert_multi_row(self, head, width, rows)
+    }
     /// Runs a query expected to return at most one row.
     fn query_opt(&mut self, sql: &str, params: &[Val]) -> Result<Option<Row>, ServerError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
+}
+
+/// Rows in one multi-row `INSERT` at most (8 parameters a row for `records`: well under
+/// PostgreSQL's parameter limit). Smaller remainders go in power-of-two chunks, so a few statement
+/// shapes serve every batch.
+const INSERT_ROWS: usize = 128;
+
+/// `($first, $first+1, …)` for `n` parameters.
+pub(crate) fn placeholders(out: &mut String, first: usize, n: usize) {
+    out.push('(');
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('$');
+        out.push_str(&(first + i).to_string());
+    }
+    out.push(')');
+}
+
+/// [`Tx::insert_rows`] as multi-row `INSERT` statements.
+fn insert_multi_row<T: Tx + ?Sized>(
+    tx: &mut T,
+    head: &str,
+    width: usize,
+    mut rows: Vec<Val>,
+) -> Result<(), ServerError> {
+    if width == 0 {
+        return Ok(());
+    }
+    let mut left = rows.len() / width;
+    while left > 0 {
+        let n = if left >= INSERT_ROWS {
+            INSERT_ROWS
+        } else {
+            1 << (usize::BITS - 1 - left.leading_zeros())
+        };
+        let mut sql = String::with_capacity(head.len() + n * width * 5);
+        sql.push_str(head);
+        for r in 0..n {
+            sql.push_str(if r == 0 { " " } else { ", " });
+            placeholders(&mut sql, r * width + 1, width);
+        }
+        let rest = rows.split_off(n * width);
+        tx.exec(&sql, &rows)?;
+        rows = rest;
+        left -= n;
+    }
+    Ok(())
 }
 
 /// A database the server can run on.

@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: one connection, WAL, `synchronous=FULL`.
 
-use super::{Backend, Row, Tx, Val, SCHEMA};
+use super::{placeholders, Backend, Row, Tx, Val, SCHEMA};
 use crate::error::ServerError;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, ToSql, TransactionBehavior};
@@ -19,6 +19,8 @@ impl SqliteBackend {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        // Room for every statement a push, a pull and the multi-row shapes use.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -27,16 +29,22 @@ impl SqliteBackend {
 
 /// `$1` → `?1`: SQLite reads `$1` as a named parameter.
 fn dialect(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('?');
-        } else {
-            out.push(c);
+    let mut out = sql.as_bytes().to_vec();
+    for i in 0..out.len().saturating_sub(1) {
+        if out[i] == b'$' && out[i + 1].is_ascii_digit() {
+            out[i] = b'?';
         }
     }
-    out
+    // Only one ASCII byte was swapped for another, so the text is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Text read from SQLite (always UTF-8 as the server writes it).
+fn text(t: &[u8]) -> String {
+    match std::str::from_utf8(t) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(t).into_owned(),
+    }
 }
 
 impl ToSql for Val {
@@ -57,6 +65,22 @@ impl Tx for SqliteTx<'_> {
         Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
     }
 
+    /// One cached single-row statement, run for each row: no statement journal, no parsing.
+    fn insert_rows(&mut self, head: &str, width: usize, rows: Vec<Val>) -> Result<(), ServerError> {
+        if width == 0 || rows.is_empty() {
+            return Ok(());
+        }
+        let mut sql = String::with_capacity(head.len() + 5 * width + 2);
+        sql.push_str(head);
+        sql.push(' ');
+        placeholders(&mut sql, 1, width);
+        let mut stmt = self.0.prepare_cached(&dialect(&sql))?;
+        for row in rows.chunks(width) {
+            stmt.execute(rusqlite::params_from_iter(row.iter()))?;
+        }
+        Ok(())
+    }
+
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>, ServerError> {
         let mut stmt = self.0.prepare_cached(&dialect(sql))?;
         let n = stmt.column_count();
@@ -67,7 +91,7 @@ impl Tx for SqliteTx<'_> {
             for i in 0..n {
                 r.push(match row.get_ref(i)? {
                     ValueRef::Integer(v) => Val::Int(v),
-                    ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Text(t) => Val::Text(text(t)),
                     ValueRef::Null => Val::NullText,
                     ValueRef::Real(_) | ValueRef::Blob(_) => {
                         return Err(ServerError::Internal("unexpected column type"))

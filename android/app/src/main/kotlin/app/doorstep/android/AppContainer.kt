@@ -1,12 +1,16 @@
 package app.doorstep.android
 
 import android.content.Context
+import android.util.Log
 import app.doorstep.android.net.OkHttpTransport
 import app.doorstep.android.reminder.LoneWorkingReminders
 import app.doorstep.android.security.AndroidKeystoreKeyProvider
+import app.doorstep.android.security.BackgroundKeystoreKeyProvider
 import app.doorstep.android.security.BiometricCipherAuthenticator
 import app.doorstep.android.sync.SyncScheduler
+import app.doorstep.ffi.DoorstepException
 import app.doorstep.kotlin.Doorstep
+import app.doorstep.kotlin.code
 import java.io.File
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -14,6 +18,7 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
 
@@ -74,10 +79,32 @@ class AppContainer(private val context: Context) {
         ),
     )
 
-    /** After any unlock: screens may show, and queued changes may go. */
+    /** The background-sync key: needs an unlocked phone, not the practitioner. */
+    val backgroundKeyProvider = BackgroundKeystoreKeyProvider()
+
+    /** After any unlock or enrolment: screens may show, the background key is set up, queued changes may go. */
     fun onUnlocked() {
         lockedState.value = false
-        syncScheduler.requestSync()
+        val opened = doorstep
+        scope.launch {
+            opened?.let { setUpBackgroundSync(it) }
+            syncScheduler.requestSync()
+        }
+    }
+
+    /**
+     * Wraps the data key with the background-sync key if the store has no such slot yet (or the
+     * Keystore lost the key), so WorkManager can sync while the app is locked. A failure only
+     * means sync waits for the next unlock: logged by code, nothing else.
+     */
+    private suspend fun setUpBackgroundSync(store: Doorstep) {
+        try {
+            if (!store.unlockOptions().backgroundSync || !backgroundKeyProvider.hasKey()) {
+                store.call { setBackgroundKeyProvider(backgroundKeyProvider) }
+            }
+        } catch (e: DoorstepException) {
+            Log.w(TAG, "background sync key not set up: ${e.code}")
+        }
     }
 
     /** After the store was locked (the app left the screen). */
@@ -87,17 +114,21 @@ class AppContainer(private val context: Context) {
 
     /**
      * The server revoked this phone and the core erased the store. The core destroys the
-     * platform key only if it was unlocked with it, so it is destroyed here as well.
+     * platform key only if it was unlocked with it, and never the background-sync key, so both
+     * are destroyed here as well.
      */
     fun onWiped() {
         doorstep?.close()
         doorstep = null
         runCatching { keyProvider().destroyKey() }
+        runCatching { backgroundKeyProvider.destroyKey() }
         syncScheduler.cancel()
         lockedState.value = true
     }
 
     private companion object {
+        const val TAG = "Doorstep"
+
         /** Matches the exclusions in res/xml/data_extraction_rules.xml and backup_rules.xml. */
         const val STORE_DIR = "doorstep-store"
     }

@@ -4,7 +4,10 @@ import android.app.Application
 import androidx.lifecycle.ProcessLifecycleOwner
 import app.doorstep.android.security.AutoLock
 
-/** The application: builds the [AppContainer] and locks the store whenever the app leaves the screen. */
+/**
+ * The application: builds the [AppContainer], locks the store whenever the app leaves the screen,
+ * and asks for a sync whenever the network comes back.
+ */
 class DoorstepApp : Application() {
 
     /** The app's objects. */
@@ -17,5 +20,6 @@ class DoorstepApp : Application() {
         ProcessLifecycleOwner.get().lifecycle.addObserver(
             AutoLock(container.scope, container::openedOrNull, container::onLocked),
         )
+        container.syncScheduler.syncOnNetworkReturn()
     }
 }

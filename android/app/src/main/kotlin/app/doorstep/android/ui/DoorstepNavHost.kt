@@ -10,6 +10,7 @@ import androidx.navigation.compose.NavHost
 import androidx.navigation.compose.composable
 import androidx.navigation.compose.rememberNavController
 import app.doorstep.android.AppContainer
+import app.doorstep.android.ui.caseload.CaseloadScreen
 import app.doorstep.android.ui.child.ChildScreen
 import app.doorstep.android.ui.enrol.EnrolScreen
 import app.doorstep.android.ui.lone.LoneWorkingScreen
@@ -24,6 +25,7 @@ private object Route {
     const val ENROL = "enrol"
     const val UNLOCK = "unlock"
     const val TODAY = "today"
+    const val CASELOAD = "caseload"
     const val CHILD = "child/{caseId}"
     const val NOTES = "notes/{caseId}"
     const val VISIT = "visit/{visitId}"
@@ -61,7 +63,11 @@ fun DoorstepNavHost(container: AppContainer) {
                 onRecord = { nav.navigate(Route.visit(it)) },
                 onLoneWorking = { nav.navigate(Route.lone(it)) },
                 onSync = { nav.navigate(Route.SYNC) },
+                onCaseload = { nav.navigate(Route.CASELOAD) },
             )
+        }
+        composable(Route.CASELOAD) {
+            CaseloadScreen(onBack = { nav.popBackStack() }, onChild = { nav.navigate(Route.child(it)) })
         }
         composable(Route.CHILD) { ChildScreen(onBack = { nav.popBackStack() }, onNotes = { nav.navigate(Route.notes(it)) }) }
         composable(Route.NOTES) { NotesScreen(onBack = { nav.popBackStack() }) }

@@ -21,13 +21,14 @@ import app.doorstep.android.ui.common.LoneWorkerBanner
 import app.doorstep.android.ui.common.ScreenScaffold
 import app.doorstep.android.ui.common.doorstepViewModel
 
-/** Core call: today() (banner, planMessage, alerts, visits). Navigation only otherwise. */
+/** Core call: today() (banner, planMessage, alerts, visits). Navigation only otherwise (caseload, sync). */
 @Composable
 fun TodayScreen(
     onChild: (caseId: String) -> Unit,
     onRecord: (visitId: String) -> Unit,
     onLoneWorking: (visitId: String) -> Unit,
     onSync: () -> Unit,
+    onCaseload: () -> Unit,
 ) {
     val vm = doorstepViewModel { container, _ -> TodayViewModel(container) }
     LifecycleResumeEffect(Unit) {
@@ -41,6 +42,7 @@ fun TodayScreen(
         title = today?.dateLabel ?: stringResource(R.string.today),
         busy = vm.busy,
         actions = {
+            TextButton(onClick = onCaseload) { Text(stringResource(R.string.caseload)) }
             TextButton(onClick = onSync) {
                 Text(
                     if (pending != null && pending > 0uL) {
