@@ -29,7 +29,7 @@ echo "== Kotlin layer on the JVM (generated bindings, real library, real server)
 mkdir -p target
 log=target/kotlin-tests.log
 if mvn -B -ntp -f android/doorstep-kotlin/pom.xml verify >"$log" 2>&1; then
-  grep -E "Tests run:|BUILD" "$log"
+  grep -E "Tests run:|BUILD|doorstep-kotlin:" "$log"
 else
   tail -n 150 "$log"
   echo "Kotlin tests failed (full log: $log)" >&2

@@ -1,0 +1,299 @@
+package app.doorstep.kotlin
+
+import app.doorstep.ffi.AlertLine
+import app.doorstep.ffi.CaseInput
+import app.doorstep.ffi.CaseLine
+import app.doorstep.ffi.CheckInView
+import app.doorstep.ffi.ChildView
+import app.doorstep.ffi.DoorstepException
+import app.doorstep.ffi.DoorstepStore
+import app.doorstep.ffi.HouseholdInput
+import app.doorstep.ffi.IntegrityReport
+import app.doorstep.ffi.KeyProvider
+import app.doorstep.ffi.NoteThreadLine
+import app.doorstep.ffi.PersonInput
+import app.doorstep.ffi.PlanScreen
+import app.doorstep.ffi.PractitionerInput
+import app.doorstep.ffi.Rag
+import app.doorstep.ffi.SyncObserver
+import app.doorstep.ffi.SyncProgress
+import app.doorstep.ffi.SyncResult
+import app.doorstep.ffi.SyncStatusView
+import app.doorstep.ffi.TodayView
+import app.doorstep.ffi.TodayVisit
+import app.doorstep.ffi.Transport
+import app.doorstep.ffi.UnlockOptions
+import app.doorstep.ffi.VisitAnswers
+import app.doorstep.ffi.VisitForm
+import app.doorstep.ffi.VisitInput
+import app.doorstep.ffi.VisitSaved
+import app.doorstep.ffi.storeExists
+import java.io.File
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.channels.BufferOverflow
+import kotlinx.coroutines.flow.MutableSharedFlow
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.SharedFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asSharedFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+import kotlinx.coroutines.withContext
+
+/**
+ * The Doorstep core for Kotlin callers: every call of the generated [DoorstepStore] as a suspend
+ * function on [io] (the calls block: SQLite, and PBKDF2 on unlock), and the sync status as a
+ * [StateFlow]. Threading and flows only: every rule, label and message comes from the core.
+ *
+ * Errors are the generated [DoorstepException] subclasses; see [code] and [userMessage].
+ */
+class Doorstep private constructor(
+    /** The generated store, for anything not wrapped here. Its calls block the calling thread. */
+    val store: DoorstepStore,
+    private val io: CoroutineDispatcher,
+) : AutoCloseable {
+
+    private val syncLock = Mutex()
+    private val state = MutableStateFlow<SyncState>(SyncState.Idle(null))
+
+    /** The sync status, with the progress of a running sync; updated after writes and syncs. */
+    val syncState: StateFlow<SyncState> = state.asStateFlow()
+
+    private val progressEvents = MutableSharedFlow<SyncProgress>(
+        extraBufferCapacity = 64,
+        onBufferOverflow = BufferOverflow.DROP_OLDEST,
+    )
+
+    /**
+     * Every progress report of the syncs that run while collecting, as the core makes them after
+     * each batch sent or page received (nothing replayed; a slow collector loses the oldest).
+     * [syncState] carries the latest one too.
+     */
+    val syncProgress: SharedFlow<SyncProgress> = progressEvents.asSharedFlow()
+
+    /** Runs [block] on the store on the I/O dispatcher: for calls not wrapped here. */
+    suspend fun <T> call(block: DoorstepStore.() -> T): T = withContext(io) { store.block() }
+
+    /** Runs a write, then refreshes [syncState] (one more change waiting to be sent). */
+    private suspend fun <T> write(block: DoorstepStore.() -> T): T = withContext(io) {
+        store.block().also { refreshStatusBlocking() }
+    }
+
+    private fun readStatusOrNull(): SyncStatusView? = try {
+        store.syncStatus()
+    } catch (_: DoorstepException) {
+        null // locked or wiped: nothing to show
+    }
+
+    private fun refreshStatusBlocking() {
+        val status = readStatusOrNull() ?: return
+        state.update {
+            when (it) {
+                is SyncState.Idle -> it.copy(status = status)
+                is SyncState.Syncing -> it.copy(status = status)
+                is SyncState.Failed -> it.copy(status = status)
+            }
+        }
+    }
+
+    /** Reads the sync status again into [syncState] (e.g. on returning to the foreground). */
+    suspend fun refreshSyncStatus() = withContext(io) { refreshStatusBlocking() }
+
+    // --- Keys and the store's life ----------------------------------------------------------
+
+    /** Unlocks with the passphrase (slow on purpose). */
+    suspend fun unlock(passphrase: String) = withContext(io) {
+        store.unlockWithPassphrase(passphrase)
+        refreshStatusBlocking()
+    }
+
+    /** Unlocks with the platform key provider. */
+    suspend fun unlock(keyProvider: KeyProvider) = withContext(io) {
+        store.unlockWithKeyProvider(keyProvider)
+        refreshStatusBlocking()
+    }
+
+    /** Locks the store: the keys are wiped from memory (on going to the background). */
+    suspend fun lock() = call { lock() }
+
+    /** How this store can be unlocked (which unlock screen to offer). */
+    suspend fun unlockOptions(): UnlockOptions = call { unlockOptions() }
+
+    /** Whether the store is locked. */
+    suspend fun isLocked(): Boolean = call { isLocked() }
+
+    /** Changes the passphrase (the store must be unlocked). */
+    suspend fun changePassphrase(old: String, new: String) = call { changePassphrase(old, new) }
+
+    /** Sets (or replaces) the platform key provider slot. */
+    suspend fun setKeyProvider(keyProvider: KeyProvider) = call { setKeyProvider(keyProvider) }
+
+    /** Erases the store for good. Refused with [DoorstepException.Busy] while a sync runs. */
+    suspend fun wipe() = call { wipe() }
+
+    /** Checks every record, the store digest and the note chains. */
+    suspend fun verify(): IntegrityReport = call { verify() }
+
+    // --- Records ------------------------------------------------------------------------------
+
+    /** Adds a household; returns its id. */
+    suspend fun addHousehold(household: HouseholdInput): String = write { addHousehold(household) }
+
+    /** Adds a person to a household; returns their id. */
+    suspend fun addPerson(person: PersonInput): String = write { addPerson(person) }
+
+    /** Opens a case for a child; returns its id. */
+    suspend fun openCase(case: CaseInput): String = write { openCase(case) }
+
+    /** Changes a case's RAG rating, with the reason. */
+    suspend fun setRag(caseId: String, rag: Rag, reason: String) = write { setRag(caseId, rag, reason) }
+
+    /** Plans a visit; returns its id. */
+    suspend fun planVisit(visit: VisitInput): String = write { planVisit(visit) }
+
+    /** Checks in at the door; returns the lone-working deadlines it starts. */
+    suspend fun checkIn(visitId: String): CheckInView = write { checkIn(visitId) }
+
+    /** Checks out safely after a visit. */
+    suspend fun checkOut(visitId: String) = write { checkOut(visitId) }
+
+    /** The visit form for the answers so far (`null` for a fresh form). Saves nothing. */
+    suspend fun visitForm(visitId: String, answers: VisitAnswers? = null): VisitForm =
+        call { visitForm(visitId, answers) }
+
+    /** Records a completed visit; [DoorstepException.ValidationFailed] if a blocking rule is broken. */
+    suspend fun completeVisit(visitId: String, answers: VisitAnswers): VisitSaved =
+        write { completeVisit(visitId, answers) }
+
+    /** Records that nobody answered or the practitioner could not get in. */
+    suspend fun recordNoAccess(visitId: String, reason: String, followUpAction: String): VisitSaved =
+        write { recordNoAccess(visitId, reason, followUpAction) }
+
+    /** Records that the family declined the visit. */
+    suspend fun recordDeclined(visitId: String, reason: String, followUpAction: String): VisitSaved =
+        write { recordDeclined(visitId, reason, followUpAction) }
+
+    /** Cancels a visit, with the reason and what happens instead. */
+    suspend fun cancelVisit(visitId: String, reason: String, followUpAction: String): VisitSaved =
+        write { cancelVisit(visitId, reason, followUpAction) }
+
+    /** Appends a case note; returns its id. */
+    suspend fun addNote(caseId: String, text: String, significant: Boolean = false): String =
+        write { addNote(caseId, text, significant) }
+
+    /** Amends a note (the original is kept); returns the amendment's id. */
+    suspend fun amendNote(noteId: String, text: String, significant: Boolean? = null): String =
+        write { amendNote(noteId, text, significant) }
+
+    // --- Screens ------------------------------------------------------------------------------
+
+    /** The caseload, red first. */
+    suspend fun caseload(): List<CaseLine> = call { caseload() }
+
+    /** One visit's line, as on the "today" screen. */
+    suspend fun visit(visitId: String): TodayVisit = call { visit(visitId) }
+
+    /** The child screen for a case. */
+    suspend fun child(caseId: String): ChildView = call { child(caseId) }
+
+    /** A case's notes, newest first, each with its history. */
+    suspend fun notes(caseId: String): List<NoteThreadLine> = call { notes(caseId) }
+
+    /** The "today" screen. */
+    suspend fun today(): TodayView = call { today() }
+
+    /** Alerts, most urgent first. */
+    suspend fun alerts(): List<AlertLine> = call { alerts() }
+
+    /** Plans the next [weeks] weeks; with [book], every slot becomes a planned visit. */
+    suspend fun plan(weeks: UInt, book: Boolean = false): PlanScreen = write { plan(weeks, book) }
+
+    /** The sync screen's data (also kept in [syncState]). */
+    suspend fun syncStatus(): SyncStatusView = call { syncStatus() }
+
+    /** Puts refused changes back in the queue; returns how many. */
+    suspend fun retryNeedsAttention(): ULong = write { retryNeedsAttention() }
+
+    // --- Sync ---------------------------------------------------------------------------------
+
+    /**
+     * Sends every queued change and receives every change since the last sync through
+     * [transport]. [syncState] goes to [SyncState.Syncing] with each progress report, then to
+     * [SyncState.Idle] or [SyncState.Failed]. One sync at a time per store: a second call waits.
+     * [observer], if given, is also told the progress (on the sync's thread).
+     */
+    suspend fun sync(transport: Transport, observer: SyncObserver? = null): SyncResult = syncLock.withLock {
+        val before = state.value.status
+        state.value = SyncState.Syncing(before)
+        val relay = object : SyncObserver {
+            override fun progress(progress: SyncProgress) {
+                state.value = SyncState.Syncing(state.value.status, progress)
+                progressEvents.tryEmit(progress)
+                observer?.progress(progress)
+            }
+        }
+        try {
+            withContext(io) {
+                val result = store.sync(transport, relay)
+                state.value = SyncState.Idle(readStatusOrNull(), result)
+                result
+            }
+        } catch (e: DoorstepException) {
+            state.value = SyncState.Failed(withContext(io) { readStatusOrNull() } ?: before, e)
+            throw e
+        } catch (e: Throwable) {
+            // Cancelled, or a failure outside the core's errors: not a sync failure to show.
+            state.value = SyncState.Idle(before)
+            throw e
+        }
+    }
+
+    /** Frees the native store now rather than when collected. Calls after this fail. */
+    override fun close() = store.close()
+
+    /** Opening and creating stores. */
+    companion object {
+        /** The version of the core the native library was built from. */
+        fun coreVersion(): String = app.doorstep.ffi.coreVersion()
+
+        /** Whether [dir] holds a store ("unlock" rather than "set up"). */
+        fun exists(dir: File): Boolean = storeExists(dir.path)
+
+        /** Creates a store in [dir] for a practitioner without a sync server, unlocked. */
+        suspend fun create(
+            dir: File,
+            practitioner: PractitionerInput,
+            passphrase: String? = null,
+            keyProvider: KeyProvider? = null,
+            io: CoroutineDispatcher = Dispatchers.IO,
+        ): Doorstep = withContext(io) {
+            Doorstep(DoorstepStore.create(dir.path, practitioner, passphrase, keyProvider), io)
+                .also { it.refreshStatusBlocking() }
+        }
+
+        /** Enrols with a sync server using a one-time code, then creates the store in [dir], unlocked. */
+        suspend fun enrol(
+            dir: File,
+            serverUrl: String,
+            code: String,
+            transport: Transport,
+            passphrase: String? = null,
+            keyProvider: KeyProvider? = null,
+            io: CoroutineDispatcher = Dispatchers.IO,
+        ): Doorstep = withContext(io) {
+            Doorstep(DoorstepStore.enrol(dir.path, serverUrl, code, transport, passphrase, keyProvider), io)
+                .also { it.refreshStatusBlocking() }
+        }
+
+        /** Wraps a store opened through the generated API (this object then owns it). */
+        fun wrap(store: DoorstepStore, io: CoroutineDispatcher = Dispatchers.IO): Doorstep =
+            Doorstep(store, io)
+
+        /** Opens the store in [dir], locked. */
+        suspend fun open(dir: File, io: CoroutineDispatcher = Dispatchers.IO): Doorstep =
+            withContext(io) { Doorstep(DoorstepStore.open(dir.path), io) }
+    }
+}

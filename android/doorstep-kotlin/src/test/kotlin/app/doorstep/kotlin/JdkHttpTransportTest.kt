@@ -1,0 +1,106 @@
+package app.doorstep.kotlin
+
+import app.doorstep.ffi.HttpHeader
+import app.doorstep.ffi.HttpRequest
+import app.doorstep.ffi.PlatformException
+import com.sun.net.httpserver.HttpServer
+import java.net.InetSocketAddress
+import java.net.ServerSocket
+import java.time.Duration
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+
+/** The JDK transport against real sockets: status and bodies pass through, failures are classified. */
+class JdkHttpTransportTest {
+    private lateinit var http: HttpServer
+    private val otherHostHits = AtomicInteger()
+    private lateinit var base: String
+
+    @BeforeEach
+    fun start() {
+        http = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+        http.createContext("/echo") { ex ->
+            val body = ex.requestBody.readBytes()
+            ex.responseHeaders.add("X-Seen-Auth", ex.requestHeaders.getFirst("Authorization") ?: "")
+            ex.responseHeaders.add("X-Method", ex.requestMethod)
+            ex.sendResponseHeaders(201, body.size.toLong().coerceAtLeast(1).let { if (body.isEmpty()) -1 else it })
+            if (body.isNotEmpty()) ex.responseBody.write(body)
+            ex.close()
+        }
+        http.createContext("/redirect") { ex ->
+            ex.responseHeaders.add("Location", "$base/elsewhere")
+            ex.sendResponseHeaders(302, -1)
+            ex.close()
+        }
+        http.createContext("/elsewhere") { ex ->
+            otherHostHits.incrementAndGet()
+            ex.sendResponseHeaders(200, -1)
+            ex.close()
+        }
+        http.start()
+        base = "http://127.0.0.1:${http.address.port}"
+    }
+
+    @AfterEach
+    fun stop() = http.stop(0)
+
+    private fun request(url: String, method: String = "GET", body: ByteArray = ByteArray(0)) =
+        HttpRequest(method, url, listOf(HttpHeader("authorization", "Bearer t0ken"), HttpHeader("content-type", "application/json")), body)
+
+    @Test
+    fun `status, headers and body pass through, header names in lower case`() {
+        val r = JdkHttpTransport().send(request("$base/echo", "POST", """{"a":1}""".toByteArray()))
+        assertEquals(201.toUShort(), r.status)
+        assertEquals("""{"a":1}""", r.body.decodeToString())
+        assertTrue(r.headers.contains(HttpHeader("x-seen-auth", "Bearer t0ken")), "headers ${r.headers}")
+        assertTrue(r.headers.contains(HttpHeader("x-method", "POST")))
+        assertTrue(r.headers.all { it.name == it.name.lowercase() })
+    }
+
+    @Test
+    fun `a redirect is returned, never followed`() {
+        val r = JdkHttpTransport().send(request("$base/redirect"))
+        assertEquals(302.toUShort(), r.status)
+        assertEquals(0, otherHostHits.get())
+    }
+
+    @Test
+    fun `a refused connection is Unreachable`() {
+        val port = ServerSocket(0).use { it.localPort }
+        assertFailsWith<PlatformException.Unreachable> { JdkHttpTransport().send(request("http://127.0.0.1:$port/x")) }
+    }
+
+    @Test
+    fun `a server that never answers is a Timeout`() {
+        ServerSocket(0).use { silent ->
+            val t = JdkHttpTransport(requestTimeout = Duration.ofMillis(300))
+            assertFailsWith<PlatformException.Timeout> { t.send(request("http://127.0.0.1:${silent.localPort}/x")) }
+        }
+    }
+
+    @Test
+    fun `TLS to something that does not speak TLS is a Tls failure`() {
+        ServerSocket(0).use { plain ->
+            // Answers any connection in plain HTTP at once, as a misconfigured proxy would.
+            val answerer = Thread {
+                runCatching {
+                    plain.accept().use { it.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".toByteArray()) }
+                }
+            }.apply { isDaemon = true; start() }
+            val t = JdkHttpTransport(requestTimeout = Duration.ofSeconds(5))
+            assertFailsWith<PlatformException.Tls> { t.send(request("https://127.0.0.1:${plain.localPort}/x")) }
+            answerer.join(1_000)
+        }
+    }
+
+    @Test
+    fun `plain http beyond this machine is refused before connecting`() {
+        assertFailsWith<PlatformException.Tls> { JdkHttpTransport().send(request("http://doorstep.example/x")) }
+        assertFailsWith<PlatformException.Failed> { JdkHttpTransport().send(request("ftp://127.0.0.1/x")) }
+    }
+}
