@@ -368,5 +368,5 @@ fn lone_worker_alert_comes_first_until_checked_out() {
     let alerts = json(s, &["alerts"]);
     assert_eq!(lone(&alerts), 0, "{alerts}");
     assert!(!ok(s, &["alerts"]).contains("!!"));
-    assert!(fails(s, &["visit", "checkout", &v1[..8]]).contains("only a visit in progress"));
+    assert!(fails(s, &["visit", "checkout", &v1[..8]]).contains("not yet checked out"));
 }

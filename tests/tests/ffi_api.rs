@@ -428,7 +428,21 @@ fn a_check_in_gives_the_lone_working_deadlines_and_the_day_shows_the_visit() {
     assert!(!check.reminder.contains("Ffi"), "the reminder names no one");
     let line = s.visit(visit.clone()).unwrap();
     assert!(line.can_check_out && !line.can_check_in);
-    s.check_out(visit).unwrap();
+    // Recording the visit while still in the home does not end lone working.
+    s.complete_visit(
+        visit.clone(),
+        VisitAnswers {
+            child_seen: Some(true),
+            others_present_answered: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let line = s.visit(visit.clone()).unwrap();
+    assert!(line.can_check_out && !line.can_record);
+    s.check_out(visit.clone()).unwrap();
+    assert!(!s.visit(visit.clone()).unwrap().can_check_out);
+    assert_eq!(code(s.check_out(visit).unwrap_err()), "NotAllowed");
 }
 
 #[test]

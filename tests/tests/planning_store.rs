@@ -275,7 +275,24 @@ fn due_and_alerts_share_one_definition_and_lone_working_comes_first() {
         alerts[0].child.as_ref().map(|c| c.case_id),
         Some(w.cases[0])
     );
-    // Checking out stops the timer even before the record is written.
+    // Recording the visit from inside the home does not stop the timer: the practitioner has
+    // not said they are out.
+    w.store
+        .record_no_access(
+            v.id,
+            UnsuccessfulVisit {
+                reason: "no answer at the door".into(),
+                follow_up_action: "call and revisit tomorrow".into(),
+            },
+        )
+        .unwrap();
+    assert!(w
+        .store
+        .alerts()
+        .unwrap()
+        .iter()
+        .any(|a| matches!(a.alert.kind, AlertKind::LoneWorkerOverdue { .. })));
+    // Checking out stops it, whether or not the record is written.
     w.store.checkout_visit(v.id).unwrap();
     assert!(!w
         .store

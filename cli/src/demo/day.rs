@@ -228,9 +228,13 @@ pub fn walk(
             ..Default::default()
         },
     )?;
+    clock.set(at(today, 10, 0)?);
+    store.checkout_visit(visit_a)?;
     if human {
         outln!(
-            "Checked in at 09:02; recorded at 09:58 with the mother's partner named as present."
+            "Checked in at 09:02; recorded at 09:58 with the mother's partner named as present; \
+             checked out at 10:00 (recording in the home does not end lone working: only the \
+             check-out does)."
         );
         print_recorded(&home_visit);
     }
@@ -277,6 +281,7 @@ pub fn walk(
             ..seen_on_video
         },
     )?;
+    store.checkout_visit(visit_b)?;
     if human {
         print_recorded(&virtual_visit);
     }

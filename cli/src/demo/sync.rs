@@ -349,6 +349,7 @@ fn social_worker_visit(
             ..Default::default()
         },
     )?;
+    a.checkout_visit(v.id)?;
     a.add_note(
         case.id,
         "Mother says her partner is 'just a friend' who stays sometimes; not seen today.",
@@ -387,6 +388,7 @@ fn health_visitor_visit(b: &Store, clock: &FixedClock, day: NaiveDate, case: Cas
             ..Default::default()
         },
     )?;
+    b.checkout_visit(v.id)?;
     b.add_note(
         case,
         "Health visitor: weight faltering; unknown man present at the visit. Told the social worker by phone.",

@@ -137,8 +137,9 @@ fn child_alerts(
 
     // Lone working.
     for v in &visits {
-        let (VisitStatus::InProgress, Some(start), false) = (v.status, v.started_at, v.checked_out)
-        else {
+        // Checked in and not out, whatever the record says: recorded or not, the practitioner
+        // may still be in the home.
+        let (Some(start), false) = (v.started_at, v.checked_out) else {
             continue;
         };
         let minutes = if v.expected_minutes == 0 {

@@ -50,7 +50,7 @@ impl VisitFact {
             planned_for: v.planned_for,
             expected_minutes: v.expected_minutes,
             started_at: v.started_at,
-            checked_out: v.checked_out_at.is_some() || !v.status.is_open(),
+            checked_out: v.checked_out_at.is_some() || v.started_at.is_none(),
             ended_at: v.ended_at,
             child_seen: o.is_some_and(|o| o.child_seen),
             child_seen_alone: o.is_some_and(|o| o.child_seen_alone || o.child_spoken_to_alone),

@@ -130,15 +130,16 @@ impl Store {
         Ok(visit)
     }
 
-    /// Checks out: the practitioner has left the home safely. The lone-working timer stops; the
-    /// record can be completed later (within the policy's days).
+    /// Checks out: the practitioner has left the home safely. The lone-working timer stops. The
+    /// record may be completed before (in the home) or after (within the policy's days): only
+    /// the check-out ends lone working.
     pub fn checkout_visit(&self, id: VisitId) -> Result<Visit, StoreError> {
         let now = self.clock.now();
         self.write(|r| {
             let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
-            if v.status != VisitStatus::InProgress || v.checked_out_at.is_some() {
+            if v.started_at.is_none() || v.checked_out_at.is_some() {
                 return Err(StoreError::InvalidState(
-                    "only a visit in progress can be checked out",
+                    "only a visit checked in and not yet checked out can be checked out",
                 ));
             }
             v.checked_out_at = Some(now);
@@ -213,8 +214,13 @@ impl Store {
                 return Err(StoreError::Validation(errors));
             }
             v.status = VisitStatus::Completed;
-            v.started_at.get_or_insert(now);
-            v.checked_out_at.get_or_insert(now);
+            if v.started_at.is_none() {
+                // Recorded without a check-in (after the fact): there is no lone working to end.
+                v.started_at = Some(now);
+                v.checked_out_at = Some(now);
+            }
+            // Otherwise lone working goes on until the practitioner checks out: recording the
+            // visit while still in the home does not mean they are out of it.
             v.ended_at = Some(now);
             v.outcome = Some(outcome);
             r.update(
@@ -286,9 +292,7 @@ impl Store {
             }
             v.status = status;
             v.ended_at = Some(now);
-            if v.started_at.is_some() {
-                v.checked_out_at.get_or_insert(now);
-            }
+            // A checked-in practitioner stays on lone working until they check out.
             v.unsuccessful = Some(what);
             super::planning::mark_plan_stale(r)?;
             r.update(

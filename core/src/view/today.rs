@@ -143,7 +143,7 @@ impl TodayVisit {
     pub fn from_day_item(item: &DayItem) -> Self {
         let v = &item.visit;
         let open = v.status.is_open();
-        let checked_in = v.status == VisitStatus::InProgress && v.checked_out_at.is_none();
+        let checked_in = v.started_at.is_some() && v.checked_out_at.is_none();
         Self {
             visit_id: v.id.to_string(),
             case_id: item.case.id.to_string(),
