@@ -86,13 +86,19 @@ class JdkHttpTransportTest {
     @Test
     fun `TLS to something that does not speak TLS is a Tls failure`() {
         ServerSocket(0).use { plain ->
-            // Answers any connection in plain HTTP at once, as a misconfigured proxy would.
+            // Reads the TLS hello, then answers in plain HTTP, as a misconfigured proxy would.
             val answerer = Thread {
                 runCatching {
-                    plain.accept().use { it.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".toByteArray()) }
+                    plain.accept().use {
+                        it.getInputStream().read(ByteArray(512))
+                        it.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".toByteArray())
+                        it.getOutputStream().flush()
+                        Thread.sleep(500)
+                    }
                 }
             }.apply { isDaemon = true; start() }
-            val t = JdkHttpTransport(requestTimeout = Duration.ofSeconds(5))
+            // A generous timeout: on a loaded machine the handshake itself can take seconds.
+            val t = JdkHttpTransport(requestTimeout = Duration.ofSeconds(30))
             assertFailsWith<PlatformException.Tls> { t.send(request("https://127.0.0.1:${plain.localPort}/x")) }
             answerer.join(1_000)
         }

@@ -95,8 +95,11 @@ class StoreFlowTest {
                 ),
             )
             assertEquals(VisitStatus.COMPLETED, saved.status)
+            // Recorded in the home: lone working goes on until the practitioner checks out.
+            assertTrue(d.today().visits.single { it.visitId == visit }.canCheckOut)
+            d.checkOut(visit)
             assertFalse(d.today().visits.single { it.visitId == visit }.canCheckOut)
-            assertTrue(d.alerts().none { it.loneWorker }, "recorded: no lone-working alert")
+            assertTrue(d.alerts().none { it.loneWorker }, "checked out: no lone-working alert")
             assertTrue(d.verify().ok)
         }
     }
