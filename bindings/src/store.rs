@@ -62,6 +62,25 @@ impl DoorstepStore {
         })
     }
 
+    fn unsuccessful(
+        &self,
+        visit: &str,
+        reason: String,
+        follow_up_action: String,
+        record: fn(
+            &Store,
+            VisitId,
+            UnsuccessfulVisit,
+        ) -> std::result::Result<doorstep_core::store::VisitRecorded, StoreError>,
+    ) -> Result<VisitSaved> {
+        let what = UnsuccessfulVisit {
+            reason,
+            follow_up_action,
+        };
+        let store = self.get()?;
+        Ok(saved(record(&store, visit_id(visit)?, what)?))
+    }
+
     fn get(&self) -> Result<Arc<Store>> {
         let guard = self
             .store
@@ -347,13 +366,7 @@ impl DoorstepStore {
         reason: String,
         follow_up_action: String,
     ) -> Result<VisitSaved> {
-        let what = UnsuccessfulVisit {
-            reason,
-            follow_up_action,
-        };
-        Ok(saved(
-            self.get()?.record_no_access(visit_id(&visit)?, what)?,
-        ))
+        self.unsuccessful(&visit, reason, follow_up_action, Store::record_no_access)
     }
 
     /// Records that the family declined the visit.
@@ -363,11 +376,7 @@ impl DoorstepStore {
         reason: String,
         follow_up_action: String,
     ) -> Result<VisitSaved> {
-        let what = UnsuccessfulVisit {
-            reason,
-            follow_up_action,
-        };
-        Ok(saved(self.get()?.record_declined(visit_id(&visit)?, what)?))
+        self.unsuccessful(&visit, reason, follow_up_action, Store::record_declined)
     }
 
     /// Cancels a visit, with the reason and what happens instead.
@@ -377,11 +386,7 @@ impl DoorstepStore {
         reason: String,
         follow_up_action: String,
     ) -> Result<VisitSaved> {
-        let what = UnsuccessfulVisit {
-            reason,
-            follow_up_action,
-        };
-        Ok(saved(self.get()?.cancel_visit(visit_id(&visit)?, what)?))
+        self.unsuccessful(&visit, reason, follow_up_action, Store::cancel_visit)
     }
 
     /// Appends a case note; returns its id.

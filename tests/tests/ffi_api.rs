@@ -443,6 +443,33 @@ fn a_check_in_gives_the_lone_working_deadlines_and_the_day_shows_the_visit() {
     s.check_out(visit.clone()).unwrap();
     assert!(!s.visit(visit.clone()).unwrap().can_check_out);
     assert_eq!(code(s.check_out(visit).unwrap_err()), "NotAllowed");
+    // Visits that did not happen, each with its own status.
+    for (record, status) in [
+        (
+            DoorstepStore::record_no_access as fn(&DoorstepStore, String, String, String) -> _,
+            doorstep_ffi::VisitStatus::NoAccess,
+        ),
+        (
+            DoorstepStore::record_declined,
+            doorstep_ffi::VisitStatus::Declined,
+        ),
+        (
+            DoorstepStore::cancel_visit,
+            doorstep_ffi::VisitStatus::Cancelled,
+        ),
+    ] {
+        let v = s
+            .plan_visit(VisitInput {
+                case_id: line.case_id.clone(),
+                kind: VisitKind::AnnouncedHome,
+                planned_for_millis: now,
+                expected_minutes: 30,
+                departure_reason: None,
+            })
+            .unwrap();
+        let saved = record(&s, v, "no answer".into(), "call tomorrow".into()).unwrap();
+        assert_eq!(saved.status, status);
+    }
 }
 
 #[test]

@@ -31,6 +31,15 @@ struct ProviderSlot {
     wrapped: Vec<u8>,
 }
 
+impl ProviderSlot {
+    fn wrap(key: &DataKey, provider: &dyn KeyProvider) -> Result<Self, CryptoError> {
+        let wrapped = provider
+            .wrap_key(key.expose())
+            .map_err(|e| CryptoError::KeyProvider(e.0))?;
+        Ok(Self { wrapped })
+    }
+}
+
 /// The on-disk keyring of one store.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Keyring {
@@ -136,10 +145,7 @@ impl Keyring {
         key: &DataKey,
         provider: &dyn KeyProvider,
     ) -> Result<(), CryptoError> {
-        let wrapped = provider
-            .wrap_key(key.expose())
-            .map_err(|e| CryptoError::KeyProvider(e.0))?;
-        self.provider = Some(ProviderSlot { wrapped });
+        self.provider = Some(ProviderSlot::wrap(key, provider)?);
         Ok(())
     }
 
@@ -159,10 +165,7 @@ impl Keyring {
         key: &DataKey,
         provider: &dyn KeyProvider,
     ) -> Result<(), CryptoError> {
-        let wrapped = provider
-            .wrap_key(key.expose())
-            .map_err(|e| CryptoError::KeyProvider(e.0))?;
-        self.background = Some(ProviderSlot { wrapped });
+        self.background = Some(ProviderSlot::wrap(key, provider)?);
         Ok(())
     }
 
@@ -180,12 +183,7 @@ impl Keyring {
             .background
             .as_ref()
             .ok_or(CryptoError::NoSuchSlot("background sync key"))?;
-        let plain = provider
-            .unwrap_key(&slot.wrapped)
-            .map_err(|e| CryptoError::KeyProvider(e.0))?;
-        let key = DataKey::from_slice(&plain)?;
-        self.check_canary(&key)?;
-        Ok(key)
+        self.unwrap_slot(slot, provider)
     }
 
     /// Unwraps the data key with a passphrase; a wrong one is `WrongPassphrase`.
@@ -214,6 +212,14 @@ impl Keyring {
             .provider
             .as_ref()
             .ok_or(CryptoError::NoSuchSlot("key provider"))?;
+        self.unwrap_slot(slot, provider)
+    }
+
+    fn unwrap_slot(
+        &self,
+        slot: &ProviderSlot,
+        provider: &dyn KeyProvider,
+    ) -> Result<DataKey, CryptoError> {
         let plain = provider
             .unwrap_key(&slot.wrapped)
             .map_err(|e| CryptoError::KeyProvider(e.0))?;
