@@ -16,8 +16,14 @@ for arg in "$@"; do
   esac
 done
 
-"${CARGO:-cargo}" build --locked -p doorstep-ffi "${cargo_profile[@]}"
-"${CARGO:-cargo}" build --locked -p uniffi-bindgen
+if [ "$profile" = debug ]; then
+  # One invocation: the library and the generator share one feature resolution, so their common
+  # dependencies are built once.
+  "${CARGO:-cargo}" build --locked -p doorstep-ffi -p uniffi-bindgen
+else
+  "${CARGO:-cargo}" build --locked -p doorstep-ffi "${cargo_profile[@]}"
+  "${CARGO:-cargo}" build --locked -p uniffi-bindgen
+fi
 case "$(uname -s)" in
   Darwin) lib="target/$profile/libdoorstep_ffi.dylib" ;;
   *) lib="target/$profile/libdoorstep_ffi.so" ;;
