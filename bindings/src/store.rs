@@ -411,12 +411,7 @@ impl DoorstepStore {
 
     /// A case's notes, newest first, each with its history.
     pub fn notes(&self, case_id: String) -> Result<Vec<NoteThreadLine>> {
-        let threads = self.get()?.notes(self::case_id(&case_id)?)?;
-        Ok(threads
-            .iter()
-            .rev()
-            .map(NoteThreadLine::from_thread)
-            .collect())
+        Ok(self.get()?.notes_view(self::case_id(&case_id)?)?)
     }
 
     /// The "today" screen.
@@ -426,12 +421,7 @@ impl DoorstepStore {
 
     /// Alerts, most urgent first (lone working leads).
     pub fn alerts(&self) -> Result<Vec<AlertLine>> {
-        Ok(self
-            .get()?
-            .alerts()?
-            .iter()
-            .map(AlertLine::from_alert)
-            .collect())
+        Ok(self.get()?.alerts_view()?)
     }
 
     /// Plans the next `weeks` weeks (unannounced visits timed at random); with `book`, every

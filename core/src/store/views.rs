@@ -10,8 +10,8 @@ use crate::domain::{
 use crate::planning::lone_working_deadlines;
 use crate::time::local_date;
 use crate::view::{
-    field_message, input_message, CaseLine, CheckInView, ChildView, SyncStatusView, TodayView,
-    TodayVisit, VisitAnswers, VisitForm,
+    field_message, input_message, note_lines, AlertLine, CaseLine, CheckInView, ChildView,
+    NoteThreadLine, SyncStatusView, TodayView, TodayVisit, VisitAnswers, VisitForm,
 };
 
 /// Whether `person` may be named as a known adult present: a parent, carer or known adult of the
@@ -156,6 +156,16 @@ impl Store {
                 household,
             }))
         })
+    }
+
+    /// A case's notes, newest first, each with its history.
+    pub fn notes_view(&self, case_id: CaseId) -> Result<Vec<NoteThreadLine>, StoreError> {
+        Ok(note_lines(&self.notes(case_id)?))
+    }
+
+    /// Alerts ready to show, most urgent first (lone working leads).
+    pub fn alerts_view(&self) -> Result<Vec<AlertLine>, StoreError> {
+        Ok(self.alerts()?.iter().map(AlertLine::from_alert).collect())
     }
 
     /// The sync screen: what is waiting and what needs attention.

@@ -166,6 +166,15 @@ impl NoteThreadLine {
     }
 }
 
+/// A case's notes as the screens list them: newest first, each with its history.
+pub fn note_lines(threads: &[NoteThread]) -> Vec<NoteThreadLine> {
+    threads
+        .iter()
+        .rev()
+        .map(NoteThreadLine::from_thread)
+        .collect()
+}
+
 impl ChildView {
     /// Builds the child screen.
     pub fn build(
@@ -212,11 +221,7 @@ impl ChildView {
                     summary: e.summary.clone(),
                 })
                 .collect(),
-            notes: notes
-                .iter()
-                .rev()
-                .map(NoteThreadLine::from_thread)
-                .collect(),
+            notes: note_lines(notes),
         }
     }
 }

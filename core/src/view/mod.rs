@@ -12,7 +12,7 @@ mod today;
 mod visit_form;
 
 pub use answers::Answer;
-pub use child::{ChildView, ChronologyLine, DueLine, NoteLine, NoteThreadLine};
+pub use child::{note_lines, ChildView, ChronologyLine, DueLine, NoteLine, NoteThreadLine};
 pub use labels::{
     agency_label, alert_kind_label, contact_label, date_label, due_status_label, hcp_label,
     interval_label, plan_label, priority_label, rag_label, requirement_label, role_label,
