@@ -69,22 +69,19 @@ pub fn open(dir: &Path, create: bool) -> Result<Connection, StoreError> {
          PRAGMA foreign_keys = ON;
          PRAGMA recursive_triggers = ON;",
     )?;
-    if !create {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if !create && current == 0 {
         // Never build a schema inside a file that should already hold one (an emptied or
         // truncated database): report it and leave the file as it is.
-        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version == 0 {
-            return Err(StoreError::Corrupt {
-                detail: "the database file holds no store".into(),
-            });
-        }
+        return Err(StoreError::Corrupt {
+            detail: "the database file holds no store".into(),
+        });
     }
-    migrate(&conn)?;
+    migrate(&conn, current)?;
     Ok(conn)
 }
 
-fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+fn migrate(conn: &Connection, current: u32) -> Result<(), StoreError> {
     if current > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew {
             found: current,
@@ -119,11 +116,32 @@ pub fn meta_set(conn: &Connection, key: &str, value: &[u8]) -> Result<(), StoreE
     Ok(())
 }
 
-/// Reads a 16-byte id from the metadata, or reports the store as damaged.
-pub fn meta_id(conn: &Connection, key: &'static str) -> Result<[u8; 16], StoreError> {
-    meta_get(conn, key)?
-        .and_then(|v| <[u8; 16]>::try_from(v.as_slice()).ok())
-        .ok_or(StoreError::Corrupt {
-            detail: format!("missing {key}"),
-        })
+/// Reads several 16-byte ids from the metadata in one statement, or reports the store as damaged.
+pub fn meta_ids<const N: usize>(
+    conn: &Connection,
+    keys: [&'static str; N],
+) -> Result<[[u8; 16]; N], StoreError> {
+    let mut out = [None; N];
+    let placeholders = vec!["?"; N].join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT key, value FROM meta WHERE key IN ({placeholders})"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(keys.iter()))?;
+    while let Some(row) = rows.next()? {
+        let key: String = row.get(0)?;
+        let value: Vec<u8> = row.get(1)?;
+        if let (Some(i), Ok(id)) = (
+            keys.iter().position(|k| *k == key),
+            <[u8; 16]>::try_from(value.as_slice()),
+        ) {
+            out[i] = Some(id);
+        }
+    }
+    let mut ids = [[0u8; 16]; N];
+    for (i, id) in out.into_iter().enumerate() {
+        ids[i] = id.ok_or(StoreError::Corrupt {
+            detail: format!("missing {}", keys[i]),
+        })?;
+    }
+    Ok(ids)
 }

@@ -190,15 +190,13 @@ impl Store {
         }
         let keyring = Keyring::load(dir)?;
         let conn = db::open(dir, false)?;
-        let store_id = db::meta_id(&conn, "store_id")?;
+        let [store_id, device, practitioner] =
+            db::meta_ids(&conn, ["store_id", "device_id", "practitioner_id"])?;
         if store_id != keyring.store_id() {
             return Err(StoreError::StoreMismatch);
         }
-        let device_id = DeviceId(uuid::Uuid::from_bytes(db::meta_id(&conn, "device_id")?));
-        let practitioner_id = PractitionerId(uuid::Uuid::from_bytes(db::meta_id(
-            &conn,
-            "practitioner_id",
-        )?));
+        let device_id = DeviceId(uuid::Uuid::from_bytes(device));
+        let practitioner_id = PractitionerId(uuid::Uuid::from_bytes(practitioner));
         Ok(Self {
             dir: dir.to_path_buf(),
             store_id,

@@ -1,12 +1,17 @@
 //! The transactional outbox: every change to a replicated record is queued, sealed, in the same
 //! SQLite transaction as the change itself, with a random operation id (the idempotency key), the
 //! device's hybrid logical clock stamp and a priority lane. Also the device's clock state.
+//!
+//! A new note's operation does not carry a copy of the note: notes are append-only (the table
+//! refuses to update them), so the operation's delta is built from the note record when it is
+//! sent, and the text is stored and sealed once instead of twice. Every other operation carries
+//! the delta it was queued with, so each operation stays independent of the changes after it.
 
 use super::db::{meta_get, meta_set};
 use super::records::{Kind, Records};
 use super::StoreError;
 use crate::crypto::{open, seal};
-use crate::sync::merge::Delta;
+use crate::sync::merge::{self, Delta, Stamped};
 use crate::sync::protocol::{Lane, Operation};
 use crate::sync::Hlc;
 use rusqlite::params;
@@ -29,6 +34,31 @@ pub struct Parked {
     pub code: String,
     /// Message for the practitioner.
     pub reason: String,
+}
+
+/// An operation as kept in the outbox (an earlier build's stored `Operation` reads as one, with its
+/// delta).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct StoredOp {
+    op_id: uuid::Uuid,
+    device_id: crate::domain::DeviceId,
+    hlc: Hlc,
+    kind: String,
+    record_id: uuid::Uuid,
+    household_id: uuid::Uuid,
+    case_id: Option<uuid::Uuid>,
+    parent_id: Option<uuid::Uuid>,
+    /// The fields changed, each with its stamp; `None` for a new note, whose fields are read from
+    /// the note (which never changes) when the operation is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    delta: Option<Delta>,
+}
+
+/// The sealed body of an outbox row.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct StoredEntry {
+    op: StoredOp,
+    parked: Option<Parked>,
 }
 
 fn aad(r: &Records<'_>, what: &[u8], id: &[u8]) -> Vec<u8> {
@@ -194,41 +224,44 @@ fn lane(kind: Kind, value: &Value) -> Lane {
     }
 }
 
-/// Queues a change (in the caller's transaction).
+/// Queues a change stamped `hlc` (in the caller's transaction), with its delta, or with `None`
+/// for a new note (its delta is built from the note when it is sent).
 pub fn enqueue(
     r: &Records<'_>,
     kind: Kind,
     id: [u8; 16],
     parent: Option<[u8; 16]>,
     value: &Value,
-    delta: Delta,
+    delta: Option<Delta>,
     hlc: Hlc,
 ) -> Result<(), StoreError> {
+    if delta.is_none() && kind != Kind::Note {
+        return Err(StoreError::InvalidState(
+            "only a new note is queued without its delta",
+        ));
+    }
     let (household, case) = scope(r, kind, id, value)?;
-    let op = Operation {
-        op_id: uuid::Uuid::new_v4(),
-        device_id: r.device_id,
-        hlc,
-        kind: kind.name().to_string(),
-        record_id: uuid::Uuid::from_bytes(id),
-        household_id: household,
-        case_id: case,
-        parent_id: parent.map(uuid::Uuid::from_bytes),
-        delta,
-    };
-    let body = seal_queued(
-        r,
-        &QueuedOp {
-            op: op.clone(),
-            parked: None,
+    let entry = StoredEntry {
+        op: StoredOp {
+            op_id: uuid::Uuid::new_v4(),
+            device_id: r.device_id,
+            hlc,
+            kind: kind.name().to_string(),
+            record_id: uuid::Uuid::from_bytes(id),
+            household_id: household,
+            case_id: case,
+            parent_id: parent.map(uuid::Uuid::from_bytes),
+            delta,
         },
-    )?;
+        parked: None,
+    };
+    let body = seal_queued(r, &entry)?;
     r.conn
         .prepare_cached(
             "INSERT INTO outbox (op_id, household, lane, body) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![
-            &op.op_id.as_bytes()[..],
+            &entry.op.op_id.as_bytes()[..],
             &household.as_bytes()[..],
             lane(kind, value).number(),
             body
@@ -236,7 +269,49 @@ pub fn enqueue(
     Ok(())
 }
 
-fn seal_queued(r: &Records<'_>, q: &QueuedOp) -> Result<Vec<u8>, StoreError> {
+/// The operation to send for a stored one (a new note's delta read from the note: its fields
+/// all carry the stamp they were written with). `None` when nothing is left to send.
+fn build(r: &Records<'_>, stored: &StoredOp) -> Result<Option<Operation>, StoreError> {
+    let delta = match &stored.delta {
+        Some(d) => d.clone(),
+        None => {
+            let Some(kind) = Kind::from_name(&stored.kind) else {
+                return Ok(None);
+            };
+            let Some(raw) = r.raw(kind, *stored.record_id.as_bytes())? else {
+                return Ok(None);
+            };
+            let (value, stamps) = r.open_envelope::<Value>(kind, &raw)?;
+            delta_at(kind, &value, &stamps, stored.hlc)
+        }
+    };
+    if delta.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Operation {
+        op_id: stored.op_id,
+        device_id: stored.device_id,
+        hlc: stored.hlc,
+        kind: stored.kind.clone(),
+        record_id: stored.record_id,
+        household_id: stored.household_id,
+        case_id: stored.case_id,
+        parent_id: stored.parent_id,
+        delta,
+    }))
+}
+
+/// The fields of a record stamped exactly `hlc`, with their current values.
+fn delta_at(kind: Kind, value: &Value, stamps: &merge::Stamps, hlc: Hlc) -> Delta {
+    let default = stamps.get("").copied();
+    merge::flatten(kind.name(), value)
+        .into_iter()
+        .filter(|(field, _)| stamps.get(field).copied().or(default) == Some(hlc))
+        .map(|(field, value)| (field, Stamped { value, hlc }))
+        .collect()
+}
+
+fn seal_queued(r: &Records<'_>, q: &StoredEntry) -> Result<Vec<u8>, StoreError> {
     let plain = zeroize::Zeroizing::new(
         serde_json::to_vec(q).map_err(|_| StoreError::Io("encode operation".into()))?,
     );
@@ -247,14 +322,14 @@ fn seal_queued(r: &Records<'_>, q: &QueuedOp) -> Result<Vec<u8>, StoreError> {
     )?)
 }
 
-fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<QueuedOp, StoreError> {
+fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry, StoreError> {
     let tampered = || StoreError::Tampered {
         record_id: uuid::Uuid::from_slice(op_id)
             .map(|u| u.to_string())
             .unwrap_or_default(),
     };
     let plain = open(&r.keys.data, &aad(r, b"op", op_id), body).map_err(|_| tampered())?;
-    let q: QueuedOp = serde_json::from_slice(&plain).map_err(|_| tampered())?;
+    let q: StoredEntry = serde_json::from_slice(&plain).map_err(|_| tampered())?;
     if q.op.op_id.as_bytes()[..] != *op_id {
         return Err(tampered());
     }
@@ -263,22 +338,38 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<QueuedOp, S
 
 /// The next operations to send, at most `limit`: households with urgent changes first, and within
 /// a household in the order the changes were made (so a case always goes before its visits).
+/// Operations with nothing left to send are dropped from the queue here (call it in a write).
 pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Operation>, StoreError> {
-    let mut stmt = r.conn.prepare_cached(
-        "SELECT o.op_id, o.body FROM outbox o
-         JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
-           ON h.household = o.household
-         WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit as i64], |row| {
-        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, body) = row?;
-        out.push(open_queued(r, &id, &body)?.op);
+    loop {
+        let mut superseded = Vec::new();
+        let mut out = Vec::new();
+        {
+            let mut stmt = r.conn.prepare_cached(
+                "SELECT o.op_id, o.body FROM outbox o
+                 JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
+                   ON h.household = o.household
+                 WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |row| {
+                Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+            })?;
+            for row in rows {
+                let (id, body) = row?;
+                let entry = open_queued(r, &id, &body)?;
+                match build(r, &entry.op)? {
+                    Some(op) => out.push(op),
+                    None => superseded.push(entry.op.op_id),
+                }
+            }
+        }
+        if superseded.is_empty() {
+            return Ok(out);
+        }
+        for op_id in &superseded {
+            acknowledge(r, op_id)?;
+        }
+        // Fill the batch up again from what is left.
     }
-    Ok(out)
 }
 
 /// The server has the operation: drop it from the queue.
@@ -329,7 +420,7 @@ pub fn restamp(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<bool, StoreError> 
         return Ok(false);
     }
     q.op.hlc = new;
-    for stamped in q.op.delta.values_mut() {
+    for stamped in q.op.delta.iter_mut().flat_map(|d| d.values_mut()) {
         if stamped.hlc == old {
             stamped.hlc = new;
         }
@@ -349,7 +440,15 @@ pub fn restamp(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<bool, StoreError> 
                 }
             }
             if changed {
-                r.write_row(kind, id, raw.parent, raw.tag, &value, &stamps, Some(&raw))?;
+                r.write_row(
+                    kind,
+                    id,
+                    raw.parent,
+                    raw.tag,
+                    &value,
+                    &stamps,
+                    Some((&raw).into()),
+                )?;
             }
         }
     }
@@ -359,14 +458,14 @@ pub fn restamp(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<bool, StoreError> 
 /// Puts every parked operation back in the queue (after the cause was dealt with, e.g. a case
 /// re-allocated). Returns how many.
 pub fn retry_parked(r: &Records<'_>) -> Result<u64, StoreError> {
-    let ops = parked(r)?;
-    for mut q in ops.clone() {
+    let entries = parked_entries(r)?;
+    for mut q in entries.clone() {
         q.parked = None;
         r.conn
             .prepare_cached("UPDATE outbox SET parked = 0, body = ?1 WHERE op_id = ?2")?
             .execute(params![seal_queued(r, &q)?, &q.op.op_id.as_bytes()[..]])?;
     }
-    Ok(ops.len() as u64)
+    Ok(entries.len() as u64)
 }
 
 /// Counts a failed attempt at sending these operations.
@@ -387,8 +486,34 @@ pub fn pending_count(r: &Records<'_>) -> Result<u64, StoreError> {
         })? as u64)
 }
 
-/// Every parked operation, oldest first.
+/// Every parked operation, oldest first, as it would be sent.
 pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
+    let mut out = Vec::new();
+    for entry in parked_entries(r)? {
+        let op = match build(r, &entry.op)? {
+            Some(op) => op,
+            // Nothing left to send, but the refusal is still shown until it is retried.
+            None => Operation {
+                op_id: entry.op.op_id,
+                device_id: entry.op.device_id,
+                hlc: entry.op.hlc,
+                kind: entry.op.kind.clone(),
+                record_id: entry.op.record_id,
+                household_id: entry.op.household_id,
+                case_id: entry.op.case_id,
+                parent_id: entry.op.parent_id,
+                delta: Delta::new(),
+            },
+        };
+        out.push(QueuedOp {
+            op,
+            parked: entry.parked,
+        });
+    }
+    Ok(out)
+}
+
+fn parked_entries(r: &Records<'_>) -> Result<Vec<StoredEntry>, StoreError> {
     let mut stmt = r
         .conn
         .prepare_cached("SELECT op_id, body FROM outbox WHERE parked = 1 ORDER BY seq")?;
@@ -401,4 +526,91 @@ pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
         out.push(open_queued(r, &id, &body)?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::tests::new_store;
+
+    fn bodies(store: &crate::Store) -> Vec<Vec<u8>> {
+        store
+            .read(|r| {
+                let mut stmt = r.conn.prepare("SELECT body FROM outbox ORDER BY seq")?;
+                let rows = stmt.query_map([], |row| row.get::<_, Vec<u8>>(0))?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_new_notes_operation_keeps_no_copy_of_the_note_and_sends_it_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, case) = new_store(dir.path());
+        let before = bodies(&store).len();
+        let text =
+            "The baby was asleep in the Moses basket; mother says the partner left. ".repeat(14);
+        let note = store.add_note(case, &text, true).unwrap();
+        let added = bodies(&store);
+        // The note's operation and the case's chain-head update.
+        assert_eq!(added.len(), before + 2);
+        assert!(
+            added[before].len() < 600,
+            "the queued note holds no copy of the text: {} bytes",
+            added[before].len()
+        );
+        let batch = store.write(|r| next_batch(r, 100)).unwrap();
+        let op = batch
+            .iter()
+            .find(|o| o.record_id == note.id.0)
+            .expect("the note is queued");
+        let value = serde_json::to_value(&note).unwrap();
+        assert_eq!(op.delta, merge::diff("note", None, &value, op.hlc));
+        assert_eq!(op.delta["text"].value, Value::String(text.trim().into()));
+        assert_eq!(op.kind, "note");
+        assert_eq!(op.case_id, Some(case.0));
+    }
+
+    #[test]
+    fn an_operation_queued_by_an_earlier_build_is_sent_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, case) = new_store(dir.path());
+        let mut legacy = store.write(|r| next_batch(r, 1)).unwrap().remove(0);
+        legacy.op_id = uuid::Uuid::new_v4();
+        legacy.case_id = Some(case.0);
+        legacy.delta.insert(
+            "legacy.field".into(),
+            Stamped {
+                value: Value::String("queued before the upgrade".into()),
+                hlc: legacy.hlc,
+            },
+        );
+        // An earlier build sealed the whole operation, delta included.
+        store
+            .write(|r| {
+                let plain = serde_json::to_vec(&QueuedOp {
+                    op: legacy.clone(),
+                    parked: None,
+                })
+                .unwrap();
+                let body = seal(
+                    &r.keys.data,
+                    &aad(r, b"op", legacy.op_id.as_bytes()),
+                    &plain,
+                )?;
+                r.conn.execute(
+                    "INSERT INTO outbox (op_id, household, lane, body) VALUES (?1, ?2, 0, ?3)",
+                    params![
+                        &legacy.op_id.as_bytes()[..],
+                        &legacy.household_id.as_bytes()[..],
+                        body
+                    ],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let batch = store.write(|r| next_batch(r, 100)).unwrap();
+        let sent = batch.iter().find(|o| o.op_id == legacy.op_id).unwrap();
+        assert_eq!(*sent, legacy);
+    }
 }

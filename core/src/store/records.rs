@@ -125,6 +125,34 @@ pub struct TxCache {
     pub digest: Option<([u8; 32], bool)>,
     /// The device clock, once read; `true` when changed.
     pub hlc: Option<(crate::sync::Hlc, bool)>,
+    /// Records opened by `get` in this transaction, so that updating one of them neither reads
+    /// nor decrypts it again. Zeroized when dropped; an entry goes as soon as the record is written.
+    opened: std::collections::HashMap<[u8; 16], Opened>,
+}
+
+/// A record opened in this transaction: where it stands and its plaintext body.
+struct Opened {
+    kind: Kind,
+    version: i64,
+    parent: Option<[u8; 16]>,
+    tag: Option<[u8; 16]>,
+    plain: Zeroizing<Vec<u8>>,
+}
+
+/// What a write replaces: the stored version and blind tag of the record.
+#[derive(Clone, Copy)]
+pub struct Previous {
+    version: i64,
+    tag: Option<[u8; 16]>,
+}
+
+impl From<&RawRecord> for Previous {
+    fn from(raw: &RawRecord) -> Self {
+        Self {
+            version: raw.version,
+            tag: raw.tag,
+        }
+    }
 }
 
 impl<'a> Records<'a> {
@@ -225,7 +253,16 @@ pub struct RawRecord {
     pub tag: Option<[u8; 16]>,
 }
 
+/// A record and its raw ancestors, nearest first (see `Records::tagged_with_ancestors`).
+pub struct Lineage {
+    /// The record.
+    pub record: RawRecord,
+    /// Its parent, grandparent and great-grandparent, when they exist.
+    pub ancestors: [Option<RawRecord>; 3],
+}
+
 const RAW_COLUMNS: &str = "id, body, key_id, format, version, parent, tag";
+const RAW_COLUMN_COUNT: usize = 7;
 
 struct Place<'a> {
     kind: Kind,
@@ -335,7 +372,8 @@ impl Records<'_> {
         if kind.syncable() {
             let hlc = outbox::next_hlc(self)?;
             stamps.insert(String::new(), hlc);
-            let delta = merge::diff(kind.name(), None, &value, hlc);
+            // A note never changes: its operation reads it when sent instead of copying it.
+            let delta = (kind != Kind::Note).then(|| merge::diff(kind.name(), None, &value, hlc));
             outbox::enqueue(self, kind, id, parent, &value, delta, hlc)?;
         }
         self.write_row(kind, id, parent, tag, &value, &stamps, None)
@@ -351,9 +389,27 @@ impl Records<'_> {
         tag: Option<[u8; 16]>,
         value: &T,
     ) -> Result<(), StoreError> {
-        let current = self.raw(kind, id)?.ok_or_else(|| not_found(kind, &id))?;
-        // Only a record that opens may be overwritten: a tampered record stays for `verify`.
-        let (old, mut stamps) = self.open_envelope::<Value>(kind, &current)?;
+        let cached = self.cache.borrow_mut().opened.remove(&id);
+        let opened = match cached {
+            Some(o) if o.kind == kind => o,
+            _ => {
+                let current = self.raw(kind, id)?.ok_or_else(|| not_found(kind, &id))?;
+                // Only a record that opens may be overwritten: a tampered record stays for `verify`.
+                let plain = self.open_plain(kind, &current)?;
+                Opened {
+                    kind,
+                    version: current.version,
+                    parent: current.parent,
+                    tag: current.tag,
+                    plain,
+                }
+            }
+        };
+        let env: EnvelopeIn<Value> =
+            serde_json::from_slice(&opened.plain).map_err(|_| StoreError::Tampered {
+                record_id: uuid::Uuid::from_bytes(id).to_string(),
+            })?;
+        let (old, mut stamps) = (env.v, env.s);
         let value = to_value(value)?;
         if kind.syncable() {
             let hlc = outbox::next_hlc(self)?;
@@ -362,22 +418,25 @@ impl Records<'_> {
                 for k in delta.keys() {
                     stamps.insert(k.clone(), hlc);
                 }
-                outbox::enqueue(self, kind, id, current.parent, &value, delta, hlc)?;
+                outbox::enqueue(self, kind, id, opened.parent, &value, Some(delta), hlc)?;
             }
         }
         self.write_row(
             kind,
             id,
-            current.parent,
+            opened.parent,
             tag,
             &value,
             &stamps,
-            Some(&current),
+            Some(Previous {
+                version: opened.version,
+                tag: opened.tag,
+            }),
         )
     }
 
     /// Writes a record's value and stamps as they are (a change that came from the server: it is
-    /// not queued again). Inserts when `current` is `None`.
+    /// not queued again). Inserts when `previous` is `None`.
     #[allow(clippy::too_many_arguments)]
     pub fn write_row(
         &self,
@@ -387,13 +446,14 @@ impl Records<'_> {
         tag: Option<[u8; 16]>,
         value: &Value,
         stamps: &Stamps,
-        current: Option<&RawRecord>,
+        previous: Option<Previous>,
     ) -> Result<(), StoreError> {
-        let (old_version, version) = match current {
+        self.cache.borrow_mut().opened.remove(&id);
+        let (old_version, version) = match previous {
             None => (None, 1),
-            Some(c) => (
-                Some(c.version),
-                c.version.checked_add(1).ok_or(StoreError::Corrupt {
+            Some(p) => (
+                Some(p.version),
+                p.version.checked_add(1).ok_or(StoreError::Corrupt {
                     detail: "a record version overflowed".into(),
                 })?,
             ),
@@ -408,23 +468,30 @@ impl Records<'_> {
             tag: tag.as_ref(),
         };
         let body = self.seal_value(&place, value, stamps)?;
-        if current.is_some() {
-            self.conn.prepare_cached(
-                "UPDATE records SET body = ?1, tag = ?2, key_id = ?3, format = ?4, version = ?5 \
-                 WHERE id = ?6 AND kind = ?7",
-            )?.execute(
-                params![
-                    body,
-                    tag.as_ref().map(|t| &t[..]),
-                    self.keys.key_id.0,
-                    RECORD_FORMAT,
-                    version,
-                    &id[..],
-                    kind.name()
-                ],
-            )?;
-        } else {
-            self.conn
+        let kind_name = kind.name();
+        match previous {
+            Some(p) => {
+                // The blind tag is set only when it changes, so its index is not rewritten for
+                // nothing on every update.
+                let new_tag = tag.as_ref().map(|t| &t[..]);
+                let key_id = self.keys.key_id.0;
+                let mut values: Vec<&dyn rusqlite::ToSql> =
+                    vec![&body, &key_id, &RECORD_FORMAT, &version, &id, &kind_name];
+                let set_tag = if p.tag == tag {
+                    ""
+                } else {
+                    values.push(&new_tag);
+                    ", tag = ?7"
+                };
+                self.conn
+                    .prepare_cached(&format!(
+                        "UPDATE records SET body = ?1, key_id = ?2, format = ?3, version = ?4\
+                         {set_tag} WHERE id = ?5 AND kind = ?6"
+                    ))?
+                    .execute(rusqlite::params_from_iter(values))?;
+            }
+            None => {
+                self.conn
                 .prepare_cached(
                     "INSERT INTO records (id, kind, parent, tag, key_id, format, version, body) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
@@ -438,6 +505,7 @@ impl Records<'_> {
                     RECORD_FORMAT,
                     body
                 ])?;
+            }
         }
         self.bump_digest(kind, &id, old_version, version)
     }
@@ -451,8 +519,22 @@ impl Records<'_> {
             ))?
             .query_row(params![&id[..], kind.name()], row_to_raw)
             .optional()?
-            .ok_or_else(|| not_found(kind, &id))?;
-        self.open_raw(kind, &raw?)
+            .ok_or_else(|| not_found(kind, &id))??;
+        let plain = self.open_plain(kind, &raw)?;
+        let value = serde_json::from_slice::<ValueOnly<T>>(&plain)
+            .map(|e| e.v)
+            .map_err(|_| tampered(&raw))?;
+        self.cache.borrow_mut().opened.insert(
+            id,
+            Opened {
+                kind,
+                version: raw.version,
+                parent: raw.parent,
+                tag: raw.tag,
+                plain,
+            },
+        );
+        Ok(value)
     }
 
     /// Opens every record of `kind` (under `parent`, if given), in insertion order.
@@ -467,19 +549,63 @@ impl Records<'_> {
             .collect()
     }
 
-    /// Opens every record of `kind` carrying the blind tag `tag`.
-    pub fn list_tagged<T: DeserializeOwned>(
+    /// Every record of `kind` carrying the blind tag `tag`, each with its parent, grandparent and
+    /// great-grandparent (e.g. a visit with its case, child and household), in one statement along
+    /// the clear parent ids. A missing ancestor is `None`. The rows are not opened.
+    pub fn tagged_with_ancestors(
         &self,
         kind: Kind,
         tag: [u8; 16],
-    ) -> Result<Vec<T>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 AND tag = ?2 ORDER BY seq"
-        ))?;
-        let rows = stmt.query_map(params![kind.name(), &tag[..]], row_to_raw)?;
+    ) -> Result<Vec<Lineage>, StoreError> {
+        let cols = |t: &str| {
+            RAW_COLUMNS
+                .split(", ")
+                .map(|c| format!("{t}.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // The kind and tag are written into the statement as literals, not bound: the tag index
+        // is partial (`WHERE tag IS NOT NULL`), and a plan that relies on a bound value being
+        // non-null is prepared again on every execution. A literal plan is prepared once and
+        // cached (a day's tag is the same all day). Both are safe to inline: the kind is a fixed
+        // name and the tag is written as hex digits.
+        let sql = format!(
+            "SELECT {}, {}, {}, {} FROM records r \
+             LEFT JOIN records a ON a.id = r.parent \
+             LEFT JOIN records b ON b.id = a.parent \
+             LEFT JOIN records c ON c.id = b.parent \
+             WHERE r.kind = '{}' AND r.tag = X'{}' ORDER BY r.seq",
+            cols("r"),
+            cols("a"),
+            cols("b"),
+            cols("c"),
+            kind.name(),
+            hex::encode(tag)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |row| {
+            let at = |i: usize| -> rusqlite::Result<Option<Result<RawRecord, StoreError>>> {
+                let base = i * RAW_COLUMN_COUNT;
+                match row.get::<_, Option<Vec<u8>>>(base)? {
+                    None => Ok(None),
+                    Some(_) => row_to_raw_at(row, base).map(Some),
+                }
+            };
+            Ok((at(0)?, at(1)?, at(2)?, at(3)?))
+        })?;
         let mut out = Vec::new();
-        for raw in rows {
-            out.push(self.open_raw(kind, &raw??)?);
+        for row in rows {
+            let (record, parent, grandparent, great) = row?;
+            out.push(Lineage {
+                record: record.ok_or(StoreError::Corrupt {
+                    detail: "a record has no id".into(),
+                })??,
+                ancestors: [
+                    parent.transpose()?,
+                    grandparent.transpose()?,
+                    great.transpose()?,
+                ],
+            });
         }
         Ok(out)
     }
@@ -528,13 +654,21 @@ fn id16(v: Option<Vec<u8>>) -> Result<Option<[u8; 16]>, StoreError> {
 }
 
 fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, StoreError>> {
-    let id: Vec<u8> = row.get(0)?;
-    let body: Vec<u8> = row.get(1)?;
-    let key_id: i64 = row.get(2)?;
-    let format: i64 = row.get(3)?;
-    let version: i64 = row.get(4)?;
-    let parent: Option<Vec<u8>> = row.get(5)?;
-    let tag: Option<Vec<u8>> = row.get(6)?;
+    row_to_raw_at(row, 0)
+}
+
+/// The raw record in `RAW_COLUMNS` order starting at column `base`.
+fn row_to_raw_at(
+    row: &rusqlite::Row<'_>,
+    base: usize,
+) -> rusqlite::Result<Result<RawRecord, StoreError>> {
+    let id: Vec<u8> = row.get(base)?;
+    let body: Vec<u8> = row.get(base + 1)?;
+    let key_id: i64 = row.get(base + 2)?;
+    let format: i64 = row.get(base + 3)?;
+    let version: i64 = row.get(base + 4)?;
+    let parent: Option<Vec<u8>> = row.get(base + 5)?;
+    let tag: Option<Vec<u8>> = row.get(base + 6)?;
     Ok((|| {
         Ok(RawRecord {
             id: id16(Some(id))?.ok_or(StoreError::Corrupt {

@@ -293,7 +293,8 @@ impl Store {
         };
         // Push.
         loop {
-            let batch = self.sync_read(|r| outbox::next_batch(r, options.push_batch))?;
+            // A write: operations with nothing left to send are dropped from the queue.
+            let batch = self.sync_write(|r| outbox::next_batch(r, options.push_batch))?;
             if batch.is_empty() {
                 break;
             }
@@ -539,6 +540,14 @@ fn apply_remote(r: &Records<'_>, op: &Operation) -> Result<bool, StoreError> {
         Some(raw) => raw.parent,
         None => op.parent_id.map(|p| *p.as_bytes()),
     };
-    r.write_row(kind, id, parent, tag, &value, &stamps, current.as_ref())?;
+    r.write_row(
+        kind,
+        id,
+        parent,
+        tag,
+        &value,
+        &stamps,
+        current.as_ref().map(Into::into),
+    )?;
     Ok(true)
 }

@@ -8,7 +8,7 @@ use crate::domain::{Agency, NewCase, NewHousehold, NewPerson, Note, PersonRole, 
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
-fn new_store(dir: &Path) -> (Store, CaseId) {
+pub(crate) fn new_store(dir: &Path) -> (Store, CaseId) {
     let clock = Arc::new(FixedClock::new(
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
     ));

@@ -8,6 +8,7 @@ use crate::domain::{
 };
 use crate::time::local_date;
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
 
 /// The longest a planned visit may be expected to take, in minutes.
 pub const MAX_VISIT_MINUTES: u32 = 12 * 60;
@@ -64,6 +65,39 @@ pub(crate) fn refresh_no_access(
         r.update(Kind::Case, case.id.bytes(), None, &case)?;
     }
     Ok(n)
+}
+
+/// Opens a visit's case, child and household from its row of `tagged_with_ancestors`.
+fn open_lineage(
+    r: &Records<'_>,
+    row: &super::records::Lineage,
+    visit: &Visit,
+) -> Result<(Case, Person, Household), StoreError> {
+    let [case_raw, child_raw, home_raw] = &row.ancestors;
+    let missing = |kind: &'static str| StoreError::NotFound {
+        kind,
+        id: visit.id.to_string(),
+    };
+    let case: Case = r.open_raw(
+        Kind::Case,
+        case_raw.as_ref().ok_or_else(|| missing("case"))?,
+    )?;
+    let child: Person = r.open_raw(
+        Kind::Person,
+        child_raw.as_ref().ok_or_else(|| missing("person"))?,
+    )?;
+    let household: Household = r.open_raw(
+        Kind::Household,
+        home_raw.as_ref().ok_or_else(|| missing("household"))?,
+    )?;
+    // The clear parent ids are bound into each record's associated data; the opened values must
+    // name the same records.
+    if case.id != visit.case_id || case.child_id != child.id || case.household_id != household.id {
+        return Err(StoreError::Tampered {
+            record_id: visit.id.to_string(),
+        });
+    }
+    Ok((case, child, household))
 }
 
 fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
@@ -321,33 +355,33 @@ impl Store {
         let me = self.practitioner_id;
         self.read(|r| {
             let tag = r.tag("visit-day", &date.to_string());
-            let mut visits: Vec<Visit> = r.list_tagged(Kind::Visit, tag)?;
-            visits.retain(|v| v.practitioner_id == me && local_date(v.planned_for) == date);
-            visits.sort_by_key(|v| v.planned_for);
-            // A child often has several visits on a day: open each case, child and home once.
-            let mut seen: std::collections::HashMap<[u8; 16], (Case, Person, Household)> =
-                std::collections::HashMap::new();
-            visits
-                .into_iter()
-                .map(|visit| {
-                    let (case, child, household) = match seen.entry(visit.case_id.bytes()) {
-                        std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
-                        std::collections::hash_map::Entry::Vacant(e) => {
-                            let case: Case = r.get(Kind::Case, visit.case_id.bytes())?;
-                            let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
-                            let household: Household =
-                                r.get(Kind::Household, case.household_id.bytes())?;
-                            e.insert((case, child, household)).clone()
-                        }
-                    };
-                    Ok(DayItem {
-                        visit,
-                        case,
-                        child,
-                        household,
-                    })
-                })
-                .collect()
+            // One statement along the clear parent ids: visit → case → child → household. A child
+            // often has several visits on a day, so each case, child and home is opened once.
+            let rows = r.tagged_with_ancestors(Kind::Visit, tag)?;
+            let mut cases: HashMap<[u8; 16], (Case, Person, Household)> = HashMap::new();
+            let mut out = Vec::new();
+            for row in rows {
+                let visit: Visit = r.open_raw(Kind::Visit, &row.record)?;
+                if visit.practitioner_id != me || local_date(visit.planned_for) != date {
+                    continue;
+                }
+                let case_id = visit.case_id.bytes();
+                if let std::collections::hash_map::Entry::Vacant(e) = cases.entry(case_id) {
+                    e.insert(open_lineage(r, &row, &visit)?);
+                }
+                let (case, child, household) = cases
+                    .get(&case_id)
+                    .cloned()
+                    .ok_or(StoreError::InvalidState("a visit's case is missing"))?;
+                out.push(DayItem {
+                    visit,
+                    case,
+                    child,
+                    household,
+                });
+            }
+            out.sort_by_key(|d| d.visit.planned_for);
+            Ok(out)
         })
     }
 
