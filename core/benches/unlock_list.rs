@@ -9,7 +9,7 @@ mod support;
 use criterion::Criterion;
 use doorstep_core::Store;
 use std::hint::black_box;
-use support::{data, fixture, plain};
+use support::{data, fixture, paired, plain};
 
 fn benches(c: &mut Criterion) {
     let enc = fixture::encrypted();
@@ -21,6 +21,26 @@ fn benches(c: &mut Criterion) {
         let conn = plain::open(&pln, None, plain::Sync::Full).unwrap();
         plain::practitioner_id(&conn).unwrap()
     };
+
+    // The same comparison, interleaved (see `support::paired`): the ratio this page reports.
+    paired::compare(
+        "open_unlock_today",
+        41,
+        20,
+        &mut || {
+            paired::time(|| {
+                let store = Store::open(&enc, clock.clone()).unwrap();
+                store.unlock_with_provider(provider.clone()).unwrap();
+                store.today().unwrap()
+            })
+        },
+        &mut || {
+            paired::time(|| {
+                let conn = plain::open(&pln, None, plain::Sync::Full).unwrap();
+                plain::day_list(&conn, practitioner, today).unwrap()
+            })
+        },
+    );
 
     let mut g = c.benchmark_group("open_unlock_today");
     g.bench_function("encrypted_store", |b| {

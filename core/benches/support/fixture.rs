@@ -4,6 +4,7 @@
 
 use super::data::{self, Lcg};
 use super::plain;
+use super::synced;
 use chrono::{Duration, NaiveDate};
 use doorstep_core::crypto::{Passphrase, SoftwareKeyProvider};
 use doorstep_core::domain::{NewCase, NewPerson, NewVisit, PersonRole, PlanType, Rag, VisitKind};
@@ -21,7 +22,7 @@ pub const VISITS_PER_CASE: usize = 10;
 /// Visits planned for "today".
 pub const TODAY_VISITS: usize = 6;
 /// Bump when the fixture's shape changes, so stale caches are not reused.
-const VERSION: &str = "v2";
+const VERSION: &str = "v4";
 
 /// The key-encryption key of the benchmark's software key provider (a fixed test value).
 pub fn kek() -> [u8; 32] {
@@ -115,13 +116,16 @@ pub fn encrypted() -> PathBuf {
     let clock = clock();
     let today = data::today();
     clock.set(data::at(today - Duration::days(400), 8, 0));
-    let store = Store::create(
+    // An enrolled device that syncs: see `synced`.
+    let server = synced::Acknowledging::new();
+    let enrolment = doorstep_core::store::enrol(&server, synced::SERVER_URL, "BENCH-CODE").unwrap();
+    let store = Store::create_enrolled(
         &stage.join("store"),
         UnlockMethods {
             passphrase: Some(passphrase()),
             provider: Some(provider()),
         },
-        data::practitioner(),
+        &enrolment,
         clock.clone(),
     )
     .unwrap();
@@ -221,6 +225,22 @@ pub fn encrypted() -> PathBuf {
         &root,
         &format!(
             "notes: {NOTES} add_note transactions in {:.1} s (tmpfs)",
+            t.elapsed().as_secs_f64()
+        ),
+    );
+
+    // Synced up to yesterday evening: the queue holds only today's work from here on.
+    clock.set(data::at(today - Duration::days(1), 18, 0));
+    let t = Instant::now();
+    let report = store
+        .sync(&server, None, doorstep_core::store::SyncOptions::default())
+        .unwrap();
+    assert_eq!(store.queue_status().unwrap().pending, 0);
+    log(
+        &root,
+        &format!(
+            "synced: {} operations acknowledged in {:.1} s",
+            report.progress.sent,
             t.elapsed().as_secs_f64()
         ),
     );

@@ -8,4 +8,6 @@
 pub mod data;
 pub mod fixture;
 pub mod mem;
+pub mod paired;
 pub mod plain;
+pub mod synced;

@@ -236,6 +236,7 @@ pub fn full_stamps(kind: Kind, value: &Value, stamps: &Stamps) -> Stamps {
 }
 
 /// A record's clear columns and sealed body, as read from the table.
+#[derive(Clone)]
 pub struct RawRecord {
     /// The id.
     pub id: [u8; 16],
@@ -262,7 +263,6 @@ pub struct Lineage {
 }
 
 const RAW_COLUMNS: &str = "id, body, key_id, format, version, parent, tag";
-const RAW_COLUMN_COUNT: usize = 7;
 
 struct Place<'a> {
     kind: Kind,
@@ -550,62 +550,72 @@ impl Records<'_> {
     }
 
     /// Every record of `kind` carrying the blind tag `tag`, each with its parent, grandparent and
-    /// great-grandparent (e.g. a visit with its case, child and household), in one statement along
-    /// the clear parent ids. A missing ancestor is `None`. The rows are not opened.
+    /// great-grandparent (e.g. a visit with its case, child and household), found along the clear
+    /// parent ids: one statement for the tagged records, then one look-up by id per generation.
+    /// A missing ancestor is `None`. The rows are not opened.
     pub fn tagged_with_ancestors(
         &self,
         kind: Kind,
         tag: [u8; 16],
     ) -> Result<Vec<Lineage>, StoreError> {
-        let cols = |t: &str| {
-            RAW_COLUMNS
-                .split(", ")
-                .map(|c| format!("{t}.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         // The kind and tag are written into the statement as literals, not bound: the tag index
-        // is partial (`WHERE tag IS NOT NULL`), and a plan that relies on a bound value being
-        // non-null is prepared again on every execution. A literal plan is prepared once and
-        // cached (a day's tag is the same all day). Both are safe to inline: the kind is a fixed
-        // name and the tag is written as hex digits.
+        // is partial (`WHERE tag IS NOT NULL`), and only a literal lets the planner use it with
+        // plans that never depend on bound values. The statement is cached (a day's tag is the
+        // same all day). Both are safe to inline: a fixed name and hex digits.
         let sql = format!(
-            "SELECT {}, {}, {}, {} FROM records r \
-             LEFT JOIN records a ON a.id = r.parent \
-             LEFT JOIN records b ON b.id = a.parent \
-             LEFT JOIN records c ON c.id = b.parent \
-             WHERE r.kind = '{}' AND r.tag = X'{}' ORDER BY r.seq",
-            cols("r"),
-            cols("a"),
-            cols("b"),
-            cols("c"),
+            "SELECT {RAW_COLUMNS} FROM records WHERE kind = '{}' AND tag = X'{}' ORDER BY seq",
             kind.name(),
             hex::encode(tag)
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], |row| {
-            let at = |i: usize| -> rusqlite::Result<Option<Result<RawRecord, StoreError>>> {
-                let base = i * RAW_COLUMN_COUNT;
-                match row.get::<_, Option<Vec<u8>>>(base)? {
-                    None => Ok(None),
-                    Some(_) => row_to_raw_at(row, base).map(Some),
-                }
-            };
-            Ok((at(0)?, at(1)?, at(2)?, at(3)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (record, parent, grandparent, great) = row?;
-            out.push(Lineage {
-                record: record.ok_or(StoreError::Corrupt {
-                    detail: "a record has no id".into(),
-                })??,
-                ancestors: [
-                    parent.transpose()?,
-                    grandparent.transpose()?,
-                    great.transpose()?,
-                ],
-            });
+        let mut records = Vec::new();
+        for raw in self.conn.prepare_cached(&sql)?.query_map([], row_to_raw)? {
+            records.push(raw??);
+        }
+        let mut generations: Vec<std::collections::HashMap<[u8; 16], RawRecord>> = Vec::new();
+        let mut wanted: Vec<[u8; 16]> = records.iter().filter_map(|r| r.parent).collect();
+        for _ in 0..3 {
+            let found = self.raw_by_ids(&wanted)?;
+            wanted = found.values().filter_map(|r| r.parent).collect();
+            generations.push(found);
+        }
+        let mut out = Vec::with_capacity(records.len());
+        for record in records {
+            let mut ancestors: [Option<RawRecord>; 3] = [None, None, None];
+            let mut next = record.parent;
+            for (slot, generation) in ancestors.iter_mut().zip(&generations) {
+                *slot = next.and_then(|id| generation.get(&id).cloned());
+                next = slot.as_ref().and_then(|r| r.parent);
+            }
+            out.push(Lineage { record, ancestors });
+        }
+        Ok(out)
+    }
+
+    /// The raw rows with these ids (whatever their kind; each is checked when opened), in
+    /// statements of a fixed width so that one cached statement serves every call.
+    fn raw_by_ids(
+        &self,
+        ids: &[[u8; 16]],
+    ) -> Result<std::collections::HashMap<[u8; 16], RawRecord>, StoreError> {
+        const WIDTH: usize = 8;
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let mut out = std::collections::HashMap::with_capacity(unique.len());
+        let placeholders = ["?"; WIDTH].join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RAW_COLUMNS} FROM records WHERE id IN ({placeholders})"
+        ))?;
+        for chunk in unique.chunks(WIDTH) {
+            // Unused places are NULL, which matches no id.
+            let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
+            for (p, id) in params.iter_mut().zip(chunk) {
+                *p = Some(&id[..]);
+            }
+            for raw in stmt.query_map(params, row_to_raw)? {
+                let raw = raw??;
+                out.insert(raw.id, raw);
+            }
         }
         Ok(out)
     }
@@ -654,21 +664,13 @@ fn id16(v: Option<Vec<u8>>) -> Result<Option<[u8; 16]>, StoreError> {
 }
 
 fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, StoreError>> {
-    row_to_raw_at(row, 0)
-}
-
-/// The raw record in `RAW_COLUMNS` order starting at column `base`.
-fn row_to_raw_at(
-    row: &rusqlite::Row<'_>,
-    base: usize,
-) -> rusqlite::Result<Result<RawRecord, StoreError>> {
-    let id: Vec<u8> = row.get(base)?;
-    let body: Vec<u8> = row.get(base + 1)?;
-    let key_id: i64 = row.get(base + 2)?;
-    let format: i64 = row.get(base + 3)?;
-    let version: i64 = row.get(base + 4)?;
-    let parent: Option<Vec<u8>> = row.get(base + 5)?;
-    let tag: Option<Vec<u8>> = row.get(base + 6)?;
+    let id: Vec<u8> = row.get(0)?;
+    let body: Vec<u8> = row.get(1)?;
+    let key_id: i64 = row.get(2)?;
+    let format: i64 = row.get(3)?;
+    let version: i64 = row.get(4)?;
+    let parent: Option<Vec<u8>> = row.get(5)?;
+    let tag: Option<Vec<u8>> = row.get(6)?;
     Ok((|| {
         Ok(RawRecord {
             id: id16(Some(id))?.ok_or(StoreError::Corrupt {
