@@ -7,9 +7,10 @@ use std::path::Path;
 /// The database file's name inside a store directory.
 pub const DB_FILE: &str = "doorstep.db";
 /// The newest schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
-const MIGRATIONS: &[&str] = &[
+/// The schema, one migration per version (index 0 brings a new file to version 1).
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: sealed records, with only random ids, kind and bookkeeping in the clear. `version` counts a
     // record's writes; it is bound into the record's associated data and into the store digest.
     "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) STRICT;
@@ -42,6 +43,22 @@ const MIGRATIONS: &[&str] = &[
          body BLOB NOT NULL
      ) STRICT;
      CREATE INDEX outbox_pending ON outbox (parked, household, seq);",
+    // 3: the outbox without indexes: every change writes one row, and two indexes (on the random
+    // operation id and on the household) cost two more pages per transaction. The queue is short
+    // (it empties at every sync) and rows are found by `seq`, the table's own key.
+    "CREATE TABLE outbox_v3 (
+         seq INTEGER PRIMARY KEY,
+         op_id BLOB NOT NULL CHECK (length(op_id) = 16),
+         household BLOB NOT NULL CHECK (length(household) = 16),
+         lane INTEGER NOT NULL,
+         parked INTEGER NOT NULL DEFAULT 0,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         body BLOB NOT NULL
+     ) STRICT;
+     INSERT INTO outbox_v3 (seq, op_id, household, lane, parked, attempts, body)
+       SELECT seq, op_id, household, lane, parked, attempts, body FROM outbox;
+     DROP TABLE outbox;
+     ALTER TABLE outbox_v3 RENAME TO outbox;",
 ];
 
 /// Opens (or, with `create`, creates) the database with WAL, `synchronous=FULL`, `secure_delete`

@@ -36,6 +36,16 @@ pub struct Parked {
     pub reason: String,
 }
 
+/// An operation taken from the queue to send, with its place in the queue (how the answer for it
+/// finds it again: the outbox has no index on operation ids, one fewer page written per change).
+#[derive(Debug, Clone)]
+pub struct Queued {
+    /// The outbox row.
+    pub seq: i64,
+    /// The operation.
+    pub op: Operation,
+}
+
 /// An operation as kept in the outbox (an earlier build's stored `Operation` reads as one, with its
 /// delta).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -339,80 +349,84 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry
 /// The next operations to send, at most `limit`: households with urgent changes first, and within
 /// a household in the order the changes were made (so a case always goes before its visits).
 /// Operations with nothing left to send are dropped from the queue here (call it in a write).
-pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Operation>, StoreError> {
+pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Queued>, StoreError> {
     loop {
         let mut superseded = Vec::new();
         let mut out = Vec::new();
         {
             let mut stmt = r.conn.prepare_cached(
-                "SELECT o.op_id, o.body FROM outbox o
+                "SELECT o.seq, o.op_id, o.body FROM outbox o
                  JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
                    ON h.household = o.household
                  WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
             )?;
             let rows = stmt.query_map([limit as i64], |row| {
-                Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Vec<u8>>(1)?,
+                    row.get::<_, Vec<u8>>(2)?,
+                ))
             })?;
             for row in rows {
-                let (id, body) = row?;
+                let (seq, id, body) = row?;
                 let entry = open_queued(r, &id, &body)?;
                 match build(r, &entry.op)? {
-                    Some(op) => out.push(op),
-                    None => superseded.push(entry.op.op_id),
+                    Some(op) => out.push(Queued { seq, op }),
+                    None => superseded.push(seq),
                 }
             }
         }
         if superseded.is_empty() {
             return Ok(out);
         }
-        for op_id in &superseded {
-            acknowledge(r, op_id)?;
+        for seq in superseded {
+            acknowledge(r, seq)?;
         }
         // Fill the batch up again from what is left.
     }
 }
 
 /// The server has the operation: drop it from the queue.
-pub fn acknowledge(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<(), StoreError> {
+pub fn acknowledge(r: &Records<'_>, seq: i64) -> Result<(), StoreError> {
     r.conn
-        .prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?
-        .execute([&op_id.as_bytes()[..]])?;
+        .prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+        .execute([seq])?;
     Ok(())
 }
 
+/// An outbox row's op id and sealed body.
+type Row = (Vec<u8>, Vec<u8>);
+
+/// The op id and sealed body of an outbox row, if it is still there.
+fn row(r: &Records<'_>, seq: i64) -> Result<Option<Row>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(r.conn
+        .prepare_cached("SELECT op_id, body FROM outbox WHERE seq = ?1")?
+        .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?)
+}
+
 /// The server refused the operation for good: keep it, with the reason, out of the way.
-pub fn park(r: &Records<'_>, op_id: &uuid::Uuid, parked: Parked) -> Result<(), StoreError> {
-    let row: Option<Vec<u8>> = {
-        use rusqlite::OptionalExtension;
-        r.conn
-            .query_row(
-                "SELECT body FROM outbox WHERE op_id = ?1",
-                [&op_id.as_bytes()[..]],
-                |row| row.get(0),
-            )
-            .optional()?
+pub fn park(r: &Records<'_>, seq: i64, parked: Parked) -> Result<(), StoreError> {
+    let Some((op_id, body)) = row(r, seq)? else {
+        return Ok(());
     };
-    let Some(body) = row else { return Ok(()) };
-    let mut q = open_queued(r, op_id.as_bytes(), &body)?;
+    let mut q = open_queued(r, &op_id, &body)?;
     q.parked = Some(parked);
     r.conn
-        .prepare_cached("UPDATE outbox SET parked = 1, body = ?1 WHERE op_id = ?2")?
-        .execute(params![seal_queued(r, &q)?, &op_id.as_bytes()[..]])?;
+        .prepare_cached("UPDATE outbox SET parked = 1, body = ?1 WHERE seq = ?2")?
+        .execute(params![seal_queued(r, &q)?, seq])?;
     Ok(())
 }
 
 /// The server refused an operation because its stamp is in the future (the phone's date was
 /// wrong). Gives it, and the fields of its record that carry the same stamp, a fresh stamp from
 /// the (now corrected) clock; it stays queued. Returns whether the stamp changed.
-pub fn restamp(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<bool, StoreError> {
-    use rusqlite::OptionalExtension;
-    let body: Option<Vec<u8>> = r
-        .conn
-        .prepare_cached("SELECT body FROM outbox WHERE op_id = ?1")?
-        .query_row([&op_id.as_bytes()[..]], |row| row.get(0))
-        .optional()?;
-    let Some(body) = body else { return Ok(false) };
-    let mut q = open_queued(r, op_id.as_bytes(), &body)?;
+pub fn restamp(r: &Records<'_>, seq: i64) -> Result<bool, StoreError> {
+    let Some((op_id, body)) = row(r, seq)? else {
+        return Ok(false);
+    };
+    let mut q = open_queued(r, &op_id, &body)?;
     let old = q.op.hlc;
     let new = next_hlc(r)?;
     if new.millis >= old.millis {
@@ -426,8 +440,8 @@ pub fn restamp(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<bool, StoreError> 
         }
     }
     r.conn
-        .prepare_cached("UPDATE outbox SET body = ?1 WHERE op_id = ?2")?
-        .execute(params![seal_queued(r, &q)?, &op_id.as_bytes()[..]])?;
+        .prepare_cached("UPDATE outbox SET body = ?1 WHERE seq = ?2")?
+        .execute(params![seal_queued(r, &q)?, seq])?;
     if let Some(kind) = Kind::from_name(&q.op.kind) {
         let id = *q.op.record_id.as_bytes();
         if let Some(raw) = r.raw(kind, id)? {
@@ -459,21 +473,21 @@ pub fn restamp(r: &Records<'_>, op_id: &uuid::Uuid) -> Result<bool, StoreError> 
 /// re-allocated). Returns how many.
 pub fn retry_parked(r: &Records<'_>) -> Result<u64, StoreError> {
     let entries = parked_entries(r)?;
-    for mut q in entries.clone() {
+    for (seq, mut q) in entries.clone() {
         q.parked = None;
         r.conn
-            .prepare_cached("UPDATE outbox SET parked = 0, body = ?1 WHERE op_id = ?2")?
-            .execute(params![seal_queued(r, &q)?, &q.op.op_id.as_bytes()[..]])?;
+            .prepare_cached("UPDATE outbox SET parked = 0, body = ?1 WHERE seq = ?2")?
+            .execute(params![seal_queued(r, &q)?, seq])?;
     }
     Ok(entries.len() as u64)
 }
 
 /// Counts a failed attempt at sending these operations.
-pub fn count_attempt(r: &Records<'_>, ops: &[Operation]) -> Result<(), StoreError> {
-    for op in ops {
+pub fn count_attempt(r: &Records<'_>, ops: &[Queued]) -> Result<(), StoreError> {
+    for q in ops {
         r.conn
-            .prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE op_id = ?1")?
-            .execute([&op.op_id.as_bytes()[..]])?;
+            .prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1")?
+            .execute([q.seq])?;
     }
     Ok(())
 }
@@ -489,7 +503,7 @@ pub fn pending_count(r: &Records<'_>) -> Result<u64, StoreError> {
 /// Every parked operation, oldest first, as it would be sent.
 pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
     let mut out = Vec::new();
-    for entry in parked_entries(r)? {
+    for (_, entry) in parked_entries(r)? {
         let op = match build(r, &entry.op)? {
             Some(op) => op,
             // Nothing left to send, but the refusal is still shown until it is retried.
@@ -513,17 +527,21 @@ pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
     Ok(out)
 }
 
-fn parked_entries(r: &Records<'_>) -> Result<Vec<StoredEntry>, StoreError> {
+fn parked_entries(r: &Records<'_>) -> Result<Vec<(i64, StoredEntry)>, StoreError> {
     let mut stmt = r
         .conn
-        .prepare_cached("SELECT op_id, body FROM outbox WHERE parked = 1 ORDER BY seq")?;
+        .prepare_cached("SELECT seq, op_id, body FROM outbox WHERE parked = 1 ORDER BY seq")?;
     let rows = stmt.query_map([], |row| {
-        Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, Vec<u8>>(1)?))
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, Vec<u8>>(1)?,
+            row.get::<_, Vec<u8>>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, body) = row?;
-        out.push(open_queued(r, &id, &body)?);
+        let (seq, id, body) = row?;
+        out.push((seq, open_queued(r, &id, &body)?));
     }
     Ok(out)
 }
@@ -560,10 +578,11 @@ mod tests {
             added[before].len()
         );
         let batch = store.write(|r| next_batch(r, 100)).unwrap();
-        let op = batch
+        let op = &batch
             .iter()
-            .find(|o| o.record_id == note.id.0)
-            .expect("the note is queued");
+            .find(|q| q.op.record_id == note.id.0)
+            .expect("the note is queued")
+            .op;
         let value = serde_json::to_value(&note).unwrap();
         assert_eq!(op.delta, merge::diff("note", None, &value, op.hlc));
         assert_eq!(op.delta["text"].value, Value::String(text.trim().into()));
@@ -575,7 +594,7 @@ mod tests {
     fn an_operation_queued_by_an_earlier_build_is_sent_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let (store, case) = new_store(dir.path());
-        let mut legacy = store.write(|r| next_batch(r, 1)).unwrap().remove(0);
+        let mut legacy = store.write(|r| next_batch(r, 1)).unwrap().remove(0).op;
         legacy.op_id = uuid::Uuid::new_v4();
         legacy.case_id = Some(case.0);
         legacy.delta.insert(
@@ -610,7 +629,7 @@ mod tests {
             })
             .unwrap();
         let batch = store.write(|r| next_batch(r, 100)).unwrap();
-        let sent = batch.iter().find(|o| o.op_id == legacy.op_id).unwrap();
-        assert_eq!(*sent, legacy);
+        let sent = batch.iter().find(|q| q.op.op_id == legacy.op_id).unwrap();
+        assert_eq!(sent.op, legacy);
     }
 }

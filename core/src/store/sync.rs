@@ -298,7 +298,8 @@ impl Store {
             if batch.is_empty() {
                 break;
             }
-            let body = serde_json::to_vec(&PushRequest { ops: batch.clone() })
+            let ops = batch.iter().map(|q| q.op.clone()).collect();
+            let body = serde_json::to_vec(&PushRequest { ops })
                 .map_err(|_| StoreError::Protocol("encode".into()))?;
             let resp =
                 match self.request(transport, &config, Method::Post, "/v1/push", body, options) {
@@ -318,12 +319,13 @@ impl Store {
             }
             let (sent, parked, held) = self.sync_write(|r| {
                 let (mut sent, mut parked, mut held) = (0u64, 0u64, 0u64);
-                for (op, result) in batch.iter().zip(&answer.results) {
+                for (queued, result) in batch.iter().zip(&answer.results) {
+                    let op = &queued.op;
                     match result {
                         OpResult::Applied { op_id, .. } | OpResult::Duplicate { op_id }
                             if *op_id == op.op_id =>
                         {
-                            outbox::acknowledge(r, op_id)?;
+                            outbox::acknowledge(r, queued.seq)?;
                             sent += 1;
                         }
                         OpResult::Rejected { op_id, code, .. }
@@ -331,7 +333,7 @@ impl Store {
                         {
                             // The phone's date is wrong: never park (nothing would retry it).
                             // Re-stamped from the corrected clock, it goes in the next batch.
-                            if !outbox::restamp(r, op_id)? {
+                            if !outbox::restamp(r, queued.seq)? {
                                 held += 1;
                             }
                         }
@@ -342,7 +344,7 @@ impl Store {
                         } if *op_id == op.op_id => {
                             outbox::park(
                                 r,
-                                op_id,
+                                queued.seq,
                                 Parked {
                                     code: code.clone(),
                                     reason: reason.clone(),

@@ -152,3 +152,74 @@ proptest! {
         prop_assert!(store.verify().unwrap().is_ok());
     }
 }
+
+#[test]
+fn a_version_2_store_keeps_its_queue_when_the_outbox_loses_its_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let kek = [9u8; 32];
+    let provider = || Arc::new(SoftwareKeyProvider::from_bytes(kek));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = Store::create(
+        dir.path(),
+        UnlockMethods {
+            passphrase: None,
+            provider: Some(provider()),
+        },
+        NewPractitioner {
+            name: "P".into(),
+            agency: Agency::HealthVisiting,
+            team: None,
+        },
+        clock.clone(),
+    )
+    .unwrap();
+    let h = store
+        .add_household(NewHousehold {
+            address: "2 Queue Lane".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let queued = store
+        .read(|r| outbox::next_batch(r, 10))
+        .unwrap()
+        .into_iter()
+        .map(|q| q.op)
+        .collect::<Vec<_>>();
+    assert_eq!(queued.len(), 1);
+    drop(store);
+    // Put the outbox back as schema version 2 made it: a unique op id and a household index.
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.execute_batch("ALTER TABLE outbox RENAME TO outbox_v3; PRAGMA user_version = 1;")
+        .unwrap();
+    conn.execute_batch(super::db::MIGRATIONS[1]).unwrap();
+    conn.execute_batch(
+        "INSERT INTO outbox SELECT * FROM outbox_v3; DROP TABLE outbox_v3;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = Store::open(dir.path(), clock).unwrap();
+    store.unlock_with_provider(provider()).unwrap();
+    let again = store
+        .read(|r| outbox::next_batch(r, 10))
+        .unwrap()
+        .into_iter()
+        .map(|q| q.op)
+        .collect::<Vec<_>>();
+    assert_eq!(again, queued, "the queued change survives the migration");
+    assert_eq!(again[0].record_id, h.id.0);
+    let (version, indexes): (u32, i64) = store
+        .read(|r| {
+            Ok((
+                r.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?,
+                r.conn.query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'outbox'",
+                    [],
+                    |row| row.get(0),
+                )?,
+            ))
+        })
+        .unwrap();
+    assert_eq!((version, indexes), (SCHEMA_VERSION, 0));
+}
