@@ -17,6 +17,7 @@
 
 use super::Hlc;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A field value with the stamp of the write that set it.
@@ -56,6 +57,45 @@ fn derived(kind: &str, key: &str) -> bool {
 /// Flattens a record value into field paths (one level of nesting for the fields that merge per
 /// sub-field).
 pub fn flatten(kind: &str, value: &Value) -> BTreeMap<String, Value> {
+    flatten_ref(kind, value)
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.to_value()))
+        .collect()
+}
+
+/// A field of a flattened record, borrowed from the record's value: `Present` is the marker that
+/// a per-sub-field object exists (what `flatten` writes as an empty object).
+#[derive(Clone, Copy)]
+enum FieldRef<'a> {
+    Value(&'a Value),
+    Present,
+}
+
+impl PartialEq for FieldRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let empty = |v: &Value| matches!(v, Value::Object(m) if m.is_empty());
+        match (self, other) {
+            (FieldRef::Value(a), FieldRef::Value(b)) => a == b,
+            (FieldRef::Present, FieldRef::Present) => true,
+            (FieldRef::Value(v), FieldRef::Present) | (FieldRef::Present, FieldRef::Value(v)) => {
+                empty(v)
+            }
+        }
+    }
+}
+
+impl FieldRef<'_> {
+    fn to_value(self) -> Value {
+        match self {
+            FieldRef::Value(v) => v.clone(),
+            FieldRef::Present => Value::Object(Map::new()),
+        }
+    }
+}
+
+/// The flattened fields, each borrowing its value from the record (`flatten` copies them). The
+/// object of a per-sub-field path is kept as a marker that it exists (it may be empty).
+fn flatten_ref<'a>(kind: &str, value: &'a Value) -> BTreeMap<Cow<'a, str>, FieldRef<'a>> {
     let mut out = BTreeMap::new();
     if let Value::Object(map) = value {
         for (k, v) in map {
@@ -65,13 +105,12 @@ pub fn flatten(kind: &str, value: &Value) -> BTreeMap<String, Value> {
             match v {
                 Value::Object(inner) if nested(kind, k) => {
                     for (ik, iv) in inner {
-                        out.insert(format!("{k}.{ik}"), iv.clone());
+                        out.insert(Cow::Owned(format!("{k}.{ik}")), FieldRef::Value(iv));
                     }
-                    // The object itself exists (it may be empty): record that it is not null.
-                    out.insert(k.clone(), Value::Object(Map::new()));
+                    out.insert(Cow::Borrowed(k.as_str()), FieldRef::Present);
                 }
                 _ => {
-                    out.insert(k.clone(), v.clone());
+                    out.insert(Cow::Borrowed(k.as_str()), FieldRef::Value(v));
                 }
             }
         }
@@ -80,16 +119,17 @@ pub fn flatten(kind: &str, value: &Value) -> BTreeMap<String, Value> {
 }
 
 /// The delta from `old` (none for a new record) to `new`, every changed field stamped `hlc`.
+/// Only the changed values are copied.
 pub fn diff(kind: &str, old: Option<&Value>, new: &Value, hlc: Hlc) -> Delta {
-    let before = old.map(|o| flatten(kind, o)).unwrap_or_default();
-    let after = flatten(kind, new);
+    let before = old.map(|o| flatten_ref(kind, o)).unwrap_or_default();
+    let after = flatten_ref(kind, new);
     let mut delta = Delta::new();
     for (k, v) in &after {
         if before.get(k) != Some(v) {
             delta.insert(
-                k.clone(),
+                k.to_string(),
                 Stamped {
-                    value: v.clone(),
+                    value: v.to_value(),
                     hlc,
                 },
             );
@@ -98,7 +138,7 @@ pub fn diff(kind: &str, old: Option<&Value>, new: &Value, hlc: Hlc) -> Delta {
     for k in before.keys() {
         if !after.contains_key(k) {
             delta.insert(
-                k.clone(),
+                k.to_string(),
                 Stamped {
                     value: Value::Null,
                     hlc,

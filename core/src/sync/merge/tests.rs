@@ -118,3 +118,71 @@ fn an_outcome_cleared_later_stays_cleared() {
         json!({"id": "v", "outcome": null})
     );
 }
+
+/// The delta as `flatten` defines it (what `diff` computed before it borrowed instead of copying).
+fn reference_diff(kind: &str, old: Option<&Value>, new: &Value, hlc: Hlc) -> Delta {
+    let before = old.map(|o| flatten(kind, o)).unwrap_or_default();
+    let after = flatten(kind, new);
+    let mut delta = Delta::new();
+    for (k, v) in &after {
+        if before.get(k) != Some(v) {
+            delta.insert(
+                k.clone(),
+                Stamped {
+                    value: v.clone(),
+                    hlc,
+                },
+            );
+        }
+    }
+    for k in before.keys().filter(|k| !after.contains_key(*k)) {
+        delta.insert(
+            k.clone(),
+            Stamped {
+                value: Value::Null,
+                hlc,
+            },
+        );
+    }
+    delta
+}
+
+/// Record-shaped values over the fields that flatten differently: nested objects (possibly empty
+/// or null), a grow-only list, a derived field and plain ones.
+fn record_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        (0u8..3).prop_map(Value::from),
+        Just(json!({})),
+        Just(json!({"a": 1})),
+    ];
+    let keys = prop_oneof![
+        Just("outcome"),
+        Just("notes_heads"),
+        Just("rag_history"),
+        Just("rag"),
+        Just("status"),
+        Just("text"),
+    ];
+    let inner = proptest::collection::btree_map(
+        prop_oneof![Just("a"), Just("b"), Just("c")],
+        leaf.clone(),
+        0..3,
+    )
+    .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()));
+    proptest::collection::btree_map(keys, prop_oneof![leaf, inner], 0..6)
+        .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+}
+
+proptest! {
+    #[test]
+    fn diff_is_the_delta_flatten_defines(
+        kind in prop_oneof![Just("visit"), Just("case"), Just("note")],
+        old in proptest::option::of(record_value()),
+        new in record_value(),
+    ) {
+        let h = hlc(5, 1);
+        prop_assert_eq!(diff(kind, old.as_ref(), &new, h), reference_diff(kind, old.as_ref(), &new, h));
+    }
+}
