@@ -588,3 +588,31 @@ fn work_done_after_the_phone_clock_is_corrected_reaches_the_server() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A note written while the phone's date was a day and a half ahead is refused as `clock_ahead`;
+/// once the date is corrected it goes with a fresh stamp, and the note on the phone (append-only)
+/// is left exactly as written.
+#[test]
+fn a_note_written_with_the_phone_date_ahead_arrives_once_the_date_is_corrected() {
+    let w = World::new(false);
+    let sw = w.practitioner("Social Worker", Agency::SocialCare);
+    let phone_clock = Arc::new(FixedClock::new(w.clock.now()));
+    let a = w.device_on(&sw, "a", phone_clock.clone());
+    let (_, case) = family(&a, 1, false);
+    a.sync(&transport(), None, quick()).unwrap();
+    phone_clock.advance(chrono::Duration::hours(36));
+    let note = a
+        .add_note(case, "written while the phone's date was wrong", false)
+        .unwrap();
+    let held = a.sync(&transport(), None, quick()).unwrap();
+    assert!(held.held >= 1, "{held:?}");
+    phone_clock.set(w.clock.now());
+    for _ in 0..3 {
+        a.sync(&transport(), None, quick()).unwrap();
+    }
+    assert_eq!(a.queue_status().unwrap().pending, 0);
+    let f = w.fields(&note.id.to_string());
+    assert_eq!(f["text"], serde_json::json!(note.text));
+    assert_eq!(a.notes(case).unwrap()[0].original, note);
+    assert!(a.verify().unwrap().is_ok(), "{:?}", a.verify().unwrap());
+}

@@ -433,6 +433,14 @@ pub fn restamp(r: &Records<'_>, seq: i64) -> Result<bool, StoreError> {
         // The clock is still as far ahead: nothing to gain until the date is corrected.
         return Ok(false);
     }
+    if q.op.delta.is_none() {
+        // A new note's operation: take its delta from the note now, to restamp it here. The
+        // note itself is append-only and keeps its stamps (a note is applied once, whole).
+        let Some(built) = build(r, &q.op)? else {
+            return Ok(false);
+        };
+        q.op.delta = Some(built.delta);
+    }
     q.op.hlc = new;
     for stamped in q.op.delta.iter_mut().flat_map(|d| d.values_mut()) {
         if stamped.hlc == old {
@@ -442,7 +450,9 @@ pub fn restamp(r: &Records<'_>, seq: i64) -> Result<bool, StoreError> {
     r.conn
         .prepare_cached("UPDATE outbox SET body = ?1 WHERE seq = ?2")?
         .execute(params![seal_queued(r, &q)?, seq])?;
-    if let Some(kind) = Kind::from_name(&q.op.kind) {
+    // The record's fields stamped by this operation take the new stamp too; a note never
+    // changes (the table refuses it), so its operation alone carries the new stamps.
+    if let Some(kind) = Kind::from_name(&q.op.kind).filter(|k| *k != Kind::Note) {
         let id = *q.op.record_id.as_bytes();
         if let Some(raw) = r.raw(kind, id)? {
             let (value, mut stamps) = r.open_envelope::<Value>(kind, &raw)?;
