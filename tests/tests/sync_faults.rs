@@ -540,15 +540,21 @@ fn a_record_edited_while_its_upload_is_in_flight_keeps_the_newer_edit_queued() {
 /// reach the server. Today the device's hybrid logical clock never goes back, so every later
 /// change is stamped a day and a half ahead too, refused as `clock_ahead` and parked for good
 /// (nothing ever retries a parked operation): a note written after the correction never arrives.
-#[test]
-fn work_done_after_the_phone_clock_is_corrected_reaches_the_server() {
-    let w = World::new(false);
+/// A device with a family, synced, whose date then jumps a day and a half ahead.
+fn synced_phone_then_date_ahead(w: &World) -> (Store, Arc<FixedClock>, CaseId) {
     let sw = w.practitioner("Social Worker", Agency::SocialCare);
     let phone_clock = Arc::new(FixedClock::new(w.clock.now()));
     let a = w.device_on(&sw, "a", phone_clock.clone());
     let (_, case) = family(&a, 1, false);
     a.sync(&transport(), None, quick()).unwrap();
     phone_clock.advance(chrono::Duration::hours(36));
+    (a, phone_clock, case)
+}
+
+#[test]
+fn work_done_after_the_phone_clock_is_corrected_reaches_the_server() {
+    let w = World::new(false);
+    let (a, phone_clock, case) = synced_phone_then_date_ahead(&w);
     a.set_rag(case, Rag::Red, "wrong date on the phone")
         .unwrap();
     let held = a.sync(&transport(), None, quick()).unwrap();
@@ -595,12 +601,7 @@ fn work_done_after_the_phone_clock_is_corrected_reaches_the_server() {
 #[test]
 fn a_note_written_with_the_phone_date_ahead_arrives_once_the_date_is_corrected() {
     let w = World::new(false);
-    let sw = w.practitioner("Social Worker", Agency::SocialCare);
-    let phone_clock = Arc::new(FixedClock::new(w.clock.now()));
-    let a = w.device_on(&sw, "a", phone_clock.clone());
-    let (_, case) = family(&a, 1, false);
-    a.sync(&transport(), None, quick()).unwrap();
-    phone_clock.advance(chrono::Duration::hours(36));
+    let (a, phone_clock, case) = synced_phone_then_date_ahead(&w);
     let note = a
         .add_note(case, "written while the phone's date was wrong", false)
         .unwrap();
