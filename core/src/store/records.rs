@@ -130,6 +130,9 @@ pub struct TxCache {
     opened: std::collections::HashMap<[u8; 16], Opened>,
 }
 
+/// The most opened records a transaction keeps for a later update.
+const MAX_OPENED_KEPT: usize = 16;
+
 /// A record opened in this transaction: where it stands and its plaintext body.
 struct Opened {
     kind: Kind,
@@ -524,16 +527,21 @@ impl Records<'_> {
         let value = serde_json::from_slice::<ValueOnly<T>>(&plain)
             .map(|e| e.v)
             .map_err(|_| tampered(&raw))?;
-        self.cache.borrow_mut().opened.insert(
-            id,
-            Opened {
-                kind,
-                version: raw.version,
-                parent: raw.parent,
-                tag: raw.tag,
-                plain,
-            },
-        );
+        let mut cache = self.cache.borrow_mut();
+        // A user action opens a handful of records; a long read (a caseload, the planner) opens
+        // many and updates none, and need not keep their plaintext.
+        if cache.opened.len() < MAX_OPENED_KEPT {
+            cache.opened.insert(
+                id,
+                Opened {
+                    kind,
+                    version: raw.version,
+                    parent: raw.parent,
+                    tag: raw.tag,
+                    plain,
+                },
+            );
+        }
         Ok(value)
     }
 
