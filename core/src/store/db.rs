@@ -146,7 +146,7 @@ pub fn meta_ids<const N: usize>(
     keys: [&'static str; N],
 ) -> Result<[[u8; 16]; N], StoreError> {
     let mut out = [None; N];
-    let placeholders = vec!["?"; N].join(", ");
+    let placeholders = ["?"; N].join(", ");
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT key, value FROM meta WHERE key IN ({placeholders})"
     ))?;

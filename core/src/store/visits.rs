@@ -74,21 +74,27 @@ fn open_lineage(
     visit: &Visit,
 ) -> Result<(Case, Person, Household), StoreError> {
     let [case_raw, child_raw, home_raw] = &row.ancestors;
-    let missing = |kind: &'static str| StoreError::NotFound {
+    let missing = |kind: &'static str, id: uuid::Uuid| StoreError::NotFound {
         kind,
-        id: visit.id.to_string(),
+        id: id.to_string(),
     };
     let case: Case = r.open_raw(
         Kind::Case,
-        case_raw.as_ref().ok_or_else(|| missing("case"))?,
+        case_raw
+            .as_ref()
+            .ok_or_else(|| missing("case", visit.case_id.0))?,
     )?;
     let child: Person = r.open_raw(
         Kind::Person,
-        child_raw.as_ref().ok_or_else(|| missing("person"))?,
+        child_raw
+            .as_ref()
+            .ok_or_else(|| missing("person", case.child_id.0))?,
     )?;
     let household: Household = r.open_raw(
         Kind::Household,
-        home_raw.as_ref().ok_or_else(|| missing("household"))?,
+        home_raw
+            .as_ref()
+            .ok_or_else(|| missing("household", case.household_id.0))?,
     )?;
     // The clear parent ids are bound into each record's associated data; the opened values must
     // name the same records.
@@ -355,8 +361,9 @@ impl Store {
         let me = self.practitioner_id;
         self.read(|r| {
             let tag = r.tag("visit-day", &date.to_string());
-            // One statement along the clear parent ids: visit → case → child → household. A child
-            // often has several visits on a day, so each case, child and home is opened once.
+            // Found along the clear parent ids (visit → case → child → household): the day's
+            // visits by their tag, then each generation in one look-up. A child often has several
+            // visits on a day, so each case, child and home is opened once.
             let rows = r.tagged_with_ancestors(Kind::Visit, tag)?;
             let mut cases: HashMap<[u8; 16], (Case, Person, Household)> = HashMap::new();
             let mut out = Vec::new();
