@@ -280,7 +280,7 @@ pub fn enqueue(
 }
 
 /// The operation to send for a stored one (a new note's delta read from the note: its fields
-/// all carry the stamp they were written with). `None` when nothing is left to send.
+/// all carry the stamp they were written with). `None` when the note is gone.
 fn build(r: &Records<'_>, stored: &StoredOp) -> Result<Option<Operation>, StoreError> {
     let delta = match &stored.delta {
         Some(d) => d.clone(),
@@ -348,42 +348,42 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry
 
 /// The next operations to send, at most `limit`: households with urgent changes first, and within
 /// a household in the order the changes were made (so a case always goes before its visits).
-/// Operations with nothing left to send are dropped from the queue here (call it in a write).
+/// A note operation whose note is gone (only a damaged store has one) is parked with the reason,
+/// so that it shows as needing attention instead of blocking the queue (call it in a write).
 pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Queued>, StoreError> {
-    loop {
-        let mut superseded = Vec::new();
-        let mut out = Vec::new();
-        {
-            let mut stmt = r.conn.prepare_cached(
-                "SELECT o.seq, o.op_id, o.body FROM outbox o
-                 JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
-                   ON h.household = o.household
-                 WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
-            )?;
-            let rows = stmt.query_map([limit as i64], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, Vec<u8>>(1)?,
-                    row.get::<_, Vec<u8>>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (seq, id, body) = row?;
-                let entry = open_queued(r, &id, &body)?;
-                match build(r, &entry.op)? {
-                    Some(op) => out.push(Queued { seq, op }),
-                    None => superseded.push(seq),
-                }
-            }
+    let mut rows = Vec::new();
+    {
+        let mut stmt = r.conn.prepare_cached(
+            "SELECT o.seq, o.op_id, o.body FROM outbox o
+             JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
+               ON h.household = o.household
+             WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
+        )?;
+        for row in stmt.query_map([limit as i64], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, Vec<u8>>(1)?,
+                row.get::<_, Vec<u8>>(2)?,
+            ))
+        })? {
+            rows.push(row?);
         }
-        if superseded.is_empty() {
-            return Ok(out);
-        }
-        for seq in superseded {
-            acknowledge(r, seq)?;
-        }
-        // Fill the batch up again from what is left.
     }
+    let mut out = Vec::with_capacity(rows.len());
+    for (seq, id, body) in rows {
+        match build(r, &open_queued(r, &id, &body)?.op)? {
+            Some(op) => out.push(Queued { seq, op }),
+            None => park(
+                r,
+                seq,
+                Parked {
+                    code: "record_missing".into(),
+                    reason: "The note this change carries is missing from the phone.".into(),
+                },
+            )?,
+        }
+    }
+    Ok(out)
 }
 
 /// The server has the operation: drop it from the queue.
@@ -641,5 +641,30 @@ mod tests {
         let batch = store.write(|r| next_batch(r, 100)).unwrap();
         let sent = batch.iter().find(|q| q.op.op_id == legacy.op_id).unwrap();
         assert_eq!(sent.op, legacy);
+    }
+
+    #[test]
+    fn a_note_operation_whose_note_is_gone_is_parked_not_lost_in_silence() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, case) = new_store(dir.path());
+        let note = store
+            .add_note(case, "written before the file was damaged", false)
+            .unwrap();
+        // Someone with the file removes the note (past the append-only trigger).
+        store
+            .write(|r| {
+                r.conn
+                    .execute_batch("DROP TRIGGER notes_are_append_only_delete")?;
+                r.conn
+                    .execute("DELETE FROM records WHERE id = ?1", [&note.id.bytes()[..]])?;
+                Ok(())
+            })
+            .unwrap();
+        let batch = store.write(|r| next_batch(r, 100)).unwrap();
+        assert!(batch.iter().all(|q| q.op.record_id != note.id.0));
+        let parked = store.read(parked).unwrap();
+        assert_eq!(parked.len(), 1);
+        assert_eq!(parked[0].op.record_id, note.id.0);
+        assert_eq!(parked[0].parked.as_ref().unwrap().code, "record_missing");
     }
 }

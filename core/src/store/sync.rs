@@ -293,7 +293,7 @@ impl Store {
         };
         // Push.
         loop {
-            // A write: operations with nothing left to send are dropped from the queue.
+            // A write: a note operation whose note is gone is parked here.
             let batch = self.sync_write(|r| outbox::next_batch(r, options.push_batch))?;
             if batch.is_empty() {
                 break;

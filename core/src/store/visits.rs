@@ -67,6 +67,20 @@ pub(crate) fn refresh_no_access(
     Ok(n)
 }
 
+/// Opens one ancestor of a lineage row, or names the record that should be there.
+fn open_ancestor<T: serde::de::DeserializeOwned>(
+    r: &Records<'_>,
+    raw: &Option<super::records::RawRecord>,
+    kind: Kind,
+    id: uuid::Uuid,
+) -> Result<T, StoreError> {
+    let raw = raw.as_ref().ok_or_else(|| StoreError::NotFound {
+        kind: kind.name(),
+        id: id.to_string(),
+    })?;
+    r.open_raw(kind, raw)
+}
+
 /// Opens a visit's case, child and household from its row of `tagged_with_ancestors`.
 fn open_lineage(
     r: &Records<'_>,
@@ -74,28 +88,9 @@ fn open_lineage(
     visit: &Visit,
 ) -> Result<(Case, Person, Household), StoreError> {
     let [case_raw, child_raw, home_raw] = &row.ancestors;
-    let missing = |kind: &'static str, id: uuid::Uuid| StoreError::NotFound {
-        kind,
-        id: id.to_string(),
-    };
-    let case: Case = r.open_raw(
-        Kind::Case,
-        case_raw
-            .as_ref()
-            .ok_or_else(|| missing("case", visit.case_id.0))?,
-    )?;
-    let child: Person = r.open_raw(
-        Kind::Person,
-        child_raw
-            .as_ref()
-            .ok_or_else(|| missing("person", case.child_id.0))?,
-    )?;
-    let household: Household = r.open_raw(
-        Kind::Household,
-        home_raw
-            .as_ref()
-            .ok_or_else(|| missing("household", case.household_id.0))?,
-    )?;
+    let case: Case = open_ancestor(r, case_raw, Kind::Case, visit.case_id.0)?;
+    let child: Person = open_ancestor(r, child_raw, Kind::Person, case.child_id.0)?;
+    let household: Household = open_ancestor(r, home_raw, Kind::Household, case.household_id.0)?;
     // The clear parent ids are bound into each record's associated data; the opened values must
     // name the same records.
     if case.id != visit.case_id || case.child_id != child.id || case.household_id != household.id {
