@@ -16,6 +16,7 @@ use crate::sync::protocol::{Lane, Operation};
 use crate::sync::Hlc;
 use rusqlite::params;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// An operation waiting for the server, with why it is parked, if it is.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -58,10 +59,33 @@ struct StoredOp {
     household_id: uuid::Uuid,
     case_id: Option<uuid::Uuid>,
     parent_id: Option<uuid::Uuid>,
-    /// The fields changed, each with its stamp; `None` for a new note, whose fields are read from
-    /// the note (which never changes) when the operation is sent.
+    /// The fields changed, each with its stamp, when they do not all carry the operation's stamp
+    /// (an earlier build's operation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     delta: Option<Delta>,
+    /// The fields changed, every one stamped with the operation's stamp (how a change is queued:
+    /// the stamp is not repeated per field). Neither this nor `delta` for a new note, whose fields
+    /// are read from the note (which never changes) when the operation is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fields: Option<BTreeMap<String, Value>>,
+}
+
+impl StoredOp {
+    /// Whether the operation is a new note's, built from the note when sent.
+    fn reads_the_note(&self) -> bool {
+        self.delta.is_none() && self.fields.is_none()
+    }
+}
+
+/// A delta as stored: its values alone when every field carries `hlc` (always, for a change made
+/// on this device), otherwise as it is.
+fn stored_change(delta: Delta, hlc: Hlc) -> (Option<Delta>, Option<BTreeMap<String, Value>>) {
+    if delta.values().all(|s| s.hlc == hlc) {
+        let fields = delta.into_iter().map(|(k, s)| (k, s.value)).collect();
+        (None, Some(fields))
+    } else {
+        (Some(delta), None)
+    }
 }
 
 /// The sealed body of an outbox row.
@@ -166,19 +190,14 @@ pub fn scope(
             let case = uuid_field(value, "case_id")?;
             // The case's parent is the child, whose parent is the household: clear, random ids
             // bound into each record's associated data, so no record needs opening here.
-            let row = parent_of(r, case.as_bytes())?
-                .and_then(|(child, ck)| {
-                    let person = <[u8; 16]>::try_from(child.as_slice()).ok()?;
-                    Some((person, ck))
-                })
-                .map(|(person, ck)| -> Result<_, StoreError> {
-                    Ok(parent_of(r, &person)?.map(|(h, pk)| (Some(h), ck, pk)))
-                })
-                .transpose()?
-                .flatten();
-            let household = match row {
-                Some((Some(h), ck, pk)) if ck == "case" && pk == "person" => {
-                    uuid::Uuid::from_slice(&h).ok()
+            let household = match r.kind_and_parent(case.as_bytes())? {
+                Some((k, Some(child))) if k == Kind::Case.name() => {
+                    match r.kind_and_parent(&child)? {
+                        Some((k, Some(h))) if k == Kind::Person.name() => {
+                            Some(uuid::Uuid::from_bytes(h))
+                        }
+                        _ => None,
+                    }
                 }
                 _ => None,
             }
@@ -194,18 +213,6 @@ pub fn scope(
             ))
         }
     })
-}
-
-/// A record's clear parent id and kind, looked up by its primary id.
-fn parent_of(r: &Records<'_>, id: &[u8; 16]) -> Result<Option<(Vec<u8>, String)>, StoreError> {
-    use rusqlite::OptionalExtension;
-    Ok(r.conn
-        .prepare_cached("SELECT parent, kind FROM records WHERE id = ?1")?
-        .query_row([&id[..]], |row| {
-            Ok((row.get::<_, Option<Vec<u8>>>(0)?, row.get::<_, String>(1)?))
-        })
-        .optional()?
-        .and_then(|(p, k)| p.map(|p| (p, k))))
 }
 
 /// The lane of a change: lone working and safeguarding concerns first.
@@ -251,6 +258,10 @@ pub fn enqueue(
         ));
     }
     let (household, case) = scope(r, kind, id, value)?;
+    let (delta, fields) = match delta {
+        Some(d) => stored_change(d, hlc),
+        None => (None, None),
+    };
     let entry = StoredEntry {
         op: StoredOp {
             op_id: uuid::Uuid::new_v4(),
@@ -262,6 +273,7 @@ pub fn enqueue(
             case_id: case,
             parent_id: parent.map(uuid::Uuid::from_bytes),
             delta,
+            fields,
         },
         parked: None,
     };
@@ -282,9 +294,19 @@ pub fn enqueue(
 /// The operation to send for a stored one (a new note's delta read from the note: its fields
 /// all carry the stamp they were written with). `None` when the note is gone.
 fn build(r: &Records<'_>, stored: &StoredOp) -> Result<Option<Operation>, StoreError> {
-    let delta = match &stored.delta {
-        Some(d) => d.clone(),
-        None => {
+    let delta = match (&stored.delta, &stored.fields) {
+        (Some(d), _) => d.clone(),
+        (None, Some(fields)) => fields
+            .iter()
+            .map(|(k, value)| {
+                let stamped = Stamped {
+                    value: value.clone(),
+                    hlc: stored.hlc,
+                };
+                (k.clone(), stamped)
+            })
+            .collect(),
+        (None, None) => {
             let Some(kind) = Kind::from_name(&stored.kind) else {
                 return Ok(None);
             };
@@ -433,14 +455,15 @@ pub fn restamp(r: &Records<'_>, seq: i64) -> Result<bool, StoreError> {
         // The clock is still as far ahead: nothing to gain until the date is corrected.
         return Ok(false);
     }
-    if q.op.delta.is_none() {
-        // A new note's operation: take its delta from the note now, to restamp it here. The
+    if q.op.reads_the_note() {
+        // A new note's operation: take its fields from the note now, to restamp them here. The
         // note itself is append-only and keeps its stamps (a note is applied once, whole).
         let Some(built) = build(r, &q.op)? else {
             return Ok(false);
         };
-        q.op.delta = Some(built.delta);
+        (q.op.delta, q.op.fields) = stored_change(built.delta, old);
     }
+    // Fields stored without their own stamp take the operation's.
     q.op.hlc = new;
     for stamped in q.op.delta.iter_mut().flat_map(|d| d.values_mut()) {
         if stamped.hlc == old {
@@ -598,6 +621,49 @@ mod tests {
         assert_eq!(op.delta["text"].value, Value::String(text.trim().into()));
         assert_eq!(op.kind, "note");
         assert_eq!(op.case_id, Some(case.0));
+    }
+
+    #[test]
+    fn a_queued_change_keeps_one_stamp_and_is_sent_with_it_on_every_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, case) = new_store(dir.path());
+        let before = store.write(|r| next_batch(r, 100)).unwrap().len();
+        store
+            .set_rag(case, crate::domain::Rag::Amber, "missed two appointments")
+            .unwrap();
+        let stored = store
+            .read(|r| {
+                let (seq, op_id, body) = r.conn.query_row(
+                    "SELECT seq, op_id, body FROM outbox ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, Vec<u8>>(1)?,
+                            row.get::<_, Vec<u8>>(2)?,
+                        ))
+                    },
+                )?;
+                Ok((seq, open_queued(r, &op_id, &body)?))
+            })
+            .unwrap();
+        let (seq, entry) = stored;
+        assert!(entry.op.delta.is_none(), "no stamp per field is stored");
+        let fields = entry.op.fields.clone().expect("the changed fields");
+        assert!(fields.contains_key("rag_history"), "{:?}", fields.keys());
+        let batch = store.write(|r| next_batch(r, 100)).unwrap();
+        assert_eq!(batch.len(), before + 1);
+        let sent = batch
+            .iter()
+            .find(|q| q.seq == seq)
+            .expect("queued")
+            .op
+            .clone();
+        assert_eq!(sent.delta.len(), fields.len());
+        for (k, stamped) in &sent.delta {
+            assert_eq!(stamped.hlc, entry.op.hlc, "{k}");
+            assert_eq!(&stamped.value, &fields[k], "{k}");
+        }
     }
 
     #[test]

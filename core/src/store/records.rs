@@ -128,7 +128,20 @@ pub struct TxCache {
     /// Records opened by `get` in this transaction, so that updating one of them neither reads
     /// nor decrypts it again. Zeroized when dropped; an entry goes as soon as the record is written.
     opened: std::collections::HashMap<[u8; 16], Opened>,
+    /// The clear kind and parent of records read in this transaction (random ids only), so that
+    /// finding a change's household does not look them up again.
+    parents: std::collections::HashMap<[u8; 16], (&'static str, Option<[u8; 16]>)>,
 }
+
+/// A record's clear kind name and parent id.
+pub type KindAndParent = (std::borrow::Cow<'static, str>, Option<[u8; 16]>);
+
+/// The most parents a transaction remembers.
+const MAX_PARENTS_KEPT: usize = 64;
+
+/// How many stamps a record carries before they are compacted when written (a few are cheaper to
+/// keep than to compact on every write).
+const COMPACT_STAMPS_OVER: usize = 8;
 
 /// The most opened records a transaction keeps for a later update.
 const MAX_OPENED_KEPT: usize = 16;
@@ -187,6 +200,31 @@ impl<'a> Records<'a> {
             outbox::save_hlc(self, &hlc)?;
         }
         Ok(())
+    }
+
+    /// Remembers the clear kind and parent of a record read in this transaction.
+    fn remember_parent(&self, kind: Kind, raw: &RawRecord) {
+        let mut cache = self.cache.borrow_mut();
+        if cache.parents.len() < MAX_PARENTS_KEPT {
+            cache.parents.insert(raw.id, (kind.name(), raw.parent));
+        }
+    }
+
+    /// A record's clear kind and parent id, from this transaction's reads or the table; `None`
+    /// when there is no such record.
+    pub fn kind_and_parent(&self, id: &[u8; 16]) -> Result<Option<KindAndParent>, StoreError> {
+        if let Some((kind, parent)) = self.cache.borrow().parents.get(id) {
+            return Ok(Some(((*kind).into(), *parent)));
+        }
+        let row = self
+            .conn
+            .prepare_cached("SELECT kind, parent FROM records WHERE id = ?1")?
+            .query_row([&id[..]], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, Option<Vec<u8>>>(1)?))
+            })
+            .optional()?;
+        row.map(|(kind, parent)| Ok((kind.into(), id16(parent)?)))
+            .transpose()
     }
 
     fn bump_digest(
@@ -470,7 +508,14 @@ impl Records<'_> {
             parent: parent.as_ref(),
             tag: tag.as_ref(),
         };
-        let body = self.seal_value(&place, value, stamps)?;
+        // Many fields stamped one by one (a completed visit's outcome, a record merged from the
+        // server) are stored in their smallest form: the stamp most fields carry is the default.
+        let stamps = if stamps.len() > COMPACT_STAMPS_OVER {
+            std::borrow::Cow::Owned(merge::compact_stamps(kind.name(), value, stamps))
+        } else {
+            std::borrow::Cow::Borrowed(stamps)
+        };
+        let body = self.seal_value(&place, value, &stamps)?;
         let kind_name = kind.name();
         match previous {
             Some(p) => {
@@ -524,6 +569,7 @@ impl Records<'_> {
             .optional()?
             .ok_or_else(|| not_found(kind, &id))??;
         let plain = self.open_plain(kind, &raw)?;
+        self.remember_parent(kind, &raw);
         let value = serde_json::from_slice::<ValueOnly<T>>(&plain)
             .map(|e| e.v)
             .map_err(|_| tampered(&raw))?;
@@ -553,7 +599,11 @@ impl Records<'_> {
     ) -> Result<Vec<T>, StoreError> {
         raw_list(self.conn, kind, parent)?
             .iter()
-            .map(|raw| self.open_raw(kind, raw))
+            .map(|raw| {
+                let value = self.open_raw(kind, raw)?;
+                self.remember_parent(kind, raw);
+                Ok(value)
+            })
             .collect()
     }
 

@@ -223,3 +223,43 @@ fn a_version_2_store_keeps_its_queue_when_the_outbox_loses_its_indexes() {
         .unwrap();
     assert_eq!((version, indexes), (SCHEMA_VERSION, 0));
 }
+
+#[test]
+fn a_completed_visit_stores_one_stamp_for_the_fields_its_completion_changed() {
+    use crate::domain::{NewVisit, VisitKind, VisitOutcome};
+    let dir = tempfile::tempdir().unwrap();
+    let (store, case) = new_store(dir.path());
+    let visit = store
+        .plan_visit(NewVisit {
+            case_id: case,
+            kind: VisitKind::AnnouncedHome,
+            planned_for: Utc.with_ymd_and_hms(2026, 11, 2, 14, 0, 0).unwrap(),
+            expected_minutes: 60,
+            departure_reason: None,
+        })
+        .unwrap();
+    let outcome = VisitOutcome {
+        child_seen: true,
+        child_seen_alone: true,
+        child_spoken_to_alone: true,
+        sleeping_area_seen: true,
+        others_present: Some(Default::default()),
+        ..VisitOutcome::default()
+    };
+    store.complete_visit(visit.id, outcome).unwrap();
+    let (value, stamps) = store
+        .read(|r| {
+            let raw = r.raw(Kind::Visit, visit.id.bytes())?.unwrap();
+            r.open_envelope::<serde_json::Value>(Kind::Visit, &raw)
+        })
+        .unwrap();
+    let fields = crate::sync::merge::flatten("visit", &value).len();
+    let full = super::records::full_stamps(Kind::Visit, &value, &stamps);
+    assert_eq!(full.len(), fields, "every field resolves to a stamp");
+    // The completion's stamp is the default; only the fields planning set keep their own.
+    assert!(
+        stamps.len() * 2 < fields,
+        "{} stamps for {fields} fields",
+        stamps.len()
+    );
+}

@@ -186,3 +186,79 @@ proptest! {
         prop_assert_eq!(diff(kind, old.as_ref(), &new, h), reference_diff(kind, old.as_ref(), &new, h));
     }
 }
+
+/// Every field's stamp as `full_stamps` resolves it (the default spelled out per present field),
+/// with the stamps of paths the value does not hold.
+fn resolved(kind: &str, value: &Value, stamps: &Stamps) -> BTreeMap<String, Option<Hlc>> {
+    let default = stamps.get("").copied();
+    let fields = flatten(kind, value);
+    let mut out: BTreeMap<String, Option<Hlc>> = fields
+        .keys()
+        .map(|k| (k.clone(), stamps.get(k).copied().or(default)))
+        .collect();
+    for (k, h) in stamps {
+        if !k.is_empty() && !fields.contains_key(k) {
+            out.insert(k.clone(), Some(*h));
+        }
+    }
+    out
+}
+
+/// Random stamps for a value: a default or not, some fields stamped on their own, some paths the
+/// value does not have.
+fn stamps_for(value: &Value, kind: &str) -> impl Strategy<Value = Stamps> {
+    let keys: Vec<String> = flatten(kind, value).into_keys().collect();
+    (
+        proptest::option::of(1u64..4),
+        proptest::collection::vec((any::<bool>(), 1u64..4), keys.len()),
+        proptest::collection::btree_map("outcome\\.[x-z]", 1u64..4, 0..2),
+    )
+        .prop_map(move |(default, per_field, gone)| {
+            let mut s = Stamps::new();
+            if let Some(d) = default {
+                s.insert(String::new(), hlc(d, 1));
+            }
+            for (k, (own, t)) in keys.iter().zip(per_field) {
+                if own {
+                    s.insert(k.clone(), hlc(t, 2));
+                }
+            }
+            for (k, t) in gone {
+                s.insert(k, hlc(t, 3));
+            }
+            s
+        })
+}
+
+proptest! {
+    /// Compacting stamps never changes the stamp any field resolves to (nor those of removed
+    /// paths), never lists more than before, and compacting twice changes nothing more.
+    #[test]
+    fn compact_stamps_keeps_every_fields_stamp(
+        (kind, value, stamps) in (prop_oneof![Just("visit"), Just("case")], record_value())
+            .prop_flat_map(|(kind, value)| {
+                let s = stamps_for(&value, kind);
+                (Just(kind), Just(value), s)
+            }),
+    ) {
+        let compact = compact_stamps(kind, &value, &stamps);
+        prop_assert_eq!(resolved(kind, &value, &compact), resolved(kind, &value, &stamps));
+        let full = resolved(kind, &value, &stamps).len();
+        prop_assert!(compact.len() <= full.max(stamps.len()) + 1);
+        prop_assert_eq!(compact_stamps(kind, &value, &compact), compact);
+    }
+}
+
+#[test]
+fn a_change_to_most_fields_becomes_the_default_stamp() {
+    let value = json!({"id": "v1", "status": "completed", "outcome": {"a": 1, "b": 2, "c": 3}});
+    let mut stamps = Stamps::from([(String::new(), hlc(1, 1))]);
+    for k in ["status", "outcome", "outcome.a", "outcome.b", "outcome.c"] {
+        stamps.insert(k.into(), hlc(2, 1));
+    }
+    let compact = compact_stamps("visit", &value, &stamps);
+    assert_eq!(
+        compact,
+        Stamps::from([(String::new(), hlc(2, 1)), ("id".into(), hlc(1, 1))])
+    );
+}
