@@ -16,6 +16,12 @@ pub use types::*;
 
 uniffi::setup_scaffolding!();
 
+// A store of this library must never be the benchmark twin's, which keeps records unsealed.
+const _: () = assert!(
+    !doorstep_core::crypto::UNSEALED_BENCH_TWIN,
+    "built against the unsealed benchmark twin of doorstep-core"
+);
+
 /// The version of the core this library was built from.
 #[uniffi::export]
 pub fn core_version() -> String {

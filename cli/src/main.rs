@@ -45,6 +45,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+// A store of this command must never be the benchmark twin's, which keeps records unsealed.
+const _: () = assert!(
+    !doorstep_core::crypto::UNSEALED_BENCH_TWIN,
+    "built against the unsealed benchmark twin of doorstep-core"
+);
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

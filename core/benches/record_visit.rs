@@ -8,60 +8,11 @@ mod support;
 
 use chrono::Duration;
 use criterion::{BatchSize, Criterion};
-use doorstep_core::domain::{CaseId, DeviceId, NewVisit, PractitionerId, VisitId, VisitKind};
+use doorstep_core::domain::{CaseId, DeviceId};
 use doorstep_core::Store;
 use std::path::Path;
-use support::{data, fixture, paired, plain};
-
-struct Cursor(usize);
-
-impl Cursor {
-    fn next<T: Copy>(&mut self, items: &[T]) -> T {
-        self.0 = (self.0 + 1) % items.len();
-        items[self.0]
-    }
-}
-
-/// Plans a visit for today at 14:00 on `case` (the untimed setup of each encrypted iteration).
-fn plan(store: &Store, case: CaseId) -> doorstep_core::domain::VisitId {
-    store
-        .plan_visit(NewVisit {
-            case_id: case,
-            kind: VisitKind::AnnouncedHome,
-            planned_for: data::at(data::today(), 14, 0),
-            expected_minutes: 60,
-            departure_reason: None,
-        })
-        .unwrap()
-        .id
-}
-
-/// The encrypted side's timed work: record the visit, then its note.
-fn record(store: &Store, case: CaseId, visit: doorstep_core::domain::VisitId, text: &str) {
-    store.complete_visit(visit, data::outcome()).unwrap();
-    store.add_note(case, text, false).unwrap();
-}
-
-/// The plaintext side's untimed setup: plans a visit for today at 14:00 on `case`.
-fn plain_plan(
-    conn: &mut rusqlite::Connection,
-    case: CaseId,
-    practitioner: PractitionerId,
-) -> VisitId {
-    let template = plain::planned_visit(case, practitioner, data::at(data::today(), 14, 0));
-    plain::plan_visit(conn, &template).unwrap()
-}
-
-/// The plaintext side's timed work: the same reads and writes as `record`.
-fn plain_record(
-    conn: &mut rusqlite::Connection,
-    visit: VisitId,
-    who: (PractitionerId, DeviceId),
-    text: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) {
-    plain::record_visit(conn, visit, who.0, &data::outcome(), text, now, who.1).unwrap();
-}
+use support::record::{paired_record, plain_plan, plain_record, plan, record, Cursor};
+use support::{data, fixture, plain};
 
 fn bench_encrypted(c: &mut Criterion, group: &str, base: &Path, text: &str) {
     let dir = fixture::working_copy(&fixture::encrypted(), base, "encrypted");
@@ -98,15 +49,7 @@ fn bench_plain(
     let dir = fixture::working_copy(&fixture::plain("plain", None), base, name);
     let conn = plain::open(&dir, None, sync).unwrap();
     let practitioner = plain::practitioner_id(&conn).unwrap();
-    let cases: Vec<CaseId> = {
-        let mut stmt = conn.prepare("SELECT id FROM cases ORDER BY rowid").unwrap();
-        let ids = stmt
-            .query_map([], |r| r.get::<_, Vec<u8>>(0))
-            .unwrap()
-            .map(|id| CaseId(uuid::Uuid::from_slice(&id.unwrap()).unwrap()))
-            .collect();
-        ids
-    };
+    let cases = plain::case_ids(&conn).unwrap();
     let device = DeviceId::random();
     let mut now = data::at(data::today(), 15, 0);
     let mut cursor = Cursor(0);
@@ -127,41 +70,6 @@ fn bench_plain(
             BatchSize::PerIteration,
         )
     });
-}
-
-/// A and its plaintext baseline interleaved on copies of the fixture under `base` (see
-/// `support::paired`); only the recording is timed, not the planning before it.
-fn paired_record(name: &str, base: &Path, text: &str) {
-    let dir = fixture::working_copy(&fixture::encrypted(), base, "paired-encrypted");
-    let clock = fixture::clock();
-    let store = Store::open(&dir, clock.clone()).unwrap();
-    store.unlock_with_provider(fixture::provider()).unwrap();
-    let cases: Vec<CaseId> = store.cases().unwrap().iter().map(|c| c.id).collect();
-    let mut enc_cursor = Cursor(0);
-
-    let pdir = fixture::working_copy(&fixture::plain("plain", None), base, "paired-plain");
-    let mut conn = plain::open(&pdir, None, plain::Sync::Full).unwrap();
-    let practitioner = plain::practitioner_id(&conn).unwrap();
-    let device = DeviceId::random();
-    let mut now = data::at(data::today(), 15, 0);
-    let mut plain_cursor = Cursor(0);
-
-    paired::compare(
-        name,
-        41,
-        20,
-        &mut || {
-            let case = enc_cursor.next(&cases);
-            let visit = plan(&store, case);
-            clock.advance(Duration::seconds(1));
-            paired::time(|| record(&store, case, visit, text))
-        },
-        &mut || {
-            let visit = plain_plan(&mut conn, plain_cursor.next(&cases), practitioner);
-            now += Duration::seconds(1);
-            paired::time(|| plain_record(&mut conn, visit, (practitioner, device), text, now))
-        },
-    );
 }
 
 fn benches(c: &mut Criterion) {

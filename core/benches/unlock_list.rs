@@ -9,38 +9,21 @@ mod support;
 use criterion::Criterion;
 use doorstep_core::Store;
 use std::hint::black_box;
-use support::{data, fixture, paired, plain};
+use support::day::DayBench;
+use support::{fixture, plain};
 
 fn benches(c: &mut Criterion) {
-    let enc = fixture::encrypted();
-    let pln = fixture::plain("plain", None);
-    let provider = fixture::provider();
-    let clock = fixture::clock();
-    let today = data::today();
-    let practitioner = {
-        let conn = plain::open(&pln, None, plain::Sync::Full).unwrap();
-        plain::practitioner_id(&conn).unwrap()
-    };
-
+    let bench = DayBench::new();
     // The same comparison, interleaved (see `support::paired`): the ratio this page reports.
-    paired::compare(
-        "open_unlock_today",
-        41,
-        20,
-        &mut || {
-            paired::time(|| {
-                let store = Store::open(&enc, clock.clone()).unwrap();
-                store.unlock_with_provider(provider.clone()).unwrap();
-                store.today().unwrap()
-            })
-        },
-        &mut || {
-            paired::time(|| {
-                let conn = plain::open(&pln, None, plain::Sync::Full).unwrap();
-                plain::day_list(&conn, practitioner, today).unwrap()
-            })
-        },
-    );
+    bench.paired_open_unlock_today();
+    let DayBench {
+        enc,
+        pln,
+        provider,
+        clock,
+        today,
+        practitioner,
+    } = bench;
 
     let mut g = c.benchmark_group("open_unlock_today");
     g.bench_function("encrypted_store", |b| {

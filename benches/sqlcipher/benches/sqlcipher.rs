@@ -7,7 +7,6 @@ mod support;
 
 use chrono::Duration;
 use criterion::{BatchSize, Criterion};
-use doorstep_core::domain::CaseId;
 use std::hint::black_box;
 use std::path::Path;
 use support::{data, fixture, plain};
@@ -23,15 +22,7 @@ fn record(c: &mut Criterion, group: &str, name: &str, src: &Path, key: Option<&s
     let dir = fixture::working_copy(src, base, name);
     let conn = plain::open(&dir, key, plain::Sync::Full).unwrap();
     let practitioner = plain::practitioner_id(&conn).unwrap();
-    let cases: Vec<CaseId> = {
-        let mut stmt = conn.prepare("SELECT id FROM cases ORDER BY rowid").unwrap();
-        let ids = stmt
-            .query_map([], |r| r.get::<_, Vec<u8>>(0))
-            .unwrap()
-            .map(|id| CaseId(uuid::Uuid::from_slice(&id.unwrap()).unwrap()))
-            .collect();
-        ids
-    };
+    let cases = plain::case_ids(&conn).unwrap();
     let device = doorstep_core::domain::DeviceId::random();
     let mut now = data::at(data::today(), 15, 0);
     let mut next = 0usize;

@@ -94,24 +94,49 @@ fn log(root: &Path, line: &str) {
         .append(true)
         .open(root.join("fixture-build.txt"))
     {
-        let _ = writeln!(f, "{line}");
+        let _ = writeln!(
+            f,
+            "{}{line}",
+            if doorstep_core::crypto::UNSEALED_BENCH_TWIN {
+                "unsealed twin: "
+            } else {
+                ""
+            }
+        );
     }
 }
 
-/// The encrypted fixture's directory, building it (on tmpfs, then copied) if it is not cached.
+/// The store fixture's name: the unsealed twin of the core (`benches/twin`) builds its own.
+fn store_fixture_name() -> &'static str {
+    if doorstep_core::crypto::UNSEALED_BENCH_TWIN {
+        "unsealed-twin"
+    } else {
+        "encrypted"
+    }
+}
+
+/// The encrypted fixture's directory (the twin's, in its build), building it (on tmpfs, then
+/// copied) if it is not cached.
 pub fn encrypted() -> PathBuf {
     let root = cache_root();
-    let dir = root.join(format!("encrypted-{VERSION}"));
+    let dir = root.join(format!("{}-{VERSION}", store_fixture_name()));
     if dir.join("complete").exists() && still_readable(&dir) {
         return dir;
     }
     // A cache written by an older build of the core (a changed record format) is rebuilt, and so
-    // are the plaintext copies made from it.
-    for stale in ["encrypted", "plain", "sqlcipher"] {
+    // are the plaintext copies made from it (the twin rebuilds only its own).
+    let stale: &[&str] = if doorstep_core::crypto::UNSEALED_BENCH_TWIN {
+        &["unsealed-twin"]
+    } else {
+        &["encrypted", "plain", "sqlcipher"]
+    };
+    for stale in stale {
         let _ = std::fs::remove_dir_all(root.join(format!("{stale}-{VERSION}")));
     }
     std::fs::create_dir_all(&root).unwrap();
-    let _ = std::fs::remove_file(root.join("fixture-build.txt"));
+    if !doorstep_core::crypto::UNSEALED_BENCH_TWIN {
+        let _ = std::fs::remove_file(root.join("fixture-build.txt"));
+    }
     let stage = scratch("fixture");
     let clock = clock();
     let today = data::today();

@@ -6,8 +6,10 @@
 #![allow(dead_code)]
 
 pub mod data;
+pub mod day;
 pub mod fixture;
 pub mod mem;
 pub mod paired;
 pub mod plain;
+pub mod record;
 pub mod synced;

@@ -34,9 +34,15 @@ pub fn compare(name: &str, rounds: usize, batch: usize, encrypted: Side, plainte
     let (me, mp, mr) = (median(&mut enc), median(&mut pla), median(&mut ratios));
     let lo = ratios.first().copied().unwrap_or(f64::NAN);
     let hi = ratios.last().copied().unwrap_or(f64::NAN);
+    // The store side is the product's core, or its unsealed twin in `benches/twin`.
+    let store = if doorstep_core::crypto::UNSEALED_BENCH_TWIN {
+        "unsealed twin"
+    } else {
+        "encrypted"
+    };
     println!(
-        "paired {name}: encrypted {:.1} µs, plaintext {:.1} µs per iteration (medians of {rounds} \
-         rounds of {batch}); encrypted ÷ plaintext: median {mr:.2}, range {lo:.2}–{hi:.2}; \
+        "paired {name}: {store} {:.1} µs, plaintext {:.1} µs per iteration (medians of {rounds} \
+         rounds of {batch}); {store} ÷ plaintext: median {mr:.2}, range {lo:.2}–{hi:.2}; \
          throughput ratio {:.2}",
         me * 1e6,
         mp * 1e6,

@@ -5,8 +5,8 @@
 
 use chrono::NaiveDate;
 use doorstep_core::domain::{
-    Case, DeviceId, Household, Note, NoteId, Person, Practitioner, PractitionerId, Visit, VisitId,
-    VisitOutcome, VisitStatus,
+    Case, CaseId, DeviceId, Household, Note, NoteId, Person, Practitioner, PractitionerId, Visit,
+    VisitId, VisitOutcome, VisitStatus,
 };
 use doorstep_core::time::local_date;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -284,6 +284,21 @@ pub fn practitioner_id(conn: &Connection) -> rusqlite::Result<PractitionerId> {
         .optional()?;
     let p: Practitioner = from_json(&body.unwrap_or_default())?;
     Ok(p.id)
+}
+
+/// The ids of every case, in insertion order.
+pub fn case_ids(conn: &Connection) -> rusqlite::Result<Vec<CaseId>> {
+    let mut stmt = conn.prepare("SELECT id FROM cases ORDER BY rowid")?;
+    let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+    let mut out = Vec::new();
+    for id in rows {
+        let id = id?;
+        let id = uuid::Uuid::from_slice(&id).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e))
+        })?;
+        out.push(CaseId(id));
+    }
+    Ok(out)
 }
 
 /// A new planned visit, built from its JSON form so that fields the core adds later (optional,

@@ -21,4 +21,4 @@ pub use key_provider::{KeyProvider, KeyProviderError, SoftwareKeyProvider};
 pub use keyring::{Keyring, KEYRING_FILE};
 pub use keys::{DataKey, KeyId, Passphrase, TagKey, MIN_PASSPHRASE_CHARS};
 pub use random::random_array;
-pub use seal::{open, seal, SEAL_OVERHEAD};
+pub use seal::{open, seal, SEAL_OVERHEAD, UNSEALED_BENCH_TWIN};

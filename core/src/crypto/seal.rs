@@ -4,6 +4,9 @@
 //! HKDF-Expand-SHA256(data key, "doorstep.seal.v1" ‖ salt); because each derived key seals exactly
 //! one message, the all-zero nonce is never reused under any key.
 
+// The benchmark twin leaves the cipher's helpers unused.
+#![cfg_attr(doorstep_unsealed_twin, allow(dead_code, unused_imports))]
+
 use super::{random_array, CryptoError, DataKey};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 
@@ -14,6 +17,12 @@ const TAG_LEN: usize = 16;
 /// Bytes a sealed value adds to its plaintext.
 pub const SEAL_OVERHEAD: usize = 1 + SALT_LEN + TAG_LEN;
 
+/// Whether this build stores values unsealed. Only the benchmark twin ever does: `benches/twin`
+/// compiles these sources a second time with `--cfg doorstep_unsealed_twin` (set by its own build
+/// script; no feature of this crate can turn it on), so that the product's exact code path can be
+/// measured without the cipher. Every product crate asserts at compile time that it is `false`.
+pub const UNSEALED_BENCH_TWIN: bool = cfg!(doorstep_unsealed_twin);
+
 fn single_use_key(key: &DataKey, salt: &[u8]) -> Result<LessSafeKey, CryptoError> {
     let k = key.expand(b"doorstep.seal.v1", salt);
     let unbound = UnboundKey::new(&AES_256_GCM, &k[..]).map_err(|_| CryptoError::Tampered)?;
@@ -21,6 +30,7 @@ fn single_use_key(key: &DataKey, salt: &[u8]) -> Result<LessSafeKey, CryptoError
 }
 
 /// Seals `plaintext` so that only `key` with exactly the same `aad` can open it.
+#[cfg(not(doorstep_unsealed_twin))]
 pub fn seal(key: &DataKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let salt = random_array::<SALT_LEN>()?;
     let sealing = single_use_key(key, &salt)?;
@@ -41,6 +51,7 @@ pub fn seal(key: &DataKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, Cryp
 }
 
 /// Opens a sealed value; any alteration, truncation, wrong key or wrong `aad` is `Tampered`.
+#[cfg(not(doorstep_unsealed_twin))]
 pub fn open(
     key: &DataKey,
     aad: &[u8],
@@ -64,7 +75,23 @@ pub fn open(
     Ok(buf)
 }
 
-#[cfg(test)]
+/// The benchmark twin's "seal": the plaintext as it is (see `UNSEALED_BENCH_TWIN`).
+#[cfg(doorstep_unsealed_twin)]
+pub fn seal(_key: &DataKey, _aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    Ok(plaintext.to_vec())
+}
+
+/// The benchmark twin's "open": the stored bytes as they are (see `UNSEALED_BENCH_TWIN`).
+#[cfg(doorstep_unsealed_twin)]
+pub fn open(
+    _key: &DataKey,
+    _aad: &[u8],
+    sealed: &[u8],
+) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoError> {
+    Ok(zeroize::Zeroizing::new(sealed.to_vec()))
+}
+
+#[cfg(all(test, not(doorstep_unsealed_twin)))]
 mod tests {
     use super::*;
 

