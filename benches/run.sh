@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Doorstep benchmark side by side (see docs/PERFORMANCE.md): A (record a visit with its
 # note), B (open + unlock + today's visits on a 50,000-note store, and the PBKDF2 unlock), C (peak
-# memory), and the same work through SQLCipher in its separate crate. Takes about 6 minutes.
+# memory), the same work through SQLCipher in its separate crate, and A and B on the unsealed twin
+# of the core (benches/twin; see also benches/cipher-cost.sh). Takes about 8 minutes.
 # Usage: benches/run.sh [criterion arguments]   (default: short warm-up and measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,8 @@ LOG="$DOORSTEP_BENCH_CACHE/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
   cargo bench -p doorstep-core --bench peak_memory
   echo "== A + B through SQLCipher (benches/sqlcipher, its own workspace)"
   cargo bench --manifest-path benches/sqlcipher/Cargo.toml --bench sqlcipher -- "${ARGS[@]}"
+  echo "== A + B on the unsealed twin (benches/twin, its own workspace): what the cipher alone costs"
+  cargo bench --manifest-path benches/twin/Cargo.toml --bench twin
   echo "== fixture build times"
   cat "$DOORSTEP_BENCH_CACHE/fixture-build.txt"
 } 2>&1 | tee "$LOG"
