@@ -8,18 +8,15 @@ mod support;
 
 use chrono::Duration;
 use criterion::{BatchSize, Criterion};
-use doorstep_core::domain::{CaseId, DeviceId};
-use doorstep_core::Store;
+use doorstep_core::domain::DeviceId;
 use std::path::Path;
-use support::record::{paired_record, plain_plan, plain_record, plan, record, Cursor};
+use support::record::{
+    open_store_copy, paired_record, plain_plan, plain_record, plan, record, Cursor,
+};
 use support::{data, fixture, plain};
 
 fn bench_encrypted(c: &mut Criterion, group: &str, base: &Path, text: &str) {
-    let dir = fixture::working_copy(&fixture::encrypted(), base, "encrypted");
-    let clock = fixture::clock();
-    let store = Store::open(&dir, clock.clone()).unwrap();
-    store.unlock_with_provider(fixture::provider()).unwrap();
-    let cases: Vec<CaseId> = store.cases().unwrap().iter().map(|c| c.id).collect();
+    let (store, clock, cases) = open_store_copy(base, "encrypted");
     let mut cursor = Cursor(0);
     c.benchmark_group(group)
         .bench_function("encrypted_store", |b| {

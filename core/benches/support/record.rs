@@ -5,8 +5,9 @@
 use super::{data, fixture, paired, plain};
 use chrono::Duration;
 use doorstep_core::domain::{CaseId, DeviceId, NewVisit, PractitionerId, VisitId, VisitKind};
-use doorstep_core::Store;
+use doorstep_core::{FixedClock, Store};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Walks round a list of items.
 pub struct Cursor(pub usize);
@@ -60,14 +61,21 @@ pub fn plain_record(
     plain::record_visit(conn, visit, who.0, &data::outcome(), text, now, who.1).unwrap();
 }
 
-/// A and its plaintext baseline interleaved on copies of the fixture under `base` (see
-/// `support::paired`); only the recording is timed, not the planning before it.
-pub fn paired_record(name: &str, base: &Path, text: &str) {
-    let dir = fixture::working_copy(&fixture::encrypted(), base, "paired-encrypted");
+/// A copy of the store fixture under `base/name`, opened and unlocked, with its clock and the ids
+/// of its cases.
+pub fn open_store_copy(base: &Path, name: &str) -> (Store, Arc<FixedClock>, Vec<CaseId>) {
+    let dir = fixture::working_copy(&fixture::encrypted(), base, name);
     let clock = fixture::clock();
     let store = Store::open(&dir, clock.clone()).unwrap();
     store.unlock_with_provider(fixture::provider()).unwrap();
-    let cases: Vec<CaseId> = store.cases().unwrap().iter().map(|c| c.id).collect();
+    let cases = store.cases().unwrap().iter().map(|c| c.id).collect();
+    (store, clock, cases)
+}
+
+/// A and its plaintext baseline interleaved on copies of the fixture under `base` (see
+/// `support::paired`); only the recording is timed, not the planning before it.
+pub fn paired_record(name: &str, base: &Path, text: &str) {
+    let (store, clock, cases) = open_store_copy(base, "paired-encrypted");
     let mut enc_cursor = Cursor(0);
 
     let pdir = fixture::working_copy(&fixture::plain("plain", None), base, "paired-plain");

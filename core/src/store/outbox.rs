@@ -75,6 +75,21 @@ impl StoredOp {
     fn reads_the_note(&self) -> bool {
         self.delta.is_none() && self.fields.is_none()
     }
+
+    /// The operation as sent, carrying `delta`.
+    fn operation(&self, delta: Delta) -> Operation {
+        Operation {
+            op_id: self.op_id,
+            device_id: self.device_id,
+            hlc: self.hlc,
+            kind: self.kind.clone(),
+            record_id: self.record_id,
+            household_id: self.household_id,
+            case_id: self.case_id,
+            parent_id: self.parent_id,
+            delta,
+        }
+    }
 }
 
 /// A delta as stored: its values alone when every field carries `hlc` (always, for a change made
@@ -320,17 +335,7 @@ fn build(r: &Records<'_>, stored: &StoredOp) -> Result<Option<Operation>, StoreE
     if delta.is_empty() {
         return Ok(None);
     }
-    Ok(Some(Operation {
-        op_id: stored.op_id,
-        device_id: stored.device_id,
-        hlc: stored.hlc,
-        kind: stored.kind.clone(),
-        record_id: stored.record_id,
-        household_id: stored.household_id,
-        case_id: stored.case_id,
-        parent_id: stored.parent_id,
-        delta,
-    }))
+    Ok(Some(stored.operation(delta)))
 }
 
 /// The fields of a record stamped exactly `hlc`, with their current values.
@@ -373,24 +378,14 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry
 /// A note operation whose note is gone (only a damaged store has one) is parked with the reason,
 /// so that it shows as needing attention instead of blocking the queue (call it in a write).
 pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Queued>, StoreError> {
-    let mut rows = Vec::new();
-    {
-        let mut stmt = r.conn.prepare_cached(
-            "SELECT o.seq, o.op_id, o.body FROM outbox o
-             JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
-               ON h.household = o.household
-             WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
-        )?;
-        for row in stmt.query_map([limit as i64], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, Vec<u8>>(1)?,
-                row.get::<_, Vec<u8>>(2)?,
-            ))
-        })? {
-            rows.push(row?);
-        }
-    }
+    let rows = queue_rows(
+        r,
+        "SELECT o.seq, o.op_id, o.body FROM outbox o
+         JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
+           ON h.household = o.household
+         WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
+        [limit as i64],
+    )?;
     let mut out = Vec::with_capacity(rows.len());
     for (seq, id, body) in rows {
         match build(r, &open_queued(r, &id, &body)?.op)? {
@@ -506,21 +501,22 @@ pub fn restamp(r: &Records<'_>, seq: i64) -> Result<bool, StoreError> {
 /// re-allocated). Returns how many.
 pub fn retry_parked(r: &Records<'_>) -> Result<u64, StoreError> {
     let entries = parked_entries(r)?;
-    for (seq, mut q) in entries.clone() {
+    let count = entries.len() as u64;
+    for (seq, mut q) in entries {
         q.parked = None;
         r.conn
             .prepare_cached("UPDATE outbox SET parked = 0, body = ?1 WHERE seq = ?2")?
             .execute(params![seal_queued(r, &q)?, seq])?;
     }
-    Ok(entries.len() as u64)
+    Ok(count)
 }
 
-/// Counts a failed attempt at sending these operations.
-pub fn count_attempt(r: &Records<'_>, ops: &[Queued]) -> Result<(), StoreError> {
-    for q in ops {
+/// Counts a failed attempt at sending the operations in these outbox rows.
+pub fn count_attempt(r: &Records<'_>, seqs: &[i64]) -> Result<(), StoreError> {
+    for seq in seqs {
         r.conn
             .prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1")?
-            .execute([q.seq])?;
+            .execute([seq])?;
     }
     Ok(())
 }
@@ -537,20 +533,10 @@ pub fn pending_count(r: &Records<'_>) -> Result<u64, StoreError> {
 pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
     let mut out = Vec::new();
     for (_, entry) in parked_entries(r)? {
+        // With nothing left to send, the refusal is still shown until it is retried.
         let op = match build(r, &entry.op)? {
             Some(op) => op,
-            // Nothing left to send, but the refusal is still shown until it is retried.
-            None => Operation {
-                op_id: entry.op.op_id,
-                device_id: entry.op.device_id,
-                hlc: entry.op.hlc,
-                kind: entry.op.kind.clone(),
-                record_id: entry.op.record_id,
-                household_id: entry.op.household_id,
-                case_id: entry.op.case_id,
-                parent_id: entry.op.parent_id,
-                delta: Delta::new(),
-            },
+            None => entry.op.operation(Delta::new()),
         };
         out.push(QueuedOp {
             op,
@@ -561,22 +547,28 @@ pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
 }
 
 fn parked_entries(r: &Records<'_>) -> Result<Vec<(i64, StoredEntry)>, StoreError> {
-    let mut stmt = r
-        .conn
-        .prepare_cached("SELECT seq, op_id, body FROM outbox WHERE parked = 1 ORDER BY seq")?;
-    let rows = stmt.query_map([], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, Vec<u8>>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, id, body) = row?;
-        out.push((seq, open_queued(r, &id, &body)?));
-    }
-    Ok(out)
+    let rows = queue_rows(
+        r,
+        "SELECT seq, op_id, body FROM outbox WHERE parked = 1 ORDER BY seq",
+        [],
+    )?;
+    rows.into_iter()
+        .map(|(seq, id, body)| Ok((seq, open_queued(r, &id, &body)?)))
+        .collect()
+}
+
+/// An outbox row: its `seq`, operation id and sealed body.
+type QueueRow = (i64, Vec<u8>, Vec<u8>);
+
+/// The `(seq, op_id, body)` rows an outbox query selects, in its order.
+fn queue_rows<P: rusqlite::Params>(
+    r: &Records<'_>,
+    sql: &str,
+    params: P,
+) -> Result<Vec<QueueRow>, StoreError> {
+    let mut stmt = r.conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 #[cfg(test)]

@@ -267,15 +267,6 @@ struct ValueOnly<T> {
     v: T,
 }
 
-/// Every field's stamp, the default (`""`) spelled out for each field of `value`.
-pub fn full_stamps(kind: Kind, value: &Value, stamps: &Stamps) -> Stamps {
-    let default = stamps.get("").copied();
-    merge::flatten(kind.name(), value)
-        .into_keys()
-        .filter_map(|k| stamps.get(&k).copied().or(default).map(|h| (k, h)))
-        .collect()
-}
-
 /// A record's clear columns and sealed body, as read from the table.
 #[derive(Clone)]
 pub struct RawRecord {

@@ -7,7 +7,7 @@
 
 use super::db::{meta_get, meta_set};
 use super::outbox::{self, Parked, QueuedOp};
-use super::records::{full_stamps, Kind, Records};
+use super::records::{Kind, Records};
 use super::{Store, StoreError};
 use crate::crypto::{open, seal};
 use crate::domain::{
@@ -298,34 +298,35 @@ impl Store {
             if batch.is_empty() {
                 break;
             }
-            let ops = batch.iter().map(|q| q.op.clone()).collect();
-            let body = serde_json::to_vec(&PushRequest { ops })
-                .map_err(|_| StoreError::Protocol("encode".into()))?;
+            let (seqs, ops): (Vec<i64>, Vec<_>) = batch.into_iter().map(|q| (q.seq, q.op)).unzip();
+            let request = PushRequest { ops };
+            let body =
+                serde_json::to_vec(&request).map_err(|_| StoreError::Protocol("encode".into()))?;
             let resp =
                 match self.request(transport, &config, Method::Post, "/v1/push", body, options) {
                     Ok(r) => r,
                     Err(e) => {
-                        let _ = self.sync_write(|r| outbox::count_attempt(r, &batch));
+                        let _ = self.sync_write(|r| outbox::count_attempt(r, &seqs));
                         return Err(e);
                     }
                 };
             // A cut-off answer is a network fault: everything stays queued and the retry is deduplicated.
             let answer: PushResponse = serde_json::from_slice(&resp.body)
                 .map_err(|_| StoreError::Offline("an incomplete answer".into()))?;
-            if answer.results.len() != batch.len() {
+            if answer.results.len() != request.ops.len() {
                 return Err(StoreError::Protocol(
                     "push answer does not match the batch".into(),
                 ));
             }
             let (sent, parked, held) = self.sync_write(|r| {
                 let (mut sent, mut parked, mut held) = (0u64, 0u64, 0u64);
-                for (queued, result) in batch.iter().zip(&answer.results) {
-                    let op = &queued.op;
+                for ((op, seq), result) in request.ops.iter().zip(&seqs).zip(&answer.results) {
+                    let seq = *seq;
                     match result {
                         OpResult::Applied { op_id, .. } | OpResult::Duplicate { op_id }
                             if *op_id == op.op_id =>
                         {
-                            outbox::acknowledge(r, queued.seq)?;
+                            outbox::acknowledge(r, seq)?;
                             sent += 1;
                         }
                         OpResult::Rejected { op_id, code, .. }
@@ -333,7 +334,7 @@ impl Store {
                         {
                             // The phone's date is wrong: never park (nothing would retry it).
                             // Re-stamped from the corrected clock, it goes in the next batch.
-                            if !outbox::restamp(r, queued.seq)? {
+                            if !outbox::restamp(r, seq)? {
                                 held += 1;
                             }
                         }
@@ -344,7 +345,7 @@ impl Store {
                         } if *op_id == op.op_id => {
                             outbox::park(
                                 r,
-                                queued.seq,
+                                seq,
                                 Parked {
                                     code: code.clone(),
                                     reason: reason.clone(),
@@ -509,7 +510,7 @@ fn apply_remote(r: &Records<'_>, op: &Operation) -> Result<bool, StoreError> {
     let (mut fields, mut stamps) = match &current {
         Some(raw) => {
             let (v, s) = r.open_envelope::<Value>(kind, raw)?;
-            let full = full_stamps(kind, &v, &s);
+            let full = merge::full_stamps(kind.name(), &v, &s);
             (merge::flatten(kind.name(), &v), full)
         }
         None => Default::default(),

@@ -254,7 +254,7 @@ fn a_completed_visit_stores_one_stamp_for_the_fields_its_completion_changed() {
         })
         .unwrap();
     let fields = crate::sync::merge::flatten("visit", &value).len();
-    let full = super::records::full_stamps(Kind::Visit, &value, &stamps);
+    let full = crate::sync::merge::full_stamps("visit", &value, &stamps);
     assert_eq!(full.len(), fields, "every field resolves to a stamp");
     // The completion's stamp is the default; only the fields planning set keep their own.
     assert!(

@@ -149,6 +149,23 @@ pub fn diff(kind: &str, old: Option<&Value>, new: &Value, hlc: Hlc) -> Delta {
     delta
 }
 
+/// Every field's stamp, the default (`""`) spelled out for each field of `value` (a field with
+/// neither its own stamp nor a default has none).
+pub fn full_stamps(kind: &str, value: &Value, stamps: &Stamps) -> Stamps {
+    resolve(&flatten_ref(kind, value), stamps)
+}
+
+fn resolve(fields: &BTreeMap<Cow<'_, str>, FieldRef<'_>>, stamps: &Stamps) -> Stamps {
+    let default = stamps.get("").copied();
+    fields
+        .keys()
+        .filter_map(|k| {
+            let h = stamps.get(k.as_ref()).copied().or(default)?;
+            Some((k.to_string(), h))
+        })
+        .collect()
+}
+
 /// The same stamps in their smallest form: the stamp that most of `value`'s fields carry becomes
 /// the default (`""`, the stamp of every field not listed) and only fields stamped otherwise are
 /// listed. A completed visit whose thirty fields were all stamped by one change then stores one
@@ -156,36 +173,29 @@ pub fn diff(kind: &str, old: Option<&Value>, new: &Value, hlc: Hlc) -> Delta {
 /// as they are. Every field of `value` resolves to the same stamp before and after; when one of
 /// them has no stamp at all the stamps are returned unchanged (a default would give it one).
 pub fn compact_stamps(kind: &str, value: &Value, stamps: &Stamps) -> Stamps {
-    let default = stamps.get("").copied();
     let fields = flatten_ref(kind, value);
+    let full = resolve(&fields, stamps);
+    if full.len() != fields.len() {
+        return stamps.clone();
+    }
     let mut counts: Vec<(Hlc, usize)> = Vec::new();
-    for k in fields.keys() {
-        let Some(h) = stamps.get(k.as_ref()).copied().or(default) else {
-            return stamps.clone();
-        };
-        match counts.iter_mut().find(|(c, _)| *c == h) {
+    for h in full.values() {
+        match counts.iter_mut().find(|(c, _)| c == h) {
             Some((_, n)) => *n += 1,
-            None => counts.push((h, 1)),
+            None => counts.push((*h, 1)),
         }
     }
     // The most common stamp; among equally common ones the latest, so the choice is the same
     // on every device.
-    let Some((common, _)) = counts.iter().copied().max_by_key(|(h, n)| (*n, *h)) else {
+    let Some((common, _)) = counts.into_iter().max_by_key(|(h, n)| (*n, *h)) else {
         return stamps.clone();
     };
-    let mut out = Stamps::new();
+    let removed = stamps
+        .iter()
+        .filter(|(k, _)| !k.is_empty() && !fields.contains_key(k.as_str()));
+    let mut out: Stamps = full.into_iter().filter(|(_, h)| *h != common).collect();
+    out.extend(removed.map(|(k, h)| (k.clone(), *h)));
     out.insert(String::new(), common);
-    for k in fields.keys() {
-        let h = stamps.get(k.as_ref()).copied().or(default);
-        if let Some(h) = h.filter(|h| *h != common) {
-            out.insert(k.to_string(), h);
-        }
-    }
-    for (k, h) in stamps {
-        if !k.is_empty() && !fields.contains_key(k.as_str()) {
-            out.insert(k.clone(), *h);
-        }
-    }
     out
 }
 
