@@ -419,8 +419,14 @@ impl DoorstepStore {
         Ok(self.get()?.today_view()?)
     }
 
-    /// Alerts, most urgent first (lone working leads).
+    /// Every alert, most urgent first by the core's risk ranking (lone working leads).
     pub fn alerts(&self) -> Result<Vec<AlertLine>> {
+        Ok(self.get()?.all_alerts_view()?)
+    }
+
+    /// The alerts screen: the ten most urgent alerts (and every lone-working alert) in full, and
+    /// how many more of each kind.
+    pub fn alert_digest(&self) -> Result<AlertsView> {
         Ok(self.get()?.alerts_view()?)
     }
 

@@ -5,10 +5,10 @@ pub use doorstep_core::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, Vi
 pub use doorstep_core::planning::Priority;
 pub use doorstep_core::store::SyncProgress;
 pub use doorstep_core::view::{
-    AdultChoice, AlertLine, Answer, AttentionItem, CaseLine, CheckInView, ChildView, Choice,
-    ChronologyLine, DueLine, FieldMessage, FormPrompt, NoteLine, NoteThreadLine, PlanScreen,
-    PlanSlotLine, PromptInput, ShortfallLine, SyncStatusView, TodayView, TodayVisit, VisitAnswers,
-    VisitForm,
+    AdultChoice, AlertCountLine, AlertLine, AlertsView, Answer, AttentionItem, CaseLine,
+    CheckInView, ChildView, Choice, ChronologyLine, DueLine, FieldMessage, FormPrompt, NoteLine,
+    NoteThreadLine, PlanScreen, PlanSlotLine, PromptInput, ShortfallLine, SyncStatusView,
+    TodayView, TodayVisit, VisitAnswers, VisitForm,
 };
 
 /// A child's RAG rating.
@@ -96,6 +96,8 @@ pub struct TodayView {
     pub date_label: String,
     pub visits: Vec<TodayVisit>,
     pub alerts: Vec<AlertLine>,
+    pub more_alerts: Vec<AlertCountLine>,
+    pub alerts_total: u32,
     pub lone_worker_red: bool,
     pub banner: Option<String>,
     pub plan_stale: bool,
@@ -138,6 +140,24 @@ pub struct AlertLine {
     pub child_name: Option<String>,
     pub message: String,
     pub prompts: Vec<String>,
+    pub score: u32,
+    pub risk_factors: Vec<String>,
+}
+
+/// How many more alerts of one kind than the digest shows.
+#[uniffi::remote(Record)]
+pub struct AlertCountLine {
+    pub title: String,
+    pub count: u32,
+}
+
+/// The alerts screen: the most urgent alerts and the count of the rest per kind.
+#[uniffi::remote(Record)]
+pub struct AlertsView {
+    pub lines: Vec<AlertLine>,
+    pub more: Vec<AlertCountLine>,
+    pub total: u32,
+    pub summary: String,
 }
 
 /// One child on the caseload.

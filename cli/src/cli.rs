@@ -49,8 +49,13 @@ pub enum Command {
     Plan(PlanArgs),
     /// What each child is due or overdue, most urgent first.
     Due,
-    /// Alerts and prompts, most urgent first (a lone worker not checked out is always first).
-    Alerts,
+    /// The most urgent alerts with their prompts (a lone worker not checked out is always first),
+    /// and how many more of each kind; `--all` lists every alert.
+    Alerts {
+        /// Every alert, not just the most urgent.
+        #[arg(long)]
+        all: bool,
+    },
     /// Your working pattern, leave, appointments and capacity, which planning works within.
     #[command(subcommand)]
     Calendar(CalendarCmd),

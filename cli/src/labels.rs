@@ -25,15 +25,13 @@ pub fn alert_kind(k: AlertKind) -> String {
         AlertKind::LoneWorkerOverdue { red: true } => "LONE WORKER OVERDUE (RED)".into(),
         AlertKind::LoneWorkerOverdue { red: false } => "LONE WORKER OVERDUE (AMBER)".into(),
         AlertKind::ChildNotSeen => "child not seen".into(),
-        AlertKind::VisitOverdue => "visit overdue".into(),
+        AlertKind::VisitOverdue => "mandated contact overdue".into(),
         AlertKind::NotSeenAlone => "not seen alone".into(),
         AlertKind::Disengagement => "disengagement".into(),
         AlertKind::PregnancyNoAntenatal => "pregnancy, no antenatal contact".into(),
         AlertKind::RecordLate => "record late".into(),
         AlertKind::DepartureWithoutReason => "departure without reason".into(),
-        AlertKind::MandatedContactMissed(c) => {
-            format!("missed: {}", doorstep_core::view::hcp_label(c))
-        }
+        AlertKind::MandatedContactMissed => "mandated contacts missed".into(),
     }
 }
 

@@ -34,7 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Chronology(a) => cmd::chronology::run(&ctx, a),
         Command::Plan(a) => cmd::plan::run(&ctx, a),
         Command::Due => cmd::due::run(&ctx),
-        Command::Alerts => cmd::alerts::run(&ctx),
+        Command::Alerts { all } => cmd::alerts::run(&ctx, all),
         Command::Calendar(c) => cmd::calendar::run(&ctx, c),
         Command::Sync => cmd::sync::run(&ctx),
         Command::Queue => cmd::queue::run(&ctx),

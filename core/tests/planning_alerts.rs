@@ -45,17 +45,27 @@ fn lone_working_goes_amber_then_red_and_outranks_everything() {
 }
 
 #[test]
-fn child_not_seen_and_visit_overdue() {
+fn a_missed_visit_is_one_alert_saying_the_child_has_not_been_seen() {
     let mut c = child(PlanType::ChildProtection, Rag::Green, date(2026, 10, 1));
     c.visits
         .push(seen(date(2026, 11, 2), VisitKind::AnnouncedHome));
-    // Due 16 Nov (10 working days); on 18 Nov both alerts fire.
+    // Due 16 Nov (10 working days); on 18 Nov one alert, not two.
     let a = run(&c, &Policy::default(), local(2026, 11, 18, 9, 0));
-    let k = kinds(&a);
-    assert!(k.contains(&AlertKind::ChildNotSeen));
-    assert!(k.contains(&AlertKind::VisitOverdue));
-    assert!(a.iter().all(|x| x.priority == Priority::High));
-    assert!(a.iter().any(|x| x.message.contains("2 day(s)")));
+    assert_eq!(kinds(&a), vec![AlertKind::ChildNotSeen], "{a:?}");
+    assert_eq!(a[0].priority, Priority::High);
+    assert!(
+        a[0].message.contains("not seen since 2026-11-02"),
+        "{}",
+        a[0].message
+    );
+    assert!(
+        a[0].message.contains("2 working days late"),
+        "{}",
+        a[0].message
+    );
+    // 2 of 10 working days late.
+    assert_eq!(a[0].risk.lateness_permille, 200);
+    assert_eq!(a[0].risk.late_by, 2);
     let a = run(&c, &Policy::default(), local(2026, 11, 16, 9, 0));
     assert!(a.is_empty(), "{a:?}");
 }
@@ -122,13 +132,14 @@ fn pregnancy_without_antenatal_contact() {
         .find(|x| x.kind == AlertKind::PregnancyNoAntenatal)
         .unwrap();
     assert_eq!(p.priority, Priority::Medium);
-    // From 28 weeks (7 Dec 2026) it is high.
+    let before = p.score;
+    // From 28 weeks (7 Dec 2026) it ranks higher.
     let a = run(&c, &Policy::default(), local(2026, 12, 8, 9, 0));
     let p = a
         .iter()
         .find(|x| x.kind == AlertKind::PregnancyNoAntenatal)
         .unwrap();
-    assert_eq!(p.priority, Priority::High);
+    assert!(p.score > before, "{} <= {before}", p.score);
     c.household_pregnancies[0].antenatal_contact_recorded = true;
     assert!(!kinds(&run(&c, &Policy::default(), now)).contains(&AlertKind::PregnancyNoAntenatal));
 }
@@ -182,10 +193,89 @@ fn missed_mandated_contact() {
     c.visits
         .push(seen(date(2026, 6, 12), VisitKind::AnnouncedHome)); // new birth visit
     let a = run(&c, &Policy::health_visiting(), local(2027, 3, 10, 9, 0));
-    assert!(kinds(&a).contains(&AlertKind::MandatedContactMissed(
-        HcpContact::SixToEightWeeks
-    )));
-    assert!(!kinds(&a).contains(&AlertKind::MandatedContactMissed(HcpContact::NewBirth)));
+    let missed: Vec<_> = a
+        .iter()
+        .filter(|x| x.kind == AlertKind::MandatedContactMissed)
+        .collect();
+    assert_eq!(missed.len(), 1, "{a:?}");
+    assert_eq!(missed[0].contacts, vec![HcpContact::SixToEightWeeks]);
+    assert!(missed[0].message.contains("6-8 week review"));
+    assert!(!missed[0].message.contains("new birth"));
+}
+
+#[test]
+fn missed_mandated_contacts_for_one_child_are_one_alert_listing_them() {
+    let mut c = child(PlanType::Universal, Rag::Green, date(2026, 1, 1));
+    c.date_of_birth = Some(date(2026, 1, 5));
+    // Fourteen months old, no contact ever recorded: two windows passed, and the 9-12 month review
+    // (still current until the 2-year window opens) is overdue.
+    let a = run(&c, &Policy::health_visiting(), local(2027, 3, 10, 9, 0));
+    let missed: Vec<_> = a
+        .iter()
+        .filter(|x| x.kind == AlertKind::MandatedContactMissed)
+        .collect();
+    assert_eq!(missed.len(), 1, "{a:?}");
+    assert_eq!(
+        missed[0].contacts,
+        vec![HcpContact::NewBirth, HcpContact::SixToEightWeeks]
+    );
+    assert!(kinds(&a).contains(&AlertKind::VisitOverdue), "{a:?}");
+    assert!(
+        missed[0]
+            .message
+            .contains("new birth visit, 6-8 week review."),
+        "{}",
+        missed[0].message
+    );
+    // At most one line per child per problem.
+    let k = kinds(&a);
+    let distinct: std::collections::HashSet<_> = k.iter().collect();
+    assert_eq!(distinct.len(), k.len(), "{a:?}");
+}
+
+#[test]
+fn late_records_and_departures_are_one_line_each() {
+    let mut c = child(PlanType::ChildProtection, Rag::Amber, date(2026, 11, 1));
+    for d in [2, 3, 4] {
+        let mut v = seen(date(2026, 11, d), VisitKind::Virtual);
+        v.ended_at = Some(local(2026, 11, 20, 9, 0));
+        c.visits.push(v);
+    }
+    let a = run(&c, &Policy::default(), local(2026, 11, 20, 10, 0));
+    let late: Vec<_> = a
+        .iter()
+        .filter(|x| x.kind == AlertKind::RecordLate)
+        .collect();
+    assert_eq!(late.len(), 1, "{a:?}");
+    assert!(
+        late[0].message.starts_with("3 visit record(s)"),
+        "{}",
+        late[0].message
+    );
+    let dep: Vec<_> = a
+        .iter()
+        .filter(|x| x.kind == AlertKind::DepartureWithoutReason)
+        .collect();
+    assert_eq!(dep.len(), 1, "{a:?}");
+    assert!(dep[0]
+        .message
+        .contains("2026-11-02, 2026-11-03, 2026-11-04"));
+}
+
+#[test]
+fn the_unborn_babys_own_case_has_no_pregnancy_alert() {
+    // The antenatal contact is the unborn baby's mandated contact: not a second alert.
+    let mut c = child(PlanType::Universal, Rag::Green, date(2026, 9, 1));
+    c.expected_date = Some(date(2027, 1, 20));
+    c.household_pregnancies.push(PregnancyFact {
+        expected_date: Some(date(2027, 1, 20)),
+        antenatal_contact_recorded: false,
+    });
+    let a = run(&c, &Policy::health_visiting(), local(2026, 11, 20, 9, 0));
+    assert!(
+        !kinds(&a).contains(&AlertKind::PregnancyNoAntenatal),
+        "{a:?}"
+    );
 }
 
 #[test]

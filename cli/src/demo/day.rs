@@ -52,11 +52,12 @@ pub fn print_caseload(store: &Store, load: &Caseload, secs: f64) -> Result<()> {
     for h in &households {
         people += store.people(h.id)?.len();
     }
-    let writes = load.households + load.people + load.cases.len();
+    let writes = load.households + load.people + load.cases.len() + 2 * load.visits;
     outln!(
-        "{} households, {people} people, {} cases ({} generated records written in {secs:.1} s, each one durable transaction).",
+        "{} households, {people} people, {} cases, {} past visits ({} generated records written in {secs:.1} s, each one durable transaction).",
         households.len(),
         cases.len(),
+        load.visits,
         writes
     );
     let mut t = table(&["Plan", "Green", "Amber", "Red", "Total"]);
@@ -110,8 +111,15 @@ fn plan_departing(
         .id)
 }
 
+/// The first generated case on `plan` rated `rag` that has no problem set up on it.
 pub(super) fn first_case(load: &Caseload, plan: PlanType, rag: Rag) -> Result<&Case> {
-    match load.cases.iter().find(|c| c.plan == plan && c.rag == rag) {
+    let quiet = |c: &&Case| !load.problems.iter().any(|p| p.case.id == c.id);
+    match load
+        .cases
+        .iter()
+        .filter(quiet)
+        .find(|c| c.plan == plan && c.rag == rag)
+    {
         Some(c) => Ok(c),
         None => bail!("the demo caseload has no {} case", plan.code()),
     }

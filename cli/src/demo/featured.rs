@@ -1,11 +1,15 @@
 //! The three families the demo day follows, with the history that makes their day meaningful.
 
+use super::history::{
+    mandated_contacts, past_visit, seen, weekday_on_or_before, windows_from_birth,
+};
+use super::rng::Rng;
 use super::{at, days_before};
 use anyhow::Result;
 use chrono::NaiveDate;
 use doorstep_core::domain::{
-    Case, NewCase, NewHousehold, NewPerson, NewVisit, OthersPresent, Person, PersonRole, PlanType,
-    Rag, UnsuccessfulVisit, VisitKind, VisitOutcome,
+    Case, NewCase, NewHousehold, NewPerson, OthersPresent, Person, PersonRole, PlanType, Rag,
+    UnsuccessfulVisit, VisitKind, VisitOutcome,
 };
 use doorstep_core::{FixedClock, Store};
 
@@ -89,38 +93,32 @@ fn open(
     })?)
 }
 
-/// A past visit, planned and recorded with the clock at that time.
-fn past_visit(
+/// The mandated contacts of a featured child, all made on time.
+fn contacts(
     store: &Store,
     clock: &FixedClock,
+    rng: &mut Rng,
     case: &Case,
-    kind: VisitKind,
-    when: chrono::DateTime<chrono::Utc>,
-    outcome: Result<VisitOutcome, UnsuccessfulVisit>,
+    child: &Person,
+    today: NaiveDate,
 ) -> Result<()> {
-    clock.set(when - chrono::Duration::days(3));
-    let v = store.plan_visit(NewVisit {
-        case_id: case.id,
-        kind,
-        planned_for: when,
-        expected_minutes: 60,
-        departure_reason: None,
-    })?;
-    clock.set(when + chrono::Duration::minutes(50));
-    match outcome {
-        Ok(o) => {
-            store.complete_visit(v.id, o)?;
-        }
-        Err(u) => {
-            store.record_no_access(v.id, u)?;
-        }
+    if let Some(dob) = child.date_of_birth {
+        let windows = windows_from_birth(dob);
+        mandated_contacts(store, clock, rng, case, &windows, Some(dob), today, &[])?;
     }
     Ok(())
 }
 
 /// Adds families A (child protection), B (child in need, new baby) and C (child protection, mother
-/// pregnant, already one no-access visit), with their past visits.
-pub fn add(store: &Store, clock: &FixedClock, today: NaiveDate) -> Result<[Family; 3]> {
+/// pregnant, not seen for a month, already one no-access visit), with their past visits.
+pub fn add(
+    store: &Store,
+    clock: &FixedClock,
+    today: NaiveDate,
+    rng: &mut Rng,
+) -> Result<[Family; 3]> {
+    let weekday =
+        |n: u64| -> Result<NaiveDate> { Ok(weekday_on_or_before(days_before(today, n)?)) };
     use PersonRole::*;
     clock.set(at(today, 7, 30)?);
 
@@ -157,7 +155,7 @@ pub fn add(store: &Store, clock: &FixedClock, today: NaiveDate) -> Result<[Famil
         clock,
         &case_a,
         VisitKind::AnnouncedHome,
-        at(days_before(today, 14)?, 9, 30)?,
+        at(weekday(14)?, 9, 30)?,
         Ok(VisitOutcome {
             child_seen: true,
             child_seen_alone: false,
@@ -171,7 +169,20 @@ pub fn add(store: &Store, clock: &FixedClock, today: NaiveDate) -> Result<[Famil
             ..Default::default()
         }),
     )?;
+    past_visit(
+        store,
+        clock,
+        &case_a,
+        VisitKind::UnannouncedHome,
+        at(weekday(7)?, 16, 0)?,
+        Ok(VisitOutcome {
+            sleeping_area_seen: true,
+            ..seen(true)
+        }),
+    )?;
+    contacts(store, clock, rng, &case_a, &a[2], today)?;
 
+    clock.set(at(today, 7, 30)?);
     // Family B: a seven-week-old baby; mother's mood is low; contact by video this week.
     let b = family(
         store,
@@ -193,7 +204,19 @@ pub fn add(store: &Store, clock: &FixedClock, today: NaiveDate) -> Result<[Famil
         Rag::Amber,
         "Maternal low mood (EPDS 16 at 6 weeks); father has left the home; child in need plan.",
     )?;
+    contacts(store, clock, rng, &case_b, &b[1], today)?;
+    for n in [24, 10] {
+        past_visit(
+            store,
+            clock,
+            &case_b,
+            VisitKind::AnnouncedHome,
+            at(weekday(n)?, 14, 0)?,
+            Ok(seen(false)),
+        )?;
+    }
 
+    clock.set(at(today, 7, 30)?);
     // Family C: a two-year-old on a child protection plan; mother is 34 weeks pregnant.
     let mut c_members = vec![
         member(ParentCarer, "Gemma Thorley", Some(23 * 365), "mother"),
@@ -223,6 +246,15 @@ pub fn add(store: &Store, clock: &FixedClock, today: NaiveDate) -> Result<[Famil
         PlanType::ChildProtection,
         Rag::Amber,
         "Domestic abuse history and parental substance misuse; mother pregnant with second child.",
+    )?;
+    contacts(store, clock, rng, &case_c, &c[2], today)?;
+    past_visit(
+        store,
+        clock,
+        &case_c,
+        VisitKind::AnnouncedHome,
+        at(weekday(44)?, 10, 0)?,
+        Ok(seen(false)),
     )?;
     past_visit(
         store,

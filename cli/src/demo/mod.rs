@@ -5,6 +5,7 @@
 mod caseload;
 mod day;
 mod featured;
+mod history;
 mod names;
 mod planning;
 mod rng;
@@ -100,7 +101,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let t = Instant::now();
     let mut rng = rng::Rng::new(SEED);
     let load = caseload::generate(&store, &clock, today, &mut rng, HOUSEHOLDS)?;
-    let families = featured::add(&store, &clock, today)?;
+    let families = featured::add(&store, &clock, today, &mut rng)?;
     let build_secs = t.elapsed().as_secs_f64();
     if human {
         day::print_caseload(&store, &load, build_secs)?;

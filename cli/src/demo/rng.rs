@@ -37,19 +37,6 @@ impl Rng {
         let i = self.range(0, items.len().saturating_sub(1) as u64) as usize;
         &items[i.min(items.len().saturating_sub(1))]
     }
-
-    /// An index chosen by weight.
-    pub fn weighted(&mut self, weights: &[u64]) -> usize {
-        let total: u64 = weights.iter().sum();
-        let mut r = self.range(0, total.saturating_sub(1));
-        for (i, w) in weights.iter().enumerate() {
-            if r < *w {
-                return i;
-            }
-            r -= w;
-        }
-        weights.len().saturating_sub(1)
-    }
 }
 
 #[cfg(test)]
@@ -65,6 +52,5 @@ mod tests {
             assert_eq!(x, b.range(3, 9));
             assert!((3..=9).contains(&x));
         }
-        assert_eq!(a.weighted(&[0, 5, 0]), 1);
     }
 }

@@ -18,7 +18,11 @@ mod policy;
 mod random;
 mod scheduler;
 
-pub use alerts::{alerts, lone_working_deadlines, Alert, AlertKind, Priority};
+pub use alerts::{
+    alerts, alerts_with, digest, hcp_name, kind_order, lone_working_deadlines, rank, Alert,
+    AlertKind, CheckInState, CheckInSync, Digest, KindCount, LoneWorking, Priority, Risk,
+    DIGEST_TOP,
+};
 pub use calendar::{
     Appointment, BankHolidays, DayHours, Leave, PractitionerCalendar, WorkingPattern,
 };

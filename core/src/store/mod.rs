@@ -1,6 +1,7 @@
 //! The encrypted store on the device: one directory holding a SQLite database of sealed records and
 //! a keyring file. Every user action is one durable transaction.
 
+mod alerts;
 mod caseload;
 mod db;
 mod digest;
@@ -14,12 +15,12 @@ mod verify;
 mod views;
 mod visits;
 
+pub use alerts::{AlertDigest, AlertView, LoneWorkingSettings};
 pub use db::{DB_FILE, SCHEMA_VERSION};
 pub use error::StoreError;
 pub use outbox::{Parked, QueuedOp};
 pub use planning::{
-    AlertView, ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan,
-    MAX_PLAN_WEEKS,
+    ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan, MAX_PLAN_WEEKS,
 };
 pub use sync::{
     enrol, Enrolment, QueueStatus, SyncObserver, SyncOptions, SyncProgress, SyncReport,

@@ -557,6 +557,34 @@ fn parked_entries(r: &Records<'_>) -> Result<Vec<(i64, StoredEntry)>, StoreError
         .collect()
 }
 
+/// Whether an operation still in the outbox carries `field` of `record` (of `household`): `None`
+/// when none does (the server has every change of that field), `Some(parked)` when one is queued
+/// (`false`) or was refused (`true`). Opens only the household's rows.
+pub fn queued_field(
+    r: &Records<'_>,
+    household: uuid::Uuid,
+    record: uuid::Uuid,
+    field: &str,
+) -> Result<Option<bool>, StoreError> {
+    let rows = queue_rows(
+        r,
+        "SELECT parked, op_id, body FROM outbox WHERE household = ?1 ORDER BY seq",
+        [&household.as_bytes()[..]],
+    )?;
+    let mut found = None;
+    for (parked, id, body) in rows {
+        let entry = open_queued(r, &id, &body)?;
+        let op = &entry.op;
+        let carries = op.record_id == record
+            && (op.delta.as_ref().is_some_and(|d| d.contains_key(field))
+                || op.fields.as_ref().is_some_and(|f| f.contains_key(field)));
+        if carries {
+            found = Some(found.unwrap_or(false) || parked != 0);
+        }
+    }
+    Ok(found)
+}
+
 /// An outbox row: its `seq`, operation id and sealed body.
 type QueueRow = (i64, Vec<u8>, Vec<u8>);
 

@@ -13,9 +13,9 @@ use crate::domain::{
     Practitioner, Rag, Visit, VisitKind, VisitStatus,
 };
 use crate::planning::{
-    self, alerts, due_items, Alert, Appointment, BankHolidays, Capacity, ChildFacts, DueItem,
-    DueStatus, Leave, Plan, PlanRequest, PlannedSlot, Policy, PractitionerCalendar, PregnancyFact,
-    Shortfall, SystemRandomSource, WorkingPattern,
+    self, due_items, Appointment, BankHolidays, Capacity, ChildFacts, DueItem, DueStatus, Leave,
+    Plan, PlanRequest, PlannedSlot, Policy, PractitionerCalendar, PregnancyFact, Shortfall,
+    SystemRandomSource, WorkingPattern,
 };
 use crate::time::local_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -40,6 +40,9 @@ pub struct PlanningSettings {
     pub capacity: Capacity,
     /// The visiting policy.
     pub policy: Policy,
+    /// Lone working: who to call, and whether a monitor watches check-ins (none exists yet).
+    #[serde(default)]
+    pub lone_working: super::alerts::LoneWorkingSettings,
 }
 
 impl PlanningSettings {
@@ -57,6 +60,7 @@ impl PlanningSettings {
                 Agency::HealthVisiting | Agency::Midwifery => Policy::health_visiting(),
                 _ => Policy::default(),
             },
+            lone_working: super::alerts::LoneWorkingSettings::default(),
         }
     }
 
@@ -131,15 +135,6 @@ pub struct PlanView {
     pub stale: bool,
 }
 
-/// An alert with the child it is about.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AlertView {
-    /// The alert.
-    pub alert: Alert,
-    /// The child.
-    pub child: Option<ChildLabel>,
-}
-
 /// Marks the stored plan as out of date (in the caller's transaction).
 pub(crate) fn mark_plan_stale(r: &Records<'_>) -> Result<(), StoreError> {
     meta_set(r.conn, "plan_stale", &[1])
@@ -166,10 +161,10 @@ fn put_singleton<T: serde::Serialize>(
 }
 
 /// Everything the planner needs from the records, gathered in one read.
-struct Gathered {
-    facts: Vec<ChildFacts>,
-    labels: Vec<ChildLabel>,
-    settings: PlanningSettings,
+pub(super) struct Gathered {
+    pub(super) facts: Vec<ChildFacts>,
+    pub(super) labels: Vec<ChildLabel>,
+    pub(super) settings: PlanningSettings,
 }
 
 fn settings_in(r: &Records<'_>, me: &Practitioner) -> Result<PlanningSettings, StoreError> {
@@ -195,7 +190,7 @@ fn unanswered_attempts(visits: &[Visit]) -> u32 {
         .count() as u32
 }
 
-fn gather(r: &Records<'_>, me: &Practitioner) -> Result<Gathered, StoreError> {
+pub(super) fn gather(r: &Records<'_>, me: &Practitioner) -> Result<Gathered, StoreError> {
     let settings = settings_in(r, me)?;
     let cases: Vec<Case> = r.list(Kind::Case, None)?;
     let mut facts = Vec::new();
@@ -258,6 +253,7 @@ impl Store {
         settings.pattern.validate()?;
         settings.policy.validate()?;
         settings.capacity.validate()?;
+        settings.lone_working.validate()?;
         if settings.leave.iter().any(|l| l.first > l.last) {
             return Err(StoreError::InvalidState(
                 "leave must end on or after the day it starts",
@@ -300,27 +296,6 @@ impl Store {
             )
         });
         Ok(out)
-    }
-
-    /// Alerts and prompts for the practitioner's children, most urgent first (an overdue
-    /// lone-working check-out is always first).
-    pub fn alerts(&self) -> Result<Vec<AlertView>, StoreError> {
-        let me = self.practitioner()?;
-        let now = self.clock.now();
-        let g = self.read(|r| gather(r, &me))?;
-        let list = alerts(
-            &g.facts,
-            &g.settings.policy,
-            &g.settings.calendar().holidays,
-            now,
-        )?;
-        Ok(list
-            .into_iter()
-            .map(|alert| {
-                let child = g.labels.iter().find(|l| l.case_id == alert.case).cloned();
-                AlertView { alert, child }
-            })
-            .collect())
     }
 
     /// Plans the next `weeks` weeks: every due visit placed within capacity, unannounced visits

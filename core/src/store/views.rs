@@ -10,8 +10,8 @@ use crate::domain::{
 use crate::planning::lone_working_deadlines;
 use crate::time::local_date;
 use crate::view::{
-    field_message, input_message, note_lines, AlertLine, CaseLine, CheckInView, ChildView,
-    NoteThreadLine, SyncStatusView, TodayView, TodayVisit, VisitAnswers, VisitForm,
+    field_message, input_message, note_lines, AlertLine, AlertsView, CaseLine, CheckInView,
+    ChildView, NoteThreadLine, SyncStatusView, TodayView, TodayVisit, VisitAnswers, VisitForm,
 };
 
 /// Whether `person` may be named as a known adult present: a parent, carer or known adult of the
@@ -27,7 +27,7 @@ impl Store {
     pub fn today_view(&self) -> Result<TodayView, StoreError> {
         let date = local_date(self.clock.now());
         let items = self.day_list(date)?;
-        let alerts = self.alerts()?;
+        let alerts = self.alert_digest()?;
         let stale = self
             .read(|r| Ok(meta_get(r.conn, "plan_stale")?.is_some_and(|v| v.first() == Some(&1))))?;
         Ok(TodayView::build(date, &items, &alerts, stale))
@@ -137,9 +137,14 @@ impl Store {
     pub fn check_in(&self, visit: VisitId) -> Result<CheckInView, StoreError> {
         let v = self.start_visit(visit)?;
         let at = v.started_at.unwrap_or_else(|| self.clock.now());
-        let policy = self.planning_settings()?.policy;
-        let (amber, red) = lone_working_deadlines(at, v.expected_minutes, &policy);
-        Ok(CheckInView::build(v.id.to_string(), at, amber, red))
+        let settings = self.planning_settings()?;
+        let (amber, red) = lone_working_deadlines(at, v.expected_minutes, &settings.policy);
+        let lone = crate::planning::LoneWorking {
+            monitor: settings.lone_working.monitor,
+            call: settings.lone_working.call,
+            check_ins: Vec::new(),
+        };
+        Ok(CheckInView::build(v.id.to_string(), at, amber, red, &lone))
     }
 
     /// One visit as a line of the day list, whatever its date.
@@ -163,8 +168,14 @@ impl Store {
         Ok(note_lines(&self.notes(case_id)?))
     }
 
-    /// Alerts ready to show, most urgent first (lone working leads).
-    pub fn alerts_view(&self) -> Result<Vec<AlertLine>, StoreError> {
+    /// The alerts screen: the digest of the most urgent alerts (lone working leads) and the count
+    /// of the rest per kind.
+    pub fn alerts_view(&self) -> Result<AlertsView, StoreError> {
+        Ok(AlertsView::build(&self.alert_digest()?))
+    }
+
+    /// Every alert ready to show, most urgent first (lone working leads).
+    pub fn all_alerts_view(&self) -> Result<Vec<AlertLine>, StoreError> {
         Ok(self.alerts()?.iter().map(AlertLine::from_alert).collect())
     }
 

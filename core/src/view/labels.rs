@@ -10,13 +10,7 @@ use chrono_tz::Europe::London;
 
 /// A Healthy Child Programme contact.
 pub fn hcp_label(c: HcpContact) -> &'static str {
-    match c {
-        HcpContact::Antenatal => "antenatal contact",
-        HcpContact::NewBirth => "new birth visit",
-        HcpContact::SixToEightWeeks => "6-8 week review",
-        HcpContact::NineToTwelveMonths => "9-12 month review",
-        HcpContact::TwoYear => "2-2½ year review",
-    }
+    crate::planning::hcp_name(c)
 }
 
 /// What a due item or planned slot is for.
@@ -53,13 +47,13 @@ pub fn alert_kind_label(k: AlertKind) -> String {
         AlertKind::LoneWorkerOverdue { red: true } => "Lone worker overdue (red)".into(),
         AlertKind::LoneWorkerOverdue { red: false } => "Lone worker overdue (amber)".into(),
         AlertKind::ChildNotSeen => "Child not seen".into(),
-        AlertKind::VisitOverdue => "Visit overdue".into(),
+        AlertKind::VisitOverdue => "Mandated contact overdue".into(),
         AlertKind::NotSeenAlone => "Not seen alone".into(),
         AlertKind::Disengagement => "Disengagement".into(),
         AlertKind::PregnancyNoAntenatal => "Pregnancy, no antenatal contact".into(),
         AlertKind::RecordLate => "Record late".into(),
         AlertKind::DepartureWithoutReason => "Departure without reason".into(),
-        AlertKind::MandatedContactMissed(c) => format!("Missed: {}", hcp_label(c)),
+        AlertKind::MandatedContactMissed => "Mandated contacts missed".into(),
     }
 }
 

@@ -20,7 +20,10 @@ pub use labels::{
 };
 pub use plan::{PlanScreen, PlanSlotLine, ShortfallLine};
 pub use sync_status::{AttentionItem, SyncStatusView};
-pub use today::{case_attention, AlertLine, CaseLine, CheckInView, TodayView, TodayVisit};
+pub use today::{
+    case_attention, AlertCountLine, AlertLine, AlertsView, CaseLine, CheckInView, TodayView,
+    TodayVisit,
+};
 pub use visit_form::{
     field_message, input_message, AdultChoice, Choice, FieldMessage, FormPrompt, PromptInput,
     VisitAnswers, VisitForm,

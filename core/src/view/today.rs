@@ -5,8 +5,8 @@ use super::labels::{
     visit_kind_label, visit_status_label,
 };
 use crate::domain::{Rag, VisitKind, VisitStatus};
-use crate::planning::{AlertKind, Priority};
-use crate::store::{AlertView, DayItem};
+use crate::planning::{AlertKind, KindCount, LoneWorking, Priority};
+use crate::store::{AlertDigest, AlertView, DayItem};
 use chrono::NaiveDate;
 
 /// The practitioner's day: visits by time, alerts most urgent first.
@@ -16,8 +16,13 @@ pub struct TodayView {
     pub date_label: String,
     /// Today's visits, earliest first.
     pub visits: Vec<TodayVisit>,
-    /// Alerts, most urgent first; lone-working alerts lead.
+    /// The most urgent alerts (the digest: ten, and every lone-working alert), most urgent
+    /// first; lone-working alerts lead.
     pub alerts: Vec<AlertLine>,
+    /// How many more alerts of each kind the digest does not show.
+    pub more_alerts: Vec<AlertCountLine>,
+    /// Every alert, shown or not.
+    pub alerts_total: u32,
     /// Whether any lone-working alert is red: the shell should make it impossible to miss.
     pub lone_worker_red: bool,
     /// A banner over everything while a lone-working check-out is overdue.
@@ -92,6 +97,61 @@ pub struct AlertLine {
     pub message: String,
     /// What to consider doing.
     pub prompts: Vec<String>,
+    /// The risk score the ranking used (see `docs/PLANNING.md`).
+    pub score: u32,
+    /// Why it ranks where it does, in words ("child protection plan", "RAG red", "under one").
+    pub risk_factors: Vec<String>,
+}
+
+/// How many more alerts of one kind there are than the digest shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertCountLine {
+    /// The kind, in words ("Mandated contacts missed").
+    pub title: String,
+    /// How many.
+    pub count: u32,
+}
+
+/// The alerts screen: the digest of the most urgent alerts, the count of the rest per kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertsView {
+    /// The most urgent alerts, in rank order (every lone-working alert among them).
+    pub lines: Vec<AlertLine>,
+    /// How many more of each kind.
+    pub more: Vec<AlertCountLine>,
+    /// Every alert.
+    pub total: u32,
+    /// "10 of 24 alerts, most urgent first", or "No alerts."
+    pub summary: String,
+}
+
+impl AlertCountLine {
+    fn list(more: &[KindCount]) -> Vec<Self> {
+        more.iter()
+            .map(|c| Self {
+                title: alert_kind_label(c.kind),
+                count: u32::try_from(c.count).unwrap_or(u32::MAX),
+            })
+            .collect()
+    }
+}
+
+impl AlertsView {
+    /// The screen for a digest.
+    pub fn build(d: &AlertDigest) -> Self {
+        let lines: Vec<AlertLine> = d.top.iter().map(AlertLine::from_alert).collect();
+        let summary = match (lines.len(), d.total) {
+            (_, 0) => "No alerts.".to_string(),
+            (n, t) if n == t => format!("{t} alert(s), most urgent first."),
+            (n, t) => format!("The {n} most urgent of {t} alerts."),
+        };
+        Self {
+            lines,
+            more: AlertCountLine::list(&d.more),
+            total: u32::try_from(d.total).unwrap_or(u32::MAX),
+            summary,
+        }
+    }
 }
 
 /// One child on the caseload list.
@@ -181,36 +241,37 @@ impl AlertLine {
             child_name: a.child.as_ref().map(|c| c.child_name.clone()),
             message: a.alert.message.clone(),
             prompts: a.alert.prompts.clone(),
+            score: a.alert.score,
+            risk_factors: a.alert.risk.factors(),
         }
     }
 }
 
 impl TodayView {
-    /// Builds the day from its items and alerts.
-    pub fn build(
-        date: NaiveDate,
-        items: &[DayItem],
-        alerts: &[AlertView],
-        plan_stale: bool,
-    ) -> Self {
-        let alerts: Vec<AlertLine> = alerts.iter().map(AlertLine::from_alert).collect();
+    /// Builds the day from its items and the alert digest. The banner is the first lone-working
+    /// alert's own words: what the phone knows of the check-in and who, if anyone, is watching.
+    pub fn build(date: NaiveDate, items: &[DayItem], d: &AlertDigest, plan_stale: bool) -> Self {
+        let AlertsView {
+            lines: alerts,
+            more,
+            total,
+            ..
+        } = AlertsView::build(d);
         let red = alerts
             .iter()
             .any(|a| a.lone_worker && a.priority == Priority::Critical);
-        let amber = alerts.iter().any(|a| a.lone_worker);
-        let banner = if red {
-            Some("A lone-working check-out is overdue (red): escalate now.".to_string())
-        } else if amber {
-            Some("A lone-working check-out is overdue: check out, or call in.".to_string())
-        } else {
-            None
-        };
+        let banner = alerts
+            .iter()
+            .find(|a| a.lone_worker)
+            .map(|a| a.message.clone());
         Self {
             date_label: date_label(date),
             visits: items.iter().map(TodayVisit::from_day_item).collect(),
             lone_worker_red: red,
             banner,
             alerts,
+            more_alerts: more,
+            alerts_total: total,
             plan_stale,
             plan_message: plan_stale.then(|| {
                 "Visits or cases changed since the plan was made: plan again.".to_string()
@@ -231,7 +292,7 @@ pub struct CheckInView {
     pub amber_at_millis: i64,
     /// ... in words ("11:15").
     pub amber_label: String,
-    /// When it turns red (escalation), UTC milliseconds.
+    /// When it turns red, UTC milliseconds.
     pub red_at_millis: i64,
     /// ... in words.
     pub red_label: String,
@@ -240,12 +301,14 @@ pub struct CheckInView {
 }
 
 impl CheckInView {
-    /// The view for a visit checked in at `at` with lone-working deadlines `amber` and `red`.
+    /// The view for a visit checked in at `at` with lone-working deadlines `amber` and `red`; the
+    /// reminder says what `lone` really does (no monitor: no one is alerted).
     pub fn build(
         visit_id: String,
         at: chrono::DateTime<chrono::Utc>,
         amber: chrono::DateTime<chrono::Utc>,
         red: chrono::DateTime<chrono::Utc>,
+        lone: &LoneWorking,
     ) -> Self {
         Self {
             visit_id,
@@ -254,10 +317,7 @@ impl CheckInView {
             amber_label: time_of_day_label(amber),
             red_at_millis: red.timestamp_millis(),
             red_label: time_of_day_label(red),
-            reminder: format!(
-                "Doorstep: check out of your visit, or call in. Your team is alerted at {}.",
-                time_of_day_label(red)
-            ),
+            reminder: lone.reminder(&time_of_day_label(red)),
         }
     }
 }

@@ -1,6 +1,7 @@
 package app.doorstep.kotlin
 
 import app.doorstep.ffi.AlertLine
+import app.doorstep.ffi.AlertsView
 import app.doorstep.ffi.CaseInput
 import app.doorstep.ffi.CaseLine
 import app.doorstep.ffi.CheckInView
@@ -205,8 +206,11 @@ class Doorstep private constructor(
     /** The "today" screen. */
     suspend fun today(): TodayView = call { today() }
 
-    /** Alerts, most urgent first. */
+    /** Every alert, most urgent first by the core's risk ranking. */
     suspend fun alerts(): List<AlertLine> = call { alerts() }
+
+    /** The alerts screen: the most urgent alerts in full, the rest counted per kind. */
+    suspend fun alertDigest(): AlertsView = call { alertDigest() }
 
     /** Plans the next [weeks] weeks; with [book], every slot becomes a planned visit. */
     suspend fun plan(weeks: UInt, book: Boolean = false): PlanScreen = write { plan(weeks, book) }

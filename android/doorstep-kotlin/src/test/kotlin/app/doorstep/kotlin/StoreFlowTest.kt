@@ -81,7 +81,9 @@ class StoreFlowTest {
             val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(14), 45u, null))
             val line = d.today().visits.single { it.visitId == visit }
             assertTrue(line.canCheckIn)
-            d.checkIn(visit)
+            val started = d.checkIn(visit)
+            // No lone-working monitor exists: the reminder must not promise that anyone is alerted.
+            assertTrue(started.reminder.contains("No one is alerted automatically"), started.reminder)
             assertTrue(d.today().visits.single { it.visitId == visit }.canCheckOut)
             val saved = d.completeVisit(
                 visit,
@@ -100,6 +102,10 @@ class StoreFlowTest {
             d.checkOut(visit)
             assertFalse(d.today().visits.single { it.visitId == visit }.canCheckOut)
             assertTrue(d.alerts().none { it.loneWorker }, "checked out: no lone-working alert")
+            val digest = d.alertDigest()
+            assertTrue(digest.lines.none { it.loneWorker })
+            assertEquals(digest.total.toInt(), digest.lines.size + digest.more.sumOf { it.count.toInt() })
+            assertTrue(digest.summary.isNotBlank())
             assertTrue(d.verify().ok)
         }
     }
