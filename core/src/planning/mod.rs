@@ -19,8 +19,8 @@ mod random;
 mod scheduler;
 
 pub use alerts::{
-    alerts, alerts_with, digest, hcp_name, kind_order, lone_working_deadlines, rank, Alert,
-    AlertKind, CheckInState, CheckInSync, Digest, KindCount, LoneWorking, Priority, Risk,
+    alerts, alerts_with, digest, hcp_name, kind_order, lone_working_deadlines, priority_of, rank,
+    Alert, AlertKind, CheckInState, CheckInSync, Digest, KindCount, LoneWorking, Priority, Risk,
     DIGEST_TOP,
 };
 pub use calendar::{

@@ -177,10 +177,19 @@ fn lone(kind: AlertKind) -> u8 {
     }
 }
 
+/// The child's factors for breaking a tie of equal scores, weightiest first (larger = more
+/// urgent).
+fn factors_key(r: &Risk) -> (u32, u32, bool, bool, bool) {
+    let plan = Risk::of(r.plan, Rag::Green).points();
+    let rag = Risk::of(PlanType::Universal, r.rag).points();
+    (plan, rag, r.disengaged, r.under_one, r.not_seen_alone)
+}
+
 /// The ranking: `Less` when `a` is more urgent than `b`. Lone working first (red before amber,
 /// longest overdue first); then the higher score; then the greater lateness relative to the
-/// interval and in days; then the kind's fixed order; then the message (dates and counts only).
-/// No id takes part, so the order does not depend on ids or on the order the facts came in.
+/// interval and in days; then the kind's fixed order; then the child's factors (plan, RAG,
+/// disengagement, under one, not seen alone); then the words (dates and counts only). No id takes
+/// part, so the order depends neither on ids nor on the order the facts came in.
 pub fn rank(a: &Alert, b: &Alert) -> Ordering {
     lone(b.kind)
         .cmp(&lone(a.kind))
@@ -188,7 +197,9 @@ pub fn rank(a: &Alert, b: &Alert) -> Ordering {
         .then(b.risk.lateness_permille.cmp(&a.risk.lateness_permille))
         .then(b.risk.late_by.cmp(&a.risk.late_by))
         .then(kind_order(a.kind).cmp(&kind_order(b.kind)))
+        .then(factors_key(&b.risk).cmp(&factors_key(&a.risk)))
         .then_with(|| a.message.cmp(&b.message))
+        .then_with(|| a.prompts.cmp(&b.prompts))
 }
 
 /// How many alerts the digest shows in full (lone-working alerts are always shown, however many).
