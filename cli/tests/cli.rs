@@ -483,6 +483,22 @@ fn demo_leaves_a_store_that_verifies() {
     // Planning: the lone worker overdue stands out, then checks out; disengagement; due; plan.
     assert!(out.contains("!! LONE WORKER OVERDUE (AMBER)"), "{out}");
     assert!(out.contains("Lone-working alerts now: 0."), "{out}");
+    // Alerts a practitioner can act on: a digest, only the problems the demo set up, each explained.
+    assert!(
+        out.contains("No one is monitoring check-ins: no one will be alerted automatically."),
+        "{out}"
+    );
+    assert!(!out.contains("escalation follows"), "{out}");
+    assert!(out.contains("alerts about any other child: 0."), "{out}");
+    assert!(
+        out.contains("[high] child not seen — Maisie Thorley"),
+        "{out}"
+    );
+    assert!(out.contains("mandated contacts missed"), "{out}");
+    assert!(
+        out.contains("the 6-8 week and 9-12 month reviews were never done"),
+        "{out}"
+    );
     assert!(
         out.contains("[high] disengagement — Maisie Thorley"),
         "{out}"

@@ -347,8 +347,30 @@ fn lone_worker_alert_comes_first_until_checked_out() {
         first.contains("Jo Alone") && first.contains("2 Plan Street"),
         "{human}"
     );
-    let alerts = json(s, &["alerts"]);
+    assert!(
+        human.contains(
+            "This phone does not sync with a server, so the check-in is on this phone only."
+        ),
+        "{human}"
+    );
+    assert!(!human.contains("escalation follows"), "{human}");
+    // The digest by default; every alert with --all, in the same order.
+    let digest = json(s, &["alerts"]);
+    assert_eq!(
+        digest["total"].as_u64().unwrap() as usize,
+        digest["top"].as_array().unwrap().len()
+            + digest["more"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["count"].as_u64().unwrap() as usize)
+                .sum::<usize>(),
+        "{digest}"
+    );
+    let alerts = json(s, &["alerts", "--all"]);
     let list = alerts.as_array().unwrap();
+    assert_eq!(list.len() as u64, digest["total"].as_u64().unwrap());
+    assert_eq!(list[0]["alert"], digest["top"][0]["alert"]);
     assert_eq!(
         list[0]["alert"]["kind"]["lone_worker_overdue"]["red"], true,
         "{alerts}"
@@ -365,7 +387,7 @@ fn lone_worker_alert_comes_first_until_checked_out() {
 
     let out = ok(s, &["visit", "checkout", &v1[..8]]);
     assert!(out.contains("Checked out"), "{out}");
-    let alerts = json(s, &["alerts"]);
+    let alerts = json(s, &["alerts", "--all"]);
     assert_eq!(lone(&alerts), 0, "{alerts}");
     assert!(!ok(s, &["alerts"]).contains("!!"));
     assert!(fails(s, &["visit", "checkout", &v1[..8]]).contains("not yet checked out"));

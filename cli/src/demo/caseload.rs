@@ -50,17 +50,20 @@ pub enum Problem {
     UnansweredCalls,
     /// Two visits last week whose records are not yet written.
     RecordsNotWritten,
+    /// A pregnancy notified at 36 weeks: the antenatal contact (due by 36 weeks) is late.
+    LateBooking,
 }
 
 impl Problem {
     /// Every problem, in the order they are placed.
-    pub const ALL: [Problem; 6] = [
+    pub const ALL: [Problem; 7] = [
         Problem::LateNewBirth,
         Problem::MissedReview,
         Problem::NotSeenThisWeek,
         Problem::NotSeenAlone,
         Problem::UnansweredCalls,
         Problem::RecordsNotWritten,
+        Problem::LateBooking,
     ];
 
     /// The plan and rating of the child it is set up on, and the child's age in days (if fixed).
@@ -72,12 +75,16 @@ impl Problem {
             Problem::NotSeenAlone => (PlanType::ChildInNeed, Rag::Amber, Some(4 * 365 + 20)),
             Problem::UnansweredCalls => (PlanType::TargetedEarlyHelp, Rag::Green, None),
             Problem::RecordsNotWritten => (PlanType::Universal, Rag::Amber, None),
+            Problem::LateBooking => (PlanType::Universal, Rag::Green, None),
         }
     }
 
     /// Whether the child is already past a due date (a visit the plan cannot make on time).
     pub fn is_late(self) -> bool {
-        matches!(self, Problem::LateNewBirth | Problem::NotSeenThisWeek)
+        matches!(
+            self,
+            Problem::LateNewBirth | Problem::NotSeenThisWeek | Problem::LateBooking
+        )
     }
 
     /// What happened, as the demo explains it.
@@ -89,6 +96,7 @@ impl Problem {
             Problem::NotSeenAlone => "at the last visit the father stayed in the room and no reason was recorded",
             Problem::UnansweredCalls => "the mother has not answered the last two calls",
             Problem::RecordsNotWritten => "two visits last week are not yet written up (one line for both)",
+            Problem::LateBooking => "the mother booked late: the midwife's notification came at 36 weeks, after the antenatal contact was due",
         }
     }
 }
@@ -117,6 +125,8 @@ pub struct Caseload {
     pub cases: Vec<Case>,
     /// The problems set up on purpose.
     pub problems: Vec<SetUp>,
+    /// The cases about an unborn baby.
+    pub unborn: Vec<doorstep_core::domain::CaseId>,
 }
 
 fn add_person(
@@ -266,8 +276,14 @@ pub fn generate(
         }
         // About one household in twenty is expecting, and the unborn baby is the health visitor's
         // case (the antenatal contact).
-        if problem.is_none() && rng.chance(5) {
-            let due = today + Duration::days(rng.range(7, 180) as i64);
+        let late_booking = problem == Some(Problem::LateBooking);
+        if late_booking || (problem.is_none() && rng.chance(5)) {
+            let due = today
+                + Duration::days(if late_booking {
+                    24
+                } else {
+                    rng.range(7, 180) as i64
+                });
             let p = add_person(
                 store,
                 &mut c,
@@ -293,6 +309,7 @@ pub fn generate(
         // midwife's booking notification.
         let opened = match (dob, child.expected_date) {
             _ if problem == Some(Problem::LateNewBirth) => today - Duration::days(1),
+            _ if late_booking => today - Duration::days(2),
             (Some(dob), _) => dob + Duration::days(3),
             (None, Some(edd)) => (edd - Duration::weeks(26)).min(today - Duration::days(7)),
             (None, None) => today - Duration::days(7),
@@ -313,6 +330,7 @@ pub fn generate(
         let skip: &[usize] = match problem {
             Some(Problem::LateNewBirth) => &[0],
             Some(Problem::MissedReview) => &[1, 2],
+            Some(Problem::LateBooking) => &[0],
             _ => &[],
         };
         c.visits += mandated_contacts(store, clock, rng, &case, &windows, dob, today, skip)?;
@@ -336,6 +354,9 @@ pub fn generate(
                 child_name: child.name.clone(),
             });
         }
+        if dob.is_none() {
+            c.unborn.push(case.id);
+        }
         c.cases.push(case);
     }
     clock.set(morning);
@@ -352,7 +373,7 @@ fn set_up(
 ) -> Result<usize> {
     let day = |n: u64| -> Result<NaiveDate> { Ok(weekday_on_or_before(days_before(today, n)?)) };
     match problem {
-        Problem::LateNewBirth | Problem::MissedReview => Ok(0),
+        Problem::LateNewBirth | Problem::MissedReview | Problem::LateBooking => Ok(0),
         Problem::NotSeenThisWeek => {
             // Seen 9 days ago; this week's visit cancelled.
             past_visit(
@@ -431,8 +452,9 @@ fn set_up(
             Ok(3)
         }
         Problem::RecordsNotWritten => {
-            for n in [6, 5] {
-                let when = at(day(n)?, 14, 0)?;
+            let first = day(5)?;
+            for d in [weekday_on_or_before(first - Duration::days(1)), first] {
+                let when = at(d, 14, 0)?;
                 clock.set(when - Duration::days(3));
                 store.plan_visit(NewVisit {
                     case_id: case.id,

@@ -111,9 +111,11 @@ fn plan_departing(
         .id)
 }
 
-/// The first generated case on `plan` rated `rag` that has no problem set up on it.
+/// The first generated case on `plan` rated `rag` about a born child with no problem set up on it.
 pub(super) fn first_case(load: &Caseload, plan: PlanType, rag: Rag) -> Result<&Case> {
-    let quiet = |c: &&Case| !load.problems.iter().any(|p| p.case.id == c.id);
+    let quiet = |c: &&Case| {
+        !load.problems.iter().any(|p| p.case.id == c.id) && !load.unborn.contains(&c.id)
+    };
     match load
         .cases
         .iter()
