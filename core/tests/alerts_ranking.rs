@@ -201,7 +201,7 @@ proptest! {
 fn alert(kind: AlertKind, score: u32) -> Alert {
     Alert {
         kind,
-        priority: priority_of_for_test(kind, score),
+        priority: priority_of(kind, score),
         case: CaseId::random(),
         message: String::new(),
         prompts: Vec::new(),
@@ -211,13 +211,9 @@ fn alert(kind: AlertKind, score: u32) -> Alert {
     }
 }
 
-fn priority_of_for_test(kind: AlertKind, score: u32) -> Priority {
-    doorstep_core::planning::priority_of(kind, score)
-}
-
 #[test]
 fn lone_working_comes_first_whatever_the_score() {
-    let mut list = vec![
+    let mut list = [
         alert(AlertKind::ChildNotSeen, 500),
         alert(AlertKind::LoneWorkerOverdue { red: false }, 0),
         alert(AlertKind::Disengagement, 400),
