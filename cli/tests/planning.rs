@@ -385,6 +385,25 @@ fn lone_worker_alert_comes_first_until_checked_out() {
     };
     assert_eq!(lone(&alerts), 1, "only the overdue visit alerts: {alerts}");
 
+    // Whom the alert says to call is the practitioner's to set.
+    let out = ok(
+        s,
+        &[
+            "calendar",
+            "lone-working",
+            "--call",
+            "the duty desk on 01632 960 000",
+        ],
+    );
+    assert!(out.contains("no one is alerted automatically"), "{out}");
+    let human = ok(s, &["alerts"]);
+    assert!(
+        human.contains(
+            "call the duty desk on 01632 960 000 now: no one else knows you are still there"
+        ),
+        "{human}"
+    );
+
     let out = ok(s, &["visit", "checkout", &v1[..8]]);
     assert!(out.contains("Checked out"), "{out}");
     let alerts = json(s, &["alerts", "--all"]);

@@ -139,6 +139,9 @@ fn a_phone_that_does_not_sync_says_so_and_no_setting_claims_a_monitor() {
         "{:?}",
         a.alert.prompts
     );
+    let mut blank = settings.clone();
+    blank.lone_working.call = Some("   ".into());
+    assert!(s.save_planning_settings(&blank).is_err());
     settings.lone_working.monitor = true;
     assert!(s.save_planning_settings(&settings).is_err());
     assert!(!s.planning_settings().unwrap().lone_working.monitor);

@@ -61,6 +61,16 @@ pub enum CalendarCmd {
         #[arg(long, value_name = "N")]
         max_per_day: Option<u16>,
     },
+    /// Lone working: whom the alerts tell you to call when you stay longer at a visit (no monitor
+    /// watches check-ins yet, so no one is alerted automatically).
+    LoneWorking {
+        /// Who to call, e.g. "the duty desk on 01632 960 000".
+        #[arg(long, value_name = "TEXT", conflicts_with = "clear_call")]
+        call: Option<String>,
+        /// Forget the number: the alerts say "your manager or the team's duty line".
+        #[arg(long)]
+        clear_call: bool,
+    },
 }
 
 /// `calendar leave` subcommands.
@@ -152,6 +162,13 @@ pub fn run(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
                 .validate()
                 .map_err(|_| anyhow!("capacity out of range: visit 1-720 minutes, travel 0-240 minutes, at least 1 visit a day"))?;
         }
+        CalendarCmd::LoneWorking { call, clear_call } => {
+            if clear_call {
+                s.lone_working.call = None;
+            } else if let Some(c) = call {
+                s.lone_working.call = Some(c);
+            }
+        }
     }
     store.save_planning_settings(&s)?;
     ctx.out.emit(&s, || {
@@ -228,6 +245,13 @@ pub fn print_settings(s: &PlanningSettings) {
         c.travel_buffer_minutes,
         c.max_visits_per_day,
         c.slot_minutes
+    );
+    outln!(
+        "Lone working: no monitor watches check-ins (none exists yet), so no one is alerted automatically; the alerts say to call {}.",
+        s.lone_working
+            .call
+            .as_deref()
+            .unwrap_or("your manager or the team's duty line (not set: `doorstep calendar lone-working --call TEXT`)")
     );
     print_policy(s);
 }

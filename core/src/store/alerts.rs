@@ -33,6 +33,9 @@ pub struct AlertDigest {
     pub total: usize,
 }
 
+/// The longest "who to call" text.
+pub const MAX_CALL_CHARS: usize = 200;
+
 /// Lone-working settings: who to call, and whether a monitor watches check-ins.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoneWorkingSettings {
@@ -48,12 +51,21 @@ pub struct LoneWorkingSettings {
 }
 
 impl LoneWorkingSettings {
-    /// Refuses a monitor that does not exist.
+    /// Refuses a monitor that does not exist, and a blank or overlong number to call.
     pub(crate) fn validate(&self) -> Result<(), StoreError> {
         if self.monitor {
             return Err(StoreError::InvalidState(
                 "no lone-working monitor exists yet: check-ins are not watched on the server",
             ));
+        }
+        if let Some(call) = &self.call {
+            if call.trim().is_empty() || call.chars().count() > MAX_CALL_CHARS {
+                return Err(crate::domain::InputError::Invalid {
+                    field: "who to call",
+                    reason: "must be between 1 and 200 characters",
+                }
+                .into());
+            }
         }
         Ok(())
     }
