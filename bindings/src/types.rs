@@ -97,6 +97,7 @@ pub struct TodayView {
     pub visits: Vec<TodayVisit>,
     pub alerts: Vec<AlertLine>,
     pub more_alerts: Vec<AlertCountLine>,
+    pub more_alerts_label: Option<String>,
     pub alerts_total: u32,
     pub lone_worker_red: bool,
     pub banner: Option<String>,
@@ -158,6 +159,7 @@ pub struct AlertsView {
     pub more: Vec<AlertCountLine>,
     pub total: u32,
     pub summary: String,
+    pub more_label: Option<String>,
 }
 
 /// One child on the caseload.

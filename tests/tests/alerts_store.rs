@@ -178,7 +178,12 @@ fn the_digest_shows_the_most_urgent_and_counts_the_rest() {
     assert_eq!(screen.summary, "The 10 most urgent of 15 alerts.");
     assert_eq!(screen.more[0].title, "Child not seen");
     assert_eq!(screen.more[0].count, 5);
+    assert_eq!(
+        screen.more_label.as_deref(),
+        Some("5 more alerts: Child not seen (5).")
+    );
     let today = s.today_view().unwrap();
     assert_eq!(today.alerts, screen.lines);
     assert_eq!(today.alerts_total, 15);
+    assert_eq!(today.more_alerts_label, screen.more_label);
 }

@@ -21,6 +21,8 @@ pub struct TodayView {
     pub alerts: Vec<AlertLine>,
     /// How many more alerts of each kind the digest does not show.
     pub more_alerts: Vec<AlertCountLine>,
+    /// The same in words, to show under the alerts ("5 more alerts: ..."), when there are more.
+    pub more_alerts_label: Option<String>,
     /// Every alert, shown or not.
     pub alerts_total: u32,
     /// Whether any lone-working alert is red: the shell should make it impossible to miss.
@@ -121,8 +123,10 @@ pub struct AlertsView {
     pub more: Vec<AlertCountLine>,
     /// Every alert.
     pub total: u32,
-    /// "10 of 24 alerts, most urgent first", or "No alerts."
+    /// "The 10 most urgent of 24 alerts.", or "No alerts."
     pub summary: String,
+    /// "14 more alerts: Mandated contacts missed (12), Record late (2).", when there are more.
+    pub more_label: Option<String>,
 }
 
 impl AlertCountLine {
@@ -133,6 +137,20 @@ impl AlertCountLine {
                 count: u32::try_from(c.count).unwrap_or(u32::MAX),
             })
             .collect()
+    }
+
+    /// The counts in words, when there are any.
+    fn label(lines: &[Self]) -> Option<String> {
+        if lines.is_empty() {
+            return None;
+        }
+        let n: u64 = lines.iter().map(|l| u64::from(l.count)).sum();
+        let parts: Vec<String> = lines
+            .iter()
+            .map(|l| format!("{} ({})", l.title, l.count))
+            .collect();
+        let s = if n == 1 { "" } else { "s" };
+        Some(format!("{n} more alert{s}: {}.", parts.join(", ")))
     }
 }
 
@@ -145,9 +163,11 @@ impl AlertsView {
             (n, t) if n == t => format!("{t} alert(s), most urgent first."),
             (n, t) => format!("The {n} most urgent of {t} alerts."),
         };
+        let more = AlertCountLine::list(&d.more);
         Self {
             lines,
-            more: AlertCountLine::list(&d.more),
+            more_label: AlertCountLine::label(&more),
+            more,
             total: u32::try_from(d.total).unwrap_or(u32::MAX),
             summary,
         }
@@ -255,6 +275,7 @@ impl TodayView {
             lines: alerts,
             more,
             total,
+            more_label,
             ..
         } = AlertsView::build(d);
         let red = alerts
@@ -271,6 +292,7 @@ impl TodayView {
             banner,
             alerts,
             more_alerts: more,
+            more_alerts_label: more_label,
             alerts_total: total,
             plan_stale,
             plan_message: plan_stale.then(|| {

@@ -1,7 +1,8 @@
 import Doorstep
 import SwiftUI
 
-/// Core call: today() — banner, planMessage, alerts, visits; links to the caseload and sync.
+/// Core call: today() — banner, planMessage, alerts (the ten most urgent, then moreAlertsLabel),
+/// visits; links to the caseload and sync.
 struct TodayScreen: View {
     @Environment(AppModel.self) private var model
     @State private var today: TodayView?
@@ -22,6 +23,7 @@ struct TodayScreen: View {
                         ForEach(Array(today.alerts.enumerated()), id: \.offset) { _, alert in
                             AlertRow(alert: alert)
                         }
+                        if let more = today.moreAlertsLabel { Text(more).font(.caption) }
                     }
                 }
                 Section("Visits") {

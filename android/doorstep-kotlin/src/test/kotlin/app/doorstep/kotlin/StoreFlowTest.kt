@@ -106,6 +106,7 @@ class StoreFlowTest {
             assertTrue(digest.lines.none { it.loneWorker })
             assertEquals(digest.total.toInt(), digest.lines.size + digest.more.sumOf { it.count.toInt() })
             assertTrue(digest.summary.isNotBlank())
+            assertEquals(digest.more.isEmpty(), digest.moreLabel == null)
             assertTrue(d.verify().ok)
         }
     }

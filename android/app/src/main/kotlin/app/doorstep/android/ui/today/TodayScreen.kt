@@ -75,6 +75,15 @@ fun TodayScreen(
             items(today.alerts) { alert ->
                 AlertCard(alert, Modifier.padding(horizontal = 16.dp))
             }
+            today.moreAlertsLabel?.let { more ->
+                item {
+                    Text(
+                        more,
+                        style = MaterialTheme.typography.bodyMedium,
+                        modifier = Modifier.padding(horizontal = 16.dp),
+                    )
+                }
+            }
             items(today.visits, key = { it.visitId }) { visit ->
                 VisitCard(
                     visit = visit,
