@@ -63,27 +63,12 @@ fun TodayScreen(
             today.banner?.let { banner ->
                 item { LoneWorkerBanner(banner, red = today.loneWorkerRed) }
             }
-            today.planMessage?.let { message ->
-                item {
-                    Text(
-                        message,
-                        style = MaterialTheme.typography.bodyMedium,
-                        modifier = Modifier.padding(horizontal = 16.dp),
-                    )
-                }
-            }
+            today.planMessage?.let { message -> item { Line(message) } }
             items(today.alerts) { alert ->
                 AlertCard(alert, Modifier.padding(horizontal = 16.dp))
             }
-            today.moreAlertsLabel?.let { more ->
-                item {
-                    Text(
-                        more,
-                        style = MaterialTheme.typography.bodyMedium,
-                        modifier = Modifier.padding(horizontal = 16.dp),
-                    )
-                }
-            }
+            // The alerts the digest does not show, counted per kind (the core's words).
+            today.moreAlertsLabel?.let { more -> item { Line(more) } }
             items(today.visits, key = { it.visitId }) { visit ->
                 VisitCard(
                     visit = visit,
@@ -98,4 +83,14 @@ fun TodayScreen(
             }
         }
     }
+}
+
+/** A line of the core's words across the screen. */
+@Composable
+private fun Line(text: String) {
+    Text(
+        text,
+        style = MaterialTheme.typography.bodyMedium,
+        modifier = Modifier.padding(horizontal = 16.dp),
+    )
 }
