@@ -281,7 +281,9 @@ fn child_alerts(
         base: Risk {
             under_one,
             disengaged: visits_hit || calls_hit,
-            not_seen_alone: see_alone && last_face_to_face.is_some_and(|v| !v.child_seen_alone),
+            not_seen_alone: see_alone
+                && last_face_to_face
+                    .is_some_and(|v| !v.child_seen_alone && !v.not_alone_reason_recorded),
             ..Risk::of(c.plan, c.rag)
         },
         out,

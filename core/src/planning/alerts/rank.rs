@@ -19,7 +19,7 @@ pub struct Risk {
     /// threshold.
     pub disengaged: bool,
     /// The plan asks for the child to be seen alone and the last face-to-face contact did not see
-    /// the child alone (whether or not a reason was recorded).
+    /// the child alone, with no reason recorded.
     pub not_seen_alone: bool,
     /// How late, in thousandths of the interval the due date was counted over (0 when the alert
     /// is not about lateness). 1,000 = one whole interval late.
