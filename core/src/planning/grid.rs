@@ -33,6 +33,8 @@ pub(crate) struct Grid {
     pub minute: Vec<u16>,
     /// Whether the candidate is usable at all (exists locally, in the future, no clash).
     pub ok: Vec<bool>,
+    /// Whether the candidate is taken by an appointment (or its travel buffer).
+    pub clash: Vec<bool>,
     /// Minutes that must separate two visit starts (visit length + travel buffer).
     pub spacing: u16,
     pub visit: Duration,
@@ -59,6 +61,7 @@ impl Grid {
             start: Vec::new(),
             minute: Vec::new(),
             ok: Vec::new(),
+            clash: Vec::new(),
             spacing: cap.visit_minutes.saturating_add(cap.travel_buffer_minutes),
             visit,
             max_per_day: u32::from(cap.max_visits_per_day),
@@ -93,6 +96,7 @@ impl Grid {
                     g.start.push(utc);
                     g.minute.push(m);
                     g.ok.push(exists && utc >= now && !clash);
+                    g.clash.push(clash);
                     m = m.saturating_add(cap.slot_minutes);
                     if m == u16::MAX {
                         break;
@@ -118,6 +122,41 @@ impl Grid {
     /// Index of the last day on or before `date`, if any.
     pub(crate) fn day_on_or_before(&self, date: NaiveDate) -> Option<usize> {
         self.days.partition_point(|d| d.date <= date).checked_sub(1)
+    }
+
+    /// Index of the grid day on `date`, if the practitioner works that day.
+    pub(crate) fn day_index(&self, date: NaiveDate) -> Option<usize> {
+        let i = self.day_on_or_after(date);
+        self.days.get(i).filter(|d| d.date == date).map(|_| i)
+    }
+
+    /// Visits placed on day `d`.
+    pub(crate) fn placed_count(&self, d: usize) -> u32 {
+        self.days.get(d).map_or(0, |x| x.placed.len() as u32)
+    }
+
+    /// Whether day `d` has a usable start clear of every visit placed (time, whatever the limit).
+    pub(crate) fn time_left(&self, d: usize) -> bool {
+        self.days.get(d).is_some_and(|day| {
+            (day.first..day.end).any(|s| {
+                matches!((self.ok.get(s), self.minute.get(s)), (Some(true), Some(&m)) if self.clear_of(&day.placed, m))
+            })
+        })
+    }
+
+    /// Whether an appointment takes any start of day `d`.
+    pub(crate) fn appointment_blocked(&self, d: usize) -> bool {
+        self.days.get(d).is_some_and(|day| {
+            self.clash
+                .get(day.first..day.end)
+                .is_some_and(|c| c.iter().any(|&x| x))
+        })
+    }
+
+    /// Free candidates of day `d`.
+    pub(crate) fn free_slots(&self, d: usize) -> impl Iterator<Item = usize> + '_ {
+        let range = self.days.get(d).map_or(0..0, |day| day.first..day.end);
+        range.filter(move |&s| self.is_free(d, s))
     }
 
     fn clear_of(&self, placed: &[u16], m: u16) -> bool {
@@ -171,12 +210,6 @@ impl Grid {
         (0..self.days.len())
             .map(|d| self.capacity_with(d, None))
             .collect()
-    }
-
-    /// The first free candidate of day `d`.
-    pub(crate) fn first_free(&self, d: usize) -> Option<usize> {
-        let day = self.days.get(d)?;
-        (day.first..day.end).find(|&s| self.is_free(d, s))
     }
 
     /// Places a visit at candidate `s` of day `d`.

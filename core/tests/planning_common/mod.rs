@@ -71,6 +71,7 @@ pub fn child(plan: PlanType, rag: Rag, opened_on: NaiveDate) -> ChildFacts {
         expected_date: None,
         placement_date: None,
         looked_after_since: None,
+        placement_intended_until_18: false,
         opened_on,
         visits: Vec::new(),
         household_pregnancies: Vec::new(),
