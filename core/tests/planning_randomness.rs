@@ -153,6 +153,7 @@ fn predictor_z(rng: &mut dyn RandomSource, visits: usize) -> Vec<(&'static str, 
             capacity: Capacity::default(),
             policy: &p,
             children: &kids,
+            keep_draw_options: false,
         };
         let plan = plan(&req, rng).unwrap();
         let s = plan.slots.iter().find(|s| s.round == 1).unwrap().clone();
@@ -168,7 +169,7 @@ fn predictor_z(rng: &mut dyn RandomSource, visits: usize) -> Vec<(&'static str, 
         let slots = window.len() as f64 * 15.0;
         assert!(
             s.explanation
-                .contains(&format!("from {} slots", window.len() * 15)),
+                .contains(&format!("from {} feasible slots", window.len() * 15)),
             "{}",
             s.explanation
         );
