@@ -158,6 +158,82 @@ pub fn pattern_warnings(children: &[ChildFacts], pattern: &WorkingPattern) -> Ve
 mod tests {
     use super::*;
 
+    use crate::domain::{CaseId, PlanType, Rag, VisitStatus};
+    use chrono::{Duration, NaiveDate, TimeZone};
+
+    fn child_with(times: &[(NaiveDate, u32)]) -> ChildFacts {
+        ChildFacts {
+            case: CaseId::random(),
+            plan: PlanType::ChildProtection,
+            rag: Rag::Amber,
+            date_of_birth: None,
+            expected_date: None,
+            placement_date: None,
+            looked_after_since: None,
+            placement_intended_until_18: false,
+            opened_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            visits: times
+                .iter()
+                .map(|&(d, h)| {
+                    let at = London
+                        .from_local_datetime(&d.and_hms_opt(h, 0, 0).unwrap())
+                        .unwrap()
+                        .with_timezone(&chrono::Utc);
+                    super::super::VisitFact {
+                        kind: VisitKind::UnannouncedHome,
+                        status: VisitStatus::Completed,
+                        planned_for: at,
+                        expected_minutes: 60,
+                        started_at: Some(at),
+                        checked_out: true,
+                        ended_at: None,
+                        child_seen: true,
+                        child_seen_alone: true,
+                        not_alone_reason_recorded: false,
+                        sleeping_area_seen: true,
+                        departure_reason_recorded: false,
+                        hcp_contact: None,
+                    }
+                })
+                .collect(),
+            household_pregnancies: Vec::new(),
+            unanswered_attempts: 0,
+        }
+    }
+
+    #[test]
+    fn hand_chosen_tuesdays_are_reported_with_the_measure() {
+        let tuesday = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let pattern = WorkingPattern::default();
+        // Five of the last six on a Tuesday, at varied hours: 0.16% under a fair draw.
+        let mut t: Vec<(NaiveDate, u32)> = (0..5)
+            .map(|k| (tuesday + Duration::weeks(2 * k), 9 + k as u32))
+            .collect();
+        t.push((tuesday + Duration::days(3), 15));
+        let w = pattern_warnings(&[child_with(&t)], &pattern);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(
+            (w[0].dimension.as_str(), w[0].value.as_str()),
+            ("weekday", "Tuesday")
+        );
+        assert_eq!((w[0].matching, w[0].recent), (5, 6));
+        assert_eq!(w[0].chance_ppm, 1600);
+        assert!(w[0].message.contains("0.16%"), "{}", w[0].message);
+        // Four of six (1.7%) is not reported; neither are varied days.
+        t[4].0 += Duration::days(1);
+        assert!(pattern_warnings(&[child_with(&t)], &pattern).is_empty());
+        // The same hour: 10:00 in four of four at 1/8 a visit.
+        let hours: Vec<(NaiveDate, u32)> = (0..4)
+            .map(|k| (tuesday + Duration::days(8 * k), 10))
+            .collect();
+        let w = pattern_warnings(&[child_with(&hours)], &pattern);
+        assert!(
+            w.iter()
+                .any(|x| x.dimension == "hour" && x.value == "10:00-10:59"),
+            "{w:?}"
+        );
+    }
+
     #[test]
     fn binomial_tail_matches_hand_values() {
         assert!((binomial_tail(4, 3, 0.2) - 0.0272).abs() < 1e-4);

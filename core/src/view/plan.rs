@@ -96,12 +96,19 @@ impl PlanScreen {
                     child_name: name(&view.children, s.case),
                     title: requirement_label(s.requirement),
                     due_label: date_label(s.due),
-                    message: match (s.best_possible, s.days_late) {
-                        (Some(d), Some(late)) => format!(
-                            "Cannot be met: the earliest possible is {} ({late} days late). Raise it with your manager.",
-                            date_label(d)
-                        ),
-                        _ => "Cannot be met within the planned weeks. Raise it with your manager.".into(),
+                    message: {
+                        let when = match (s.best_possible, s.days_late) {
+                            (Some(d), Some(late)) => format!(
+                                "Cannot be met: the earliest possible is {} ({late} days late).",
+                                date_label(d)
+                            ),
+                            _ => "Cannot be met within the planned weeks.".into(),
+                        };
+                        if s.fix.is_empty() {
+                            format!("{when} Raise it with your manager.")
+                        } else {
+                            format!("{when} Why: {}. {}", s.detail, s.fix)
+                        }
                     },
                 })
                 .collect(),
