@@ -255,3 +255,40 @@ fn one_visit_meets_the_review_and_the_regular_visit_never_two_a_day() {
     eprintln!("review met by the regular visit {merged} times, separately (unannounced regular visit) {separate}");
     assert!(merged > 100 && separate > 20, "{merged} {separate}");
 }
+
+#[test]
+fn an_overdue_regular_visit_also_meets_a_review_whose_window_is_open() {
+    // Health visiting: a child protection child (RAG amber, fortnightly) last seen four weeks
+    // ago, aged 25 months with the 2-2½ year review not yet done: the overdue visit is also the
+    // review whenever it is announced — one visit, not two on consecutive days.
+    let p = Policy::health_visiting();
+    let cal = PractitionerCalendar::default();
+    let today = date(2027, 3, 1);
+    let now = doorstep_core::time::from_local(today, 7, 0).unwrap();
+    let review = Requirement::Hcp(HcpContact::TwoYear);
+    let mut merged = 0;
+    for seed in 0..60 {
+        let mut c = child(PlanType::ChildProtection, Rag::Amber, date(2026, 1, 1));
+        c.date_of_birth = Some(today - Duration::days(25 * 30));
+        c.visits
+            .push(seen(today - Duration::weeks(4), VisitKind::AnnouncedHome));
+        let kids = vec![c];
+        let req = PlanRequest {
+            now,
+            horizon_end: today + Duration::weeks(2),
+            calendar: &cal,
+            capacity: Capacity::default(),
+            policy: &p,
+            children: &kids,
+            keep_draw_options: false,
+        };
+        let plan = plan(&req, &mut Seeded::new(seed)).unwrap();
+        let first = plan.slots.iter().find(|s| s.round == 1).unwrap();
+        if !first.unannounced {
+            assert!(first.also_meets.contains(&review), "{first:#?}");
+            assert!(!plan.slots.iter().any(|s| s.requirement == review));
+            merged += 1;
+        }
+    }
+    assert!(merged > 20, "{merged}");
+}

@@ -246,7 +246,7 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
                 });
             }
         }
-        pending.extend(merge_child_items(mine, rng)?);
+        pending.extend(merge_child_items(mine, today, rng)?);
     }
 
     // The grid reaches past the horizon far enough to hold the windows that close later.
@@ -344,11 +344,21 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
     Ok(plan)
 }
 
+/// Whether two items can be met by one visit: their windows overlap, or one is overdue (wanted
+/// as soon as possible) while the other's window is open today.
+fn can_share(a: &DueItem, b: &DueItem, today: NaiveDate) -> bool {
+    let open = |x: &DueItem| x.earliest <= today;
+    a.earliest.max(b.earliest) <= a.due.min(b.due)
+        || (a.due < today && open(b))
+        || (b.due < today && open(a))
+}
+
 /// One child's round-1 items as visits: the regular one drawn announced or unannounced; every
-/// other item whose window overlaps an announced regular visit's is met by that same visit (a
-/// mandated review is booked with the family, so it is never merged into an unannounced one).
+/// other item that can share an announced regular visit is met by that same visit (a mandated
+/// review is booked with the family, so it is never merged into an unannounced one).
 fn merge_child_items(
     mine: Vec<Pending>,
+    today: NaiveDate,
     rng: &mut dyn RandomSource,
 ) -> Result<Vec<Pending>, PlanningError> {
     let mut out: Vec<Pending> = Vec::new();
@@ -365,10 +375,7 @@ fn merge_child_items(
     }
     for p in rest {
         match out.first_mut() {
-            Some(r)
-                if !r.unannounced
-                    && r.item.earliest.max(p.item.earliest) <= r.item.due.min(p.item.due) =>
-            {
+            Some(r) if !r.unannounced && can_share(&r.item, &p.item, today) => {
                 let (a, b) = (&mut r.item, &p.item);
                 a.earliest = a.earliest.max(b.earliest);
                 a.due = a.due.min(b.due);
