@@ -98,7 +98,7 @@ fn plan_marks_unannounced_visits_books_them_and_goes_stale() {
     assert!(human.contains("feasible slot(s) on"), "{human}");
     assert!(human.contains("Robin Planned"), "{human}");
     assert!(human.contains("no shortfalls"), "{human}");
-    assert!(human.contains("drawn uniformly at random"), "{human}");
+    assert!(human.contains("Drawn uniformly at random"), "{human}");
 
     // Booking turns every slot into a planned visit the day list shows.
     let booked = json(s, &["plan", "--weeks", "3", "--book"]);

@@ -298,6 +298,37 @@ pub(crate) fn plan_round(
     let days = &st.child_days;
     let (mut days_for, failed) =
         edf::run_latest(&jobs, &caps, &|id, d| days.contains(&(child_of(id), d)));
+    // A first visit moves to the earliest day with room left (it costs nobody their day).
+    let mut used = vec![0u32; n_days];
+    for &(_, d) in &days_for {
+        if let Some(u) = used.get_mut(d) {
+            *u += 1;
+        }
+    }
+    for (id, d) in days_for.iter_mut() {
+        let Some(p) = pending.get(*id as usize) else {
+            continue;
+        };
+        if !p.first_visit() {
+            continue;
+        }
+        let release = window_jobs
+            .get(*id as usize)
+            .copied()
+            .flatten()
+            .map_or(*d, |j| j.release as usize);
+        let room =
+            (release..*d).find(|&e| used.get(e) < caps.get(e) && !days.contains(&(p.child, e)));
+        if let Some(e) = room {
+            if let Some(u) = used.get_mut(*d) {
+                *u -= 1;
+            }
+            if let Some(u) = used.get_mut(e) {
+                *u += 1;
+            }
+            *d = e;
+        }
+    }
     days_for.sort_by_key(|&(id, d)| (d, id));
     let mut not_placed: HashSet<u32> = failed.into_iter().collect();
     let mut i = 0;
@@ -385,6 +416,11 @@ pub(crate) fn plan_round(
             ),
             Some(How::Late(n)) => (
                 format!("Will miss its due date: the earliest slot that costs no on-time child their date ({n} day(s) late); see the shortfall for why."),
+                None,
+                Vec::new(),
+            ),
+            _ if p.first_visit() => (
+                "Announced first visit (a new case or placement): the earliest day with room, at a random free time that leaves room for the day's other visits. Agree the time with the family.".to_string(),
                 None,
                 Vec::new(),
             ),

@@ -161,6 +161,16 @@ pub(crate) struct Pending {
 }
 
 impl Pending {
+    /// A first visit (a new case, or a new placement): wanted as soon as there is room, not at
+    /// the end of its window — there is no interval to keep.
+    pub(crate) fn first_visit(&self) -> bool {
+        match self.item.requirement {
+            Requirement::PlacementVisit => true,
+            Requirement::Periodic => self.history.is_some_and(|h| h.last_qualifying.is_none()),
+            Requirement::Hcp(_) => false,
+        }
+    }
+
     /// The first day of its window: for an unannounced visit the day after the visit it follows
     /// (a family is never safe after a visit), for an announced one the policy's window opening.
     pub(crate) fn opens(&self) -> NaiveDate {
