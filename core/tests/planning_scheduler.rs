@@ -502,3 +502,80 @@ fn extreme_inputs_give_errors_not_panics() {
         let _ = due_items(&kids[0], &Policy::health_visiting(), &cal.holidays, today);
     }
 }
+
+#[test]
+fn every_shortfall_names_its_cause_and_a_fix() {
+    let mut policy = Policy::default();
+    policy.child_protection.unannounced = None;
+    policy.rag_plans.clear();
+    let one = Capacity {
+        max_visits_per_day: 1,
+        ..Capacity::default()
+    };
+    let run = |cal: &PractitionerCalendar, cap: Capacity, now, kids: &[ChildFacts]| {
+        plan(
+            &request(now, date(2026, 12, 18), cal, cap, &policy, kids),
+            &mut Seeded::new(3),
+        )
+        .unwrap()
+        .shortfalls
+    };
+    // The daily limit: three children due Friday 4 December, one visit a day, Thursday and
+    // Friday left. One more slot on Friday meets it.
+    let cal = PractitionerCalendar::default();
+    let kids: Vec<_> = (1..=3)
+        .map(|n| cp(n, date(2026, 11, 20), Rag::Green))
+        .collect();
+    let s = run(&cal, one, local(2026, 12, 3, 7, 0), &kids);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].cause, Some(ShortfallCause::DailyLimit));
+    assert_eq!(s[0].one_more_slot_on, Some(date(2026, 12, 4)));
+    assert!(
+        s[0].fix
+            .contains("One more visit slot on Friday 4 December"),
+        "{}",
+        s[0].fix
+    );
+    assert!(
+        s[0].detail.contains("at the daily limit"),
+        "{}",
+        s[0].detail
+    );
+    // Already overdue when planned.
+    let s = run(
+        &cal,
+        Capacity::default(),
+        local(2026, 12, 3, 7, 0),
+        &[cp(4, date(2026, 11, 2), Rag::Green)],
+    );
+    assert_eq!(s[0].cause, Some(ShortfallCause::AlreadyOverdue));
+    // The working pattern: only Mondays worked, due Friday, planned on Tuesday.
+    let mut mondays = PractitionerCalendar::default();
+    for d in 1..5 {
+        mondays.pattern.days[d] = None;
+    }
+    let s = run(
+        &mondays,
+        Capacity::default(),
+        local(2026, 12, 1, 7, 0),
+        &[cp(5, date(2026, 11, 20), Rag::Green)],
+    );
+    assert_eq!(s[0].cause, Some(ShortfallCause::WorkingPattern));
+    assert!(s[0].fix.contains("do not normally work"), "{}", s[0].fix);
+    // Appointments fill both days left: moving one meets it.
+    let mut busy = PractitionerCalendar::default();
+    for d in [3, 4] {
+        busy.appointments.push(Appointment {
+            start: local(2026, 12, d, 8, 0),
+            end: local(2026, 12, d, 18, 0),
+        });
+    }
+    let s = run(
+        &busy,
+        Capacity::default(),
+        local(2026, 12, 3, 7, 0),
+        &[cp(6, date(2026, 11, 20), Rag::Green)],
+    );
+    assert_eq!(s[0].cause, Some(ShortfallCause::Appointments));
+    assert!(s[0].fix.contains("move an appointment"), "{}", s[0].fix);
+}

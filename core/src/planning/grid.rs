@@ -130,20 +130,6 @@ impl Grid {
         self.days.get(i).filter(|d| d.date == date).map(|_| i)
     }
 
-    /// Visits placed on day `d`.
-    pub(crate) fn placed_count(&self, d: usize) -> u32 {
-        self.days.get(d).map_or(0, |x| x.placed.len() as u32)
-    }
-
-    /// Whether day `d` has a usable start clear of every visit placed (time, whatever the limit).
-    pub(crate) fn time_left(&self, d: usize) -> bool {
-        self.days.get(d).is_some_and(|day| {
-            (day.first..day.end).any(|s| {
-                matches!((self.ok.get(s), self.minute.get(s)), (Some(true), Some(&m)) if self.clear_of(&day.placed, m))
-            })
-        })
-    }
-
     /// Whether an appointment takes any start of day `d`.
     pub(crate) fn appointment_blocked(&self, d: usize) -> bool {
         self.days.get(d).is_some_and(|day| {
@@ -175,11 +161,20 @@ impl Grid {
 
     /// How many more visits fit on day `d`, optionally after also placing one at minute `extra`.
     pub(crate) fn capacity_with(&self, d: usize, extra: Option<u16>) -> u32 {
+        self.fit(d, extra, self.max_per_day)
+    }
+
+    /// How many more visits the time of day `d` holds, whatever the daily limit.
+    pub(crate) fn time_capacity(&self, d: usize) -> u32 {
+        self.fit(d, None, u32::MAX)
+    }
+
+    fn fit(&self, d: usize, extra: Option<u16>, max_per_day: u32) -> u32 {
         let Some(day) = self.days.get(d) else {
             return 0;
         };
         let placed = day.placed.len() as u32 + u32::from(extra.is_some());
-        let limit = self.max_per_day.saturating_sub(placed);
+        let limit = max_per_day.saturating_sub(placed);
         if limit == 0 {
             return 0;
         }

@@ -90,14 +90,11 @@ fn tally(cal: &PractitionerCalendar, grid: &Grid, from: NaiveDate, to: NaiveDate
         } else if cal.on_leave(d) {
             t.leave += 1;
         } else if let Some(i) = grid.day_index(d) {
+            // What binds the day: the daily limit (time would hold more), appointments, or
+            // the time itself, taken by other visits.
             t.usable += 1;
-            let taken = grid.placed_count(i);
-            if taken >= grid.max_per_day {
-                if grid.time_left(i) {
-                    t.at_limit += 1;
-                } else {
-                    t.full += 1;
-                }
+            if grid.capacity_with(i, None) < grid.time_capacity(i) {
+                t.at_limit += 1;
             } else if grid.appointment_blocked(i) {
                 t.appointments += 1;
             } else {
@@ -144,7 +141,7 @@ pub(crate) fn diagnose(
         (t.not_worked, "not in the working pattern"),
         (t.appointments, "with appointments taking the time"),
         (t.at_limit, "at the daily limit with time left"),
-        (t.full, "full of other visits"),
+        (t.full, "with every hour taken by visits"),
     ] {
         if n > 0 {
             parts.push(format!("{n} day(s) {what}"));
