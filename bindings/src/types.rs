@@ -395,6 +395,7 @@ pub struct PlanScreen {
     pub horizon_label: String,
     pub slots: Vec<PlanSlotLine>,
     pub shortfalls: Vec<ShortfallLine>,
+    pub pattern_warnings: Vec<String>,
     pub stale: bool,
 }
 

@@ -54,6 +54,9 @@ pub struct PlanScreen {
     pub slots: Vec<PlanSlotLine>,
     /// Children who will miss a due date, highest priority first.
     pub shortfalls: Vec<ShortfallLine>,
+    /// Children whose recent unannounced visits form a pattern a family could learn, with the
+    /// measure used ("Name: 5 of the last 6 unannounced visits were on a Tuesday ...").
+    pub pattern_warnings: Vec<String>,
     /// Something changed since it was computed.
     pub stale: bool,
 }
@@ -111,6 +114,11 @@ impl PlanScreen {
                         }
                     },
                 })
+                .collect(),
+            pattern_warnings: p
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {}", name(&view.children, w.case), w.message))
                 .collect(),
             stale: view.stale,
         }
