@@ -166,9 +166,7 @@ fn with_unannounced_visits_the_mean_count_matches_the_model() {
         (PlanType::ChildProtection, p.child_protection.clone()),
         (PlanType::ChildInNeed, p.child_in_need.clone()),
     ] {
-        let i = match rule.interval.unwrap() {
-            Interval { count, .. } => f64::from(count),
-        };
+        let i = f64::from(rule.interval.unwrap().count);
         let s = rule.unannounced.unwrap().long_run_share();
         let gap = (1.0 - s) * i + s * (i + 1.0) / 2.0;
         let today = date(2027, 3, 1);

@@ -228,6 +228,9 @@ fn chi_square(
     (chi, df.saturating_sub(1).max(1))
 }
 
+/// A way of sorting a visit's start into bins.
+type Category = Box<dyn Fn(&Booked, DateTime<Utc>) -> usize>;
+
 /// Where in its window a visit falls, in tenths of the window (first to last feasible day).
 fn tenth(b: &Booked, t: DateTime<Utc>) -> usize {
     let first = day(*b.options.iter().min().unwrap());
@@ -255,7 +258,7 @@ fn no_predictor_beats_chance_over_two_years_of_a_caseload() {
         visits.len()
     );
     let hol = BankHolidays::official();
-    for (name, score) in predictors(&visits, &hol) {
+    for (name, score) in predictors(visits, &hol) {
         let (hit, chance) = score.rate();
         eprintln!(
             "{name}: {} guesses, hit rate {:.3} vs chance {:.3}, z = {:.2}",
@@ -280,7 +283,7 @@ fn no_predictor_beats_chance_over_two_years_of_a_caseload() {
 #[test]
 fn weekday_hour_and_place_in_window_follow_the_feasible_slots() {
     let visits = lived_fair();
-    let checks: [(&str, Box<dyn Fn(&Booked, DateTime<Utc>) -> usize>, usize); 3] = [
+    let checks: [(&str, Category, usize); 3] = [
         (
             "weekday",
             Box::new(|_, t| weekday_hour(t).0.num_days_from_monday() as usize),
@@ -290,7 +293,7 @@ fn weekday_hour_and_place_in_window_follow_the_feasible_slots() {
         ("tenth of the window", Box::new(tenth), 10),
     ];
     for (name, f, bins) in checks {
-        let (chi, df) = chi_square(&visits, f, bins);
+        let (chi, df) = chi_square(visits, f, bins);
         let crit = chi_critical(df);
         eprintln!("{name}: chi-square {chi:.1} on {df} df (critical {crit:.1} at p = 0.001)");
         assert!(chi < crit, "{name}: {chi} >= {crit}");

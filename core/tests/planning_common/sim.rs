@@ -53,7 +53,7 @@ pub fn social_worker(n: usize, start: NaiveDate, seed: u64) -> World {
     let kids = (0..n)
         .map(|i| {
             let (plan, rag) = match i % 6 {
-                0 | 1 | 2 => (
+                0..=2 => (
                     PlanType::ChildProtection,
                     if g.gen_bool(0.5) {
                         Rag::Amber
