@@ -334,12 +334,14 @@ pub(crate) fn plan_round(
     let mut i = 0;
     while i < days_for.len() {
         let d = days_for.get(i).map_or(0, |x| x.1);
-        let on_day: Vec<u32> = days_for[i..]
+        let on_day: Vec<u32> = days_for
+            .get(i..)
+            .unwrap_or(&[])
             .iter()
             .take_while(|x| x.1 == d)
             .map(|x| x.0)
             .collect();
-        i += on_day.len();
+        i += on_day.len().max(1);
         for (k, &id) in on_day.iter().enumerate() {
             let still = (on_day.len() - k - 1) as u32;
             let options: Vec<usize> = st
