@@ -128,12 +128,20 @@ class StoreFlowTest {
             val cp = d.family(PlanType.CHILD_PROTECTION, Rag.RED, childName = "Protected Child")
             d.family(PlanType.UNIVERSAL, Rag.GREEN, childName = "Universal Child")
 
-            val plan = d.plan(4u, book = false)
+            // Each visit is unannounced at random (about a third, the OS's secure source); every
+            // re-plan redraws, so one of 40 plans has one (the chance of none is below 1e-20).
+            var plan = d.plan(4u, book = false)
+            var tries = 1
+            while (plan.slots.none { it.caseId == cp.case && it.unannounced } && tries < 40) {
+                plan = d.plan(4u, book = false)
+                tries++
+            }
             assertTrue(plan.slots.isNotEmpty())
             assertTrue(
                 plan.slots.any { it.caseId == cp.case && it.unannounced },
                 "slots: ${plan.slots.map { it.caseId to it.unannounced }}",
             )
+            assertTrue(plan.patternWarnings.isEmpty())
             assertTrue(plan.slots.none { it.visitId != null }, "not booked")
         }
     }
