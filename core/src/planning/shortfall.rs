@@ -129,7 +129,7 @@ pub(crate) fn diagnose(
             ShortfallCause::AlreadyOverdue,
             format!("due {due}, before this plan was made on {today}"),
             None,
-            "Nothing can meet the date now: visit as soon as possible (the plan's earliest slot), and record why it was late.".into(),
+            "Nothing can meet the date now: visit as soon as possible (the planned slot; an unannounced one is drawn among the next few working days), and record why it was late.".into(),
         );
     }
     let from = from.max(today);
