@@ -383,3 +383,16 @@ fn a_child_protection_plan_keeps_its_visit_requirements_when_the_rag_rule_sets_t
         .expect("a periodic item");
     assert!(periodic.see_alone);
 }
+
+#[test]
+fn settings_saved_with_the_old_one_in_k_rule_keep_unannounced_visits() {
+    let old = r#"{"interval":{"count":10,"unit":"working_days"},"contact":"face_to_face","see_alone":true,"bedroom_every":2,"unannounced_every":3}"#;
+    let rule: PlanRule = serde_json::from_str(old).unwrap();
+    let u = rule.unannounced.expect("kept");
+    assert_eq!((u.percent, u.max_announced_run), (33, 6));
+    assert!(u.long_run_share() >= 1.0 / 3.0);
+    // A rule saved now round-trips.
+    let now = Policy::default().child_protection;
+    let back: PlanRule = serde_json::from_str(&serde_json::to_string(&now).unwrap()).unwrap();
+    assert_eq!(back, now);
+}

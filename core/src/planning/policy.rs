@@ -122,6 +122,7 @@ impl Interval {
 
 /// The visiting rule of one plan type.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "PlanRuleStored")]
 pub struct PlanRule {
     /// The longest time between qualifying visits; `None` when the plan sets no frequency.
     pub interval: Option<Interval>,
@@ -134,6 +135,37 @@ pub struct PlanRule {
     /// Unannounced visits: how often, and the longest run of announced visits allowed.
     #[serde(default)]
     pub unannounced: Option<UnannouncedRule>,
+}
+
+/// A plan rule as stored, including settings saved before the unannounced rule was a draw:
+/// those had `unannounced_every: k` ("at least one visit in k"), read as a chance of 1 in k with
+/// never more than 2k announced in a row — never fewer unannounced visits than the old rule.
+#[derive(serde::Deserialize)]
+struct PlanRuleStored {
+    interval: Option<Interval>,
+    contact: ContactRequirement,
+    see_alone: bool,
+    bedroom_every: Option<u32>,
+    #[serde(default)]
+    unannounced: Option<UnannouncedRule>,
+    #[serde(default)]
+    unannounced_every: Option<u32>,
+}
+
+impl From<PlanRuleStored> for PlanRule {
+    fn from(s: PlanRuleStored) -> Self {
+        let legacy = s.unannounced_every.map(|k| UnannouncedRule {
+            percent: (100 / k.max(1)).clamp(1, 100) as u8,
+            max_announced_run: k.saturating_mul(2).min(1_000),
+        });
+        Self {
+            interval: s.interval,
+            contact: s.contact,
+            see_alone: s.see_alone,
+            bedroom_every: s.bedroom_every,
+            unannounced: s.unannounced.or(legacy),
+        }
+    }
 }
 
 /// How a plan's unannounced visits are chosen. Each qualifying home visit is unannounced with
