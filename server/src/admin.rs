@@ -138,7 +138,12 @@ pub fn allocate(
             let id = row[0].text().unwrap_or_default().to_string();
             if let Some(r) = load_record(tx, &id)? {
                 let seq = next_seq(tx)?;
-                log_change(tx, seq, &snapshot_op(&id, &r)?)?;
+                // A note's author was checked against the pushing device when it was applied.
+                let vouched = (r.kind == "note")
+                    .then(|| r.fields.get("author_id").and_then(|v| v.as_str()))
+                    .flatten()
+                    .map(str::to_string);
+                log_change(tx, seq, &snapshot_op(&id, &r)?, vouched)?;
             }
         }
         if lead {
@@ -181,7 +186,7 @@ pub fn allocate(
                     Val::from(case),
                 ],
             )?;
-            log_change(tx, seq, &op)?;
+            log_change(tx, seq, &op, None)?;
         }
         Ok(())
     })

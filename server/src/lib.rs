@@ -11,7 +11,7 @@ pub mod rate;
 pub mod sync;
 
 pub use error::ServerError;
-pub use http::{router, AppState, Config};
+pub use http::{router, serve, AppState, Config};
 
 use std::net::SocketAddr;
 
@@ -64,11 +64,10 @@ pub fn spawn_on_loopback(state: AppState) -> Result<RunningServer, ServerError> 
             let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                 return;
             };
-            let _ = axum::serve(listener, router(state))
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await;
         });
     });
     Ok(RunningServer {

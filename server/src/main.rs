@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use doorstep_core::domain::Agency;
 use doorstep_core::{Clock, SystemClock};
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
-use doorstep_server::{admin, router, AppState, Config};
+use doorstep_server::{admin, serve, AppState, Config};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -114,11 +114,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 tracing::info!(%listen, "serving");
-                axum::serve(listener, router(state))
-                    .with_graceful_shutdown(async {
-                        let _ = tokio::signal::ctrl_c().await;
-                    })
-                    .await
+                serve(listener, state, async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await;
+                Ok::<(), std::io::Error>(())
             })?;
         }
         Command::Admin(cmd) => match cmd {

@@ -9,7 +9,7 @@ use doorstep_core::domain::{
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::{Clock, FixedClock, Store};
 use doorstep_server::db::{with_tx, Backend, SqliteBackend, Val};
-use doorstep_server::rate::RateLimit;
+use doorstep_server::rate::RateLimits;
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config, RunningServer};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -44,10 +44,7 @@ impl World {
         ));
         let mut config = Config::default();
         if !rate_limited {
-            config.rate = RateLimit {
-                per_second: 100_000.0,
-                burst: 100_000.0,
-            };
+            config.rate = RateLimits::generous();
         }
         let server =
             spawn_on_loopback(AppState::new(db.clone(), clock.clone(), config)).expect("server");

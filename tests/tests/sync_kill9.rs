@@ -7,7 +7,7 @@ use doorstep_core::domain::Agency;
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::SystemClock;
 use doorstep_server::db::{with_tx, Backend, SqliteBackend};
-use doorstep_server::rate::RateLimit;
+use doorstep_server::rate::RateLimits;
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
 use doorstep_tests::durability::KEY_ENV;
 use doorstep_tests::hexkey;
@@ -108,10 +108,7 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     db.migrate().unwrap();
     // Real time on both sides: the writer processes use the system clock.
     let config = Config {
-        rate: RateLimit {
-            per_second: 100_000.0,
-            burst: 100_000.0,
-        },
+        rate: RateLimits::generous(),
         ..Config::default()
     };
     let server =

@@ -156,10 +156,9 @@ pub fn enrol(
     code: &str,
 ) -> Result<Enrolment, StoreError> {
     let server_url = check_server_url(server_url)?;
-    let device_id = DeviceId::random();
     let body = serde_json::to_vec(&EnrolRequest {
         code: code.trim().to_string(),
-        device_id,
+        device_id: None,
     })
     .map_err(|_| StoreError::Protocol("encode".into()))?;
     let resp = transport
@@ -183,7 +182,7 @@ pub fn enrol(
     Ok(Enrolment {
         server_url,
         token: Zeroizing::new(e.token),
-        device_id,
+        device_id: e.device_id,
         practitioner_id: e.practitioner_id,
         name: e.name,
         agency: e.agency,

@@ -113,32 +113,37 @@ impl Env {
     /// Enrols a new device over HTTP (`POST /v1/enrol`); returns its id and token.
     pub fn enrol_http(&self, agent: &ureq::Agent, practitioner: &str) -> (DeviceId, String) {
         let code = admin::issue_code(self.db.as_ref(), practitioner, now_ms(), 3_600_000).unwrap();
-        let device = DeviceId::random();
         let mut resp = agent
             .post(format!("{}/v1/enrol", self.server.url()))
-            .send_json(json!({"code": code, "device_id": device}))
+            .send_json(json!({ "code": code }))
             .unwrap();
         assert_eq!(resp.status().as_u16(), 200);
         let body: Value = resp.body_mut().read_json().unwrap();
+        let device = body["device_id"].as_str().unwrap().parse().unwrap();
         (device, body["token"].as_str().unwrap().to_string())
     }
 
     /// Enrols a new device through the server's own enrolment code path, without HTTP (setup for
-    /// the load run: the enrolment endpoint shares one anonymous rate-limit bucket).
+    /// the load run: every simulated device shares loopback, so one client address).
     pub fn enrol_direct(&self, practitioner: &str) -> (DeviceId, String) {
         let device = DeviceId::random();
         (device, self.enrol_as(practitioner, device))
     }
 
-    /// Enrols `device` for `practitioner` without HTTP; returns its token.
+    /// Enrols a device for `practitioner` without HTTP and gives it the id `device` (bench set-up:
+    /// operations made before the run name it); returns its token.
     pub fn enrol_as(&self, practitioner: &str, device: DeviceId) -> String {
         let now = now_ms();
         let code = admin::issue_code(self.db.as_ref(), practitioner, now, 3_600_000).unwrap();
-        let (token, _) = with_tx(self.db.as_ref(), |tx| {
-            auth::enrol(tx, &code, &device.to_string(), now, auth::TOKEN_TTL_MILLIS)
+        with_tx(self.db.as_ref(), |tx| {
+            let e = auth::enrol(tx, &code, now, auth::TOKEN_TTL_MILLIS)?;
+            tx.exec(
+                "UPDATE devices SET id = $1 WHERE id = $2",
+                &[device.to_string().into(), e.device_id.into()],
+            )?;
+            Ok(e.token)
         })
-        .unwrap();
-        token
+        .unwrap()
     }
 
     /// Every `op_id` in the `ops` table.

@@ -1,7 +1,7 @@
 //! The PostgreSQL backend: a connection pool; stateless server processes may share one database.
 //! Write transactions serialise on the change-log counter row, so sequence numbers commit in order.
 
-use super::{Backend, Row, Tx, Val, SCHEMA};
+use super::{migrate_in, Backend, Row, Tx, Val};
 use crate::error::ServerError;
 use postgres::types::{ToSql, Type};
 use r2d2_postgres::{postgres::NoTls, PostgresConnectionManager};
@@ -95,10 +95,7 @@ impl Backend for PostgresBackend {
         self.transaction(&mut |tx| {
             // Serialise concurrent migrations from several server processes.
             tx.exec("SELECT pg_advisory_xact_lock(4242)", &[])?;
-            for s in SCHEMA {
-                tx.exec(s, &[])?;
-            }
-            Ok(())
+            migrate_in(tx)
         })
     }
 

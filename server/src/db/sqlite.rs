@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: one connection, WAL, `synchronous=FULL`.
 
-use super::{placeholders, Backend, Row, Tx, Val, SCHEMA};
+use super::{migrate_in, placeholders, Backend, Row, Tx, Val};
 use crate::error::ServerError;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, ToSql, TransactionBehavior};
@@ -118,10 +118,7 @@ impl Backend for SqliteBackend {
 
     fn migrate(&self) -> Result<(), ServerError> {
         self.transaction(&mut |tx| {
-            for s in SCHEMA {
-                tx.exec(s, &[])?;
-            }
-            Ok(())
+            migrate_in(tx)
         })
     }
 

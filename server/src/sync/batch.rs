@@ -3,8 +3,10 @@
 //! writes, flushed through `Tx::insert_rows` at the end of the push (same transaction).
 
 use super::{allocated, household_access, StoredRecord};
+use crate::auth::DeviceAuth;
 use crate::db::{placeholders, Tx, Val};
 use crate::error::ServerError;
+use doorstep_core::domain::ChainHead;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -63,10 +65,13 @@ pub(super) struct Batch {
     seq_end: i64,
     /// Rows for `ops`: op id and sequence number.
     new_ops: Vec<(String, i64)>,
-    /// Rows for `changes`: sequence number, household, case, the operation as applied (JSON).
-    new_changes: Vec<(i64, String, Option<String>, String)>,
+    /// Rows for `changes`: sequence number, household, case, the operation as applied (JSON),
+    /// and whether it was applied as the device sent it (then it is not sent back to it).
+    new_changes: Vec<(i64, String, Option<String>, String, bool)>,
     /// Records written by this push, in first-write order.
     written: Vec<String>,
+    /// Note chain heads by (case, device) read or moved by this push; `true` once moved.
+    heads: HashMap<(String, String), (ChainHead, bool)>,
 }
 
 /// `value` as JSON, written into a buffer of `capacity` bytes to start with (most records and
@@ -264,18 +269,20 @@ impl Batch {
         );
     }
 
-    /// Records that operation `op_id` was applied at `seq`, logged as `body`.
+    /// Records that operation `op_id` was applied at `seq`, logged as `body` (`as_sent`: unchanged
+    /// by the server, so its device need not receive it back).
     pub(super) fn applied(
         &mut self,
         op_id: String,
         seq: i64,
-        household: String,
-        case: Option<String>,
+        scope: (String, Option<String>),
         body: String,
+        as_sent: bool,
     ) {
         self.ops.insert(op_id.clone(), true);
         self.new_ops.push((op_id, seq));
-        self.new_changes.push((seq, household, case, body));
+        self.new_changes
+            .push((seq, scope.0, scope.1, body, as_sent));
     }
 
     /// Whether `case` is allocated to practitioner `p` (asked once a push).
@@ -318,6 +325,42 @@ impl Batch {
         self.access.insert(household.to_string(), true);
     }
 
+    /// The head of `device`'s note chain on `case`, as the server holds it.
+    pub(super) fn note_head(
+        &mut self,
+        tx: &mut dyn Tx,
+        case: &str,
+        device: &str,
+    ) -> Result<ChainHead, ServerError> {
+        let key = (case.to_string(), device.to_string());
+        if let Some((head, _)) = self.heads.get(&key) {
+            return Ok(*head);
+        }
+        let head = match tx.query_opt(
+            "SELECT count, hash FROM note_heads WHERE case_id = $1 AND device_id = $2",
+            &[Val::from(case), Val::from(device)],
+        )? {
+            Some(row) => {
+                let mut hash = [0u8; 32];
+                hex::decode_to_slice(row[1].text().unwrap_or_default(), &mut hash)
+                    .map_err(|_| ServerError::Internal("stored chain head"))?;
+                ChainHead {
+                    count: row[0].int().and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
+                    hash,
+                }
+            }
+            None => super::chain_head_from_notes(tx, case, device)?,
+        };
+        self.heads.insert(key, (head, false));
+        Ok(head)
+    }
+
+    /// Moves the head of `device`'s note chain on `case` (written at the end of the push).
+    pub(super) fn set_note_head(&mut self, case: &str, device: &str, head: ChainHead) {
+        self.heads
+            .insert((case.to_string(), device.to_string()), (head, true));
+    }
+
     /// Reserves `want` sequence numbers now (taking the counter row's lock, held until commit).
     pub(super) fn reserve(&mut self, tx: &mut dyn Tx, want: i64) -> Result<(), ServerError> {
         let want = want.max(1);
@@ -348,9 +391,10 @@ impl Batch {
     pub(super) fn flush(
         &mut self,
         tx: &mut dyn Tx,
-        device_id: &str,
+        auth: &DeviceAuth,
         now: i64,
     ) -> Result<(), ServerError> {
+        let device_id = auth.device_id.as_str();
         let mut inserts = Vec::new();
         for id in std::mem::take(&mut self.written) {
             let Some(Some(k)) = self.records.remove(&id) else {
@@ -391,6 +435,20 @@ impl Batch {
             8,
             inserts,
         )?;
+        for ((case, device), (head, moved)) in std::mem::take(&mut self.heads) {
+            if moved {
+                tx.exec(
+                    "INSERT INTO note_heads (case_id, device_id, count, hash) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (case_id, device_id) DO UPDATE SET count = excluded.count, hash = excluded.hash",
+                    &[
+                        Val::Text(case),
+                        Val::Text(device),
+                        Val::Int(i64::try_from(head.count).unwrap_or(i64::MAX)),
+                        Val::Text(hex::encode(head.hash)),
+                    ],
+                )?;
+            }
+        }
         let mut ops = Vec::with_capacity(self.new_ops.len() * 4);
         for (op_id, seq) in std::mem::take(&mut self.new_ops) {
             ops.extend([
@@ -405,18 +463,24 @@ impl Batch {
             4,
             ops,
         )?;
-        let mut changes = Vec::with_capacity(self.new_changes.len() * 4);
-        for (seq, household, case, body) in std::mem::take(&mut self.new_changes) {
+        let mut changes = Vec::with_capacity(self.new_changes.len() * 6);
+        for (seq, household, case, body, as_sent) in std::mem::take(&mut self.new_changes) {
             changes.extend([
                 Val::Int(seq),
                 Val::Text(household),
                 Val::opt_text(case),
                 Val::Text(body),
+                if as_sent {
+                    Val::from(device_id)
+                } else {
+                    Val::NullText
+                },
+                Val::from(auth.practitioner_id.as_str()),
             ]);
         }
         tx.insert_rows(
-            "INSERT INTO changes (seq, household_id, case_id, op) VALUES",
-            4,
+            "INSERT INTO changes (seq, household_id, case_id, op, origin, vouched) VALUES",
+            6,
             changes,
         )
     }

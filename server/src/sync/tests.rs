@@ -6,7 +6,7 @@ use super::push_batch;
 use crate::admin;
 use crate::auth::DeviceAuth;
 use crate::db::{with_tx, Backend, PostgresBackend, SqliteBackend, Val};
-use doorstep_core::domain::{Agency, DeviceId};
+use doorstep_core::domain::{Agency, CaseId, DeviceId, Note, NoteId};
 use doorstep_core::sync::merge::diff;
 use doorstep_core::sync::protocol::{OpResult, Operation};
 use doorstep_core::sync::Hlc;
@@ -73,6 +73,7 @@ impl World {
             auth: DeviceAuth {
                 device_id: device.to_string(),
                 practitioner_id: p,
+                practitioner_name: "P".into(),
             },
             device,
             millis: NOW as u64 - 60_000,
@@ -105,6 +106,41 @@ impl World {
             parent_id: None,
             delta: diff(kind, None, &v, hlc),
         }
+    }
+
+    /// A note by this world's device and practitioner, at `position` of its chain on `case`
+    /// after the link hashed `prev`.
+    fn note(
+        &mut self,
+        id: Uuid,
+        household: Uuid,
+        case: Uuid,
+        text: &str,
+        link: (u64, [u8; 32]),
+    ) -> (Operation, [u8; 32]) {
+        let mut note = Note {
+            id: NoteId(id),
+            case_id: CaseId(case),
+            author_id: self.auth.practitioner_id.parse().unwrap(),
+            author_name: self.auth.practitioner_name.clone(),
+            device_id: self.device,
+            written_at: chrono::DateTime::from_timestamp_millis(NOW - 60_000).unwrap(),
+            text: text.into(),
+            significant: false,
+            amends: None,
+            position: link.0,
+            prev_hash: link.1,
+            hash: [0; 32],
+        };
+        note.hash = note.compute_hash();
+        let op = self.op(
+            "note",
+            id,
+            household,
+            Some(case),
+            serde_json::to_value(&note).unwrap(),
+        );
+        (op, note.hash)
     }
 
     fn push(&self, ops: &[Operation]) -> Vec<OpResult> {
@@ -201,15 +237,9 @@ fn refuses_what_its_own_records_do_not_allow(mut w: World) {
     let case = w.op("case", c, h, Some(c), json!({"plan": "child_protection"}));
     // A visit claiming the case belongs to another household.
     let astray = w.op("visit", v, other, Some(c), json!({"status": "planned"}));
-    let note = w.op("note", n, h, Some(c), json!({"text": "Seen."}));
-    let changed = w.op("note", n, h, Some(c), json!({"text": "Changed."}));
-    let mut ahead = w.op(
-        "note",
-        Uuid::new_v4(),
-        h,
-        Some(c),
-        json!({"text": "Later."}),
-    );
+    let (note, first) = w.note(n, h, c, "Seen.", (0, [0; 32]));
+    let (changed, _) = w.note(n, h, c, "Changed.", (0, [0; 32]));
+    let (mut ahead, _) = w.note(Uuid::new_v4(), h, c, "Later.", (1, first));
     ahead.hlc.millis = NOW as u64 + 2 * 24 * 3_600_000;
     let results = w.push(&[household, case, astray, note, changed, ahead]);
     let code = |r: &OpResult| match r {
