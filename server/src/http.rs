@@ -125,11 +125,12 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let app = app.clone();
-        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(peer));
-            let app = app.clone();
-            async move { app.oneshot(req.map(axum::body::Body::new)).await }
-        });
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                let app = app.clone();
+                async move { app.oneshot(req.map(axum::body::Body::new)).await }
+            });
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(header_timeout)
@@ -292,10 +293,7 @@ async fn authenticate(
     let db = s.db.clone();
     let result = match token {
         Some(token) => {
-            blocking(move || {
-                with_tx(db.as_ref(), |tx| auth::authenticate(tx, &token, now))
-            })
-            .await
+            blocking(move || with_tx(db.as_ref(), |tx| auth::authenticate(tx, &token, now))).await
         }
         None => Err(ServerError::Unauthorized),
     };

@@ -219,10 +219,17 @@ mod tests {
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let client: IpAddr = "203.0.113.7".parse().unwrap();
         let spoofed = "198.51.100.1, 203.0.113.7";
-        assert_eq!(client_address(Some(client), Some(spoofed), &[proxy]), client);
+        assert_eq!(
+            client_address(Some(client), Some(spoofed), &[proxy]),
+            client
+        );
         assert_eq!(client_address(Some(proxy), Some(spoofed), &[proxy]), client);
         assert_eq!(
-            client_address(Some(proxy), Some("not-an-ip, 203.0.113.7, 10.0.0.1"), &[proxy]),
+            client_address(
+                Some(proxy),
+                Some("not-an-ip, 203.0.113.7, 10.0.0.1"),
+                &[proxy]
+            ),
             client
         );
         assert_eq!(client_address(Some(proxy), Some("junk"), &[proxy]), proxy);

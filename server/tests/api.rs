@@ -78,7 +78,10 @@ fn a_push_applies_each_operation_exactly_once() {
         let (_, other) = e.device(&p);
         let changes = e.pull_all(&other, 100);
         assert_eq!(changes.len(), 4);
-        assert!(changes.iter().all(|c| c["vouched"] == json!(p)), "{changes:?}");
+        assert!(
+            changes.iter().all(|c| c["vouched"] == json!(p)),
+            "{changes:?}"
+        );
     });
 }
 

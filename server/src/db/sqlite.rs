@@ -117,9 +117,7 @@ impl Backend for SqliteBackend {
     }
 
     fn migrate(&self) -> Result<(), ServerError> {
-        self.transaction(&mut |tx| {
-            migrate_in(tx)
-        })
+        self.transaction(&mut |tx| migrate_in(tx))
     }
 
     fn name(&self) -> &'static str {

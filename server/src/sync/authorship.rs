@@ -94,10 +94,7 @@ pub(super) fn check_note(
     };
     // No field beyond the note's own: nothing rides along unchecked.
     let expected = serde_json::to_value(&note).unwrap_or(Value::Null);
-    let extra = op
-        .delta
-        .keys()
-        .any(|k| expected.get(k.as_str()).is_none());
+    let extra = op.delta.keys().any(|k| expected.get(k.as_str()).is_none());
     if extra {
         return Err(invalid("a note carries only its own fields"));
     }

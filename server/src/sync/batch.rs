@@ -345,7 +345,10 @@ impl Batch {
                 hex::decode_to_slice(row[1].text().unwrap_or_default(), &mut hash)
                     .map_err(|_| ServerError::Internal("stored chain head"))?;
                 ChainHead {
-                    count: row[0].int().and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
+                    count: row[0]
+                        .int()
+                        .and_then(|c| u64::try_from(c).ok())
+                        .unwrap_or(0),
                     hash,
                 }
             }

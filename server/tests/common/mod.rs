@@ -4,7 +4,6 @@
 
 use chrono::{TimeZone, Utc};
 use doorstep_core::domain::{Agency, CaseId, ChainHead, DeviceId, Note, NoteId, PractitionerId};
-use std::collections::HashMap;
 use doorstep_core::sync::merge::diff;
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::sync::Hlc;
@@ -12,6 +11,7 @@ use doorstep_core::FixedClock;
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config, RunningServer};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The backends to run every test against.
