@@ -10,7 +10,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use doorstep_core::clock::Clock;
@@ -159,7 +159,7 @@ async fn limit_and_log(State(state): State<AppState>, mut req: Request, next: Ne
     req.extensions_mut().insert(Client(client));
     let resp = match tokio::time::timeout(state.config.request_timeout, next.run(req)).await {
         Ok(resp) => resp,
-        Err(_) => axum::response::IntoResponse::into_response(ServerError::Timeout),
+        Err(_) => closing(ServerError::Timeout),
     };
     tracing::info!(%method, %path, status = resp.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     resp
@@ -325,11 +325,41 @@ async fn push(
     State(s): State<AppState>,
     Extension(Client(client)): Extension<Client>,
     req: Request,
-) -> Result<Json<PushResponse>, ServerError> {
+) -> Response {
     let (parts, body) = req.into_parts();
-    let who = authenticate(&s, client, &parts.headers).await?;
-    let bytes = read_body(body, s.config.max_body_bytes).await?;
-    let body: PushBody = json_body(&parts.headers, &bytes)?;
+    // Refused before its body is read: the connection is closed rather than drained, so the
+    // client does not reuse it with the unread body still on it.
+    let who = match authenticate(&s, client, &parts.headers).await {
+        Ok(who) => who,
+        Err(e) => return closing(e),
+    };
+    let bytes = match read_body(body, s.config.max_body_bytes).await {
+        Ok(b) => b,
+        Err(e) => return closing(e),
+    };
+    match apply_push(&s, who, &parts.headers, &bytes).await {
+        Ok(answer) => answer.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// An error answer that closes the connection.
+fn closing(e: ServerError) -> Response {
+    let mut resp = e.into_response();
+    resp.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
+    resp
+}
+
+async fn apply_push(
+    s: &AppState,
+    who: DeviceAuth,
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<Json<PushResponse>, ServerError> {
+    let body: PushBody = json_body(headers, bytes)?;
     if body.ops.len() > MAX_PUSH_OPS {
         return Err(ServerError::BadRequest("too many operations in one push"));
     }

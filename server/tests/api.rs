@@ -8,7 +8,7 @@ use chrono::Duration;
 use common::*;
 use doorstep_server::rate::{RateLimit, RateLimits};
 use doorstep_server::{admin, Config};
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn each(mut f: impl FnMut(&str)) {
     for b in backends() {
@@ -280,5 +280,44 @@ fn pages_follow_the_cursor_without_gaps_or_repeats() {
         let seqs: Vec<i64> = all.iter().map(|c| c["seq"].as_i64().unwrap()).collect();
         assert_eq!(seqs.len(), 43);
         assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order, no repeats");
+    });
+}
+
+#[test]
+fn a_device_never_receives_its_own_changes() {
+    each(|b| {
+        let e = env(b, Config::default());
+        let p = e.practitioner("Alex");
+        let (device, token) = e.device(&p);
+        let (_, other) = e.device(&p);
+        let mut o = e.ops(device, &p);
+        let (h, child, case) = family();
+        let mut batch = vec![o.household(h), o.person(h, child), o.case(h, case, child)];
+        for i in 0..100 {
+            let text = format!("Visit {i}: saw the child in the kitchen with mum; ").repeat(12);
+            batch.push(o.note(h, case, uuid::Uuid::new_v4(), &text));
+        }
+        let (_, body) = e.push(&token, &batch);
+        assert!(results(&body).iter().all(|r| r == "applied"));
+        let bytes = |token: &str| {
+            let mut resp = e
+                .agent
+                .get(format!("{}/v1/changes?since=0&limit=1000", e.server.url()))
+                .header("Authorization", &format!("Bearer {token}"))
+                .call()
+                .unwrap();
+            resp.body_mut().read_to_string().unwrap()
+        };
+        let own = bytes(&token);
+        let theirs = bytes(&other);
+        let own_changes: Value = serde_json::from_str(&own).unwrap();
+        // Only the case comes back: the server rewrote its allocation.
+        assert_eq!(own_changes["changes"].as_array().unwrap().len(), 1, "{b}");
+        eprintln!(
+            "{b}: 103 changes pushed; pulled back by the pushing device {} bytes, by another device {} bytes",
+            own.len(),
+            theirs.len()
+        );
+        assert!(own.len() * 20 < theirs.len(), "{b}");
     });
 }
