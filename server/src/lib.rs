@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod rate;
+pub mod seal;
 pub mod sync;
 
 pub use error::ServerError;

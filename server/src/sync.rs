@@ -94,6 +94,47 @@ pub fn grant_case(
     grant_household(tx, household, practitioner)
 }
 
+/// The sealed columns: a record's fields and stamps, a change's operation.
+pub(crate) const FIELDS: &str = "records.fields";
+pub(crate) const STAMPS: &str = "records.stamps";
+pub(crate) const OP: &str = "changes.op";
+
+/// A change's operation as stored: sealed, bound to its sequence number.
+pub(crate) fn seal_op(tx: &dyn Tx, seq: i64, body: &str) -> Result<String, ServerError> {
+    tx.sealer().seal(OP, &seq.to_string(), body)
+}
+
+/// A stored change's operation, opened.
+pub(crate) fn open_op(tx: &dyn Tx, seq: i64, sealed: &str) -> Result<String, ServerError> {
+    tx.sealer().open(OP, &seq.to_string(), sealed)
+}
+
+/// A record's fields and stamps (JSON) as stored: sealed, bound to the record's id.
+pub(crate) fn seal_record(
+    tx: &dyn Tx,
+    id: &str,
+    fields: &str,
+    stamps: &str,
+) -> Result<(String, String), ServerError> {
+    let s = tx.sealer();
+    Ok((s.seal(FIELDS, id, fields)?, s.seal(STAMPS, id, stamps)?))
+}
+
+/// A stored record's fields and stamps, opened and parsed.
+pub(crate) fn open_record(
+    tx: &dyn Tx,
+    id: &str,
+    fields: &str,
+    stamps: &str,
+) -> Result<(BTreeMap<String, Value>, Stamps), ServerError> {
+    let s = tx.sealer();
+    let fields = serde_json::from_str(&s.open(FIELDS, id, fields)?)
+        .map_err(|_| ServerError::Internal("stored fields unreadable"))?;
+    let stamps = serde_json::from_str(&s.open(STAMPS, id, stamps)?)
+        .map_err(|_| ServerError::Internal("stored stamps unreadable"))?;
+    Ok((fields, stamps))
+}
+
 /// A stored record's replicated state.
 pub struct StoredRecord {
     /// Kind.
@@ -120,15 +161,19 @@ pub fn load_record(tx: &mut dyn Tx, id: &str) -> Result<Option<StoredRecord>, Se
         return Ok(None);
     };
     let text = |v: &Val| v.text().map(str::to_string);
+    let (fields, stamps) = open_record(
+        tx,
+        id,
+        row[4].text().unwrap_or_default(),
+        row[5].text().unwrap_or_default(),
+    )?;
     Ok(Some(StoredRecord {
         kind: text(&row[0]).unwrap_or_default(),
         household_id: text(&row[1]).unwrap_or_default(),
         case_id: text(&row[2]),
         parent_id: text(&row[3]),
-        fields: serde_json::from_str(row[4].text().unwrap_or("{}"))
-            .map_err(|_| ServerError::Internal("stored fields unreadable"))?,
-        stamps: serde_json::from_str(row[5].text().unwrap_or("{}"))
-            .map_err(|_| ServerError::Internal("stored stamps unreadable"))?,
+        fields,
+        stamps,
     }))
 }
 
@@ -140,14 +185,13 @@ pub(crate) fn chain_head_from_notes(
     device: &str,
 ) -> Result<ChainHead, ServerError> {
     let rows = tx.query(
-        "SELECT fields FROM records WHERE kind = 'note' AND case_id = $1",
+        "SELECT id, fields, stamps FROM records WHERE kind = 'note' AND case_id = $1",
         &[Val::from(case)],
     )?;
     let mut head = ChainHead::default();
     for row in rows {
-        let fields: BTreeMap<String, Value> =
-            serde_json::from_str(row[0].text().unwrap_or("{}"))
-                .map_err(|_| ServerError::Internal("stored fields unreadable"))?;
+        let text = |i: usize| row[i].text().unwrap_or_default();
+        let (fields, _) = open_record(tx, text(0), text(1), text(2))?;
         if fields.get("device_id").and_then(Value::as_str) != Some(device) {
             continue;
         }
@@ -172,6 +216,7 @@ pub fn log_change(
     vouched: Option<String>,
 ) -> Result<(), ServerError> {
     let body = serde_json::to_string(op).map_err(|_| ServerError::Internal("encode op"))?;
+    let body = seal_op(tx, seq, &body)?;
     tx.exec(
         "INSERT INTO changes (seq, household_id, case_id, op, origin, vouched) VALUES ($1, $2, $3, $4, NULL, $5)",
         &[
@@ -237,13 +282,13 @@ pub fn pull(
     let mut bytes = 0usize;
     for row in rows.into_iter().take(limit as usize) {
         let seq = row[0].int().ok_or(ServerError::Internal("change seq"))?;
-        let text = row[1].text().unwrap_or("");
+        let text = open_op(tx, seq, row[1].text().unwrap_or_default())?;
         if !changes.is_empty() && bytes + text.len() > MAX_PULL_BYTES {
             more = true;
             break;
         }
         bytes += text.len();
-        let op: Operation = serde_json::from_str(text)
+        let op: Operation = serde_json::from_str(&text)
             .map_err(|_| ServerError::Internal("stored change unreadable"))?;
         let vouched = row[2]
             .text()

@@ -36,8 +36,13 @@ impl World {
     pub fn new(rate_limited: bool) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
-        let db: Arc<dyn Backend> =
-            Arc::new(SqliteBackend::open(&dir.join("server.db")).expect("server db"));
+        let db: Arc<dyn Backend> = Arc::new(
+            SqliteBackend::open(
+                &dir.join("server.db"),
+                doorstep_server::seal::KeyRing::ephemeral(),
+            )
+            .expect("server db"),
+        );
         db.migrate().expect("migrate");
         let clock = Arc::new(FixedClock::new(
             Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),

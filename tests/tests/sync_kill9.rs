@@ -103,8 +103,13 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     eprintln!("seed {seed} (DOORSTEP_TEST_SEED replays it)");
     let mut rng = Rng::new(seed);
     let tmp = tempfile::tempdir().unwrap();
-    let db: Arc<dyn Backend> =
-        Arc::new(SqliteBackend::open(&tmp.path().join("server.db")).unwrap());
+    let db: Arc<dyn Backend> = Arc::new(
+        SqliteBackend::open(
+            &tmp.path().join("server.db"),
+            doorstep_server::seal::KeyRing::ephemeral(),
+        )
+        .unwrap(),
+    );
     db.migrate().unwrap();
     // Real time on both sides: the writer processes use the system clock.
     let config = Config {

@@ -35,7 +35,9 @@ pub struct Env {
 impl Drop for Env {
     fn drop(&mut self) {
         if let (Some(schema), Ok(base)) = (&self.pg_schema, std::env::var(PG_ENV)) {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1) {
+            if let Ok(admin) =
+                PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral())
+            {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -47,7 +49,9 @@ impl Drop for Env {
 
 /// A fresh SQLite database file in `dir`, migrated.
 pub fn sqlite_db(dir: &std::path::Path, name: &str) -> Arc<dyn Backend> {
-    let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&dir.join(name)).unwrap());
+    let db: Arc<dyn Backend> = Arc::new(
+        SqliteBackend::open(&dir.join(name), doorstep_server::seal::KeyRing::ephemeral()).unwrap(),
+    );
     db.migrate().unwrap();
     db
 }
@@ -56,7 +60,8 @@ pub fn sqlite_db(dir: &std::path::Path, name: &str) -> Arc<dyn Backend> {
 fn postgres_db(pool: u32) -> (Arc<dyn Backend>, String) {
     let base = std::env::var(PG_ENV).unwrap();
     let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    let admin = PostgresBackend::connect(&base, 1).unwrap();
+    let admin =
+        PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral()).unwrap();
     admin
         .transaction(&mut |tx| {
             tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -65,7 +70,9 @@ fn postgres_db(pool: u32) -> (Arc<dyn Backend>, String) {
         .unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    let db: Arc<dyn Backend> = Arc::new(PostgresBackend::connect(&url, pool).unwrap());
+    let db: Arc<dyn Backend> = Arc::new(
+        PostgresBackend::connect(&url, pool, doorstep_server::seal::KeyRing::ephemeral()).unwrap(),
+    );
     db.migrate().unwrap();
     (db, schema)
 }

@@ -9,6 +9,7 @@ pub use self::postgres::PostgresBackend;
 pub use self::sqlite::SqliteBackend;
 
 use crate::error::ServerError;
+use crate::seal::Sealer;
 
 /// A value bound to, or read from, a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +70,8 @@ pub type Row = Vec<Val>;
 
 /// Statements inside one transaction.
 pub trait Tx {
+    /// Seals and opens the sensitive columns.
+    fn sealer(&self) -> &Sealer;
     /// Runs a statement; returns the number of rows changed.
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, ServerError>;
     /// Runs a query; returns every row.
@@ -146,6 +149,8 @@ pub trait Backend: Send + Sync {
     fn migrate(&self) -> Result<(), ServerError>;
     /// A short name for logs (`sqlite` or `postgres`).
     fn name(&self) -> &'static str;
+    /// Seals and opens the sensitive columns.
+    fn sealer(&self) -> &Sealer;
 }
 
 /// Runs `f` in a transaction and returns its value.

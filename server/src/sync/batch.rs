@@ -26,7 +26,7 @@ pub(super) struct Known {
 }
 
 enum Body {
-    /// The stored JSON, not parsed yet.
+    /// The stored (sealed) JSON, not opened yet.
     Stored { fields: String, stamps: String },
     /// Parsed (and perhaps merged into).
     Parsed {
@@ -218,10 +218,7 @@ impl Batch {
             return Ok(None);
         };
         if let Body::Stored { fields, stamps } = &k.body {
-            let fields = serde_json::from_str(fields)
-                .map_err(|_| ServerError::Internal("stored fields unreadable"))?;
-            let stamps = serde_json::from_str(stamps)
-                .map_err(|_| ServerError::Internal("stored stamps unreadable"))?;
+            let (fields, stamps) = super::open_record(tx, id, fields, stamps)?;
             k.body = Body::Parsed { fields, stamps };
         }
         let Body::Parsed { fields, stamps } = &k.body else {
@@ -408,6 +405,7 @@ impl Batch {
             };
             let fields = json(fields, 1024).map_err(|_| ServerError::Internal("encode fields"))?;
             let stamps = json(stamps, 512).map_err(|_| ServerError::Internal("encode stamps"))?;
+            let (fields, stamps) = super::seal_record(tx, &id, &fields, &stamps)?;
             match k.write {
                 Write::None => {}
                 Write::Update(seq) => {
@@ -468,6 +466,7 @@ impl Batch {
         )?;
         let mut changes = Vec::with_capacity(self.new_changes.len() * 6);
         for (seq, household, case, body, as_sent) in std::mem::take(&mut self.new_changes) {
+            let body = super::seal_op(tx, seq, &body)?;
             changes.extend([
                 Val::Int(seq),
                 Val::Text(household),

@@ -29,7 +29,8 @@ struct World {
 impl Drop for World {
     fn drop(&mut self) {
         if let (Some(schema), Ok(base)) = (&self.pg_schema, std::env::var(PG_ENV)) {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1) {
+            if let Ok(admin) = PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral())
+            {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -44,12 +45,16 @@ impl World {
     fn on(backend: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (db, pg_schema): (Box<dyn Backend>, _) = if backend == "sqlite" {
-            let db = SqliteBackend::open(&dir.path().join("server.db")).unwrap();
+            let db = SqliteBackend::open(
+                &dir.path().join("server.db"),
+                crate::seal::KeyRing::ephemeral(),
+            )
+            .unwrap();
             (Box::new(db), None)
         } else {
             let base = std::env::var(PG_ENV).unwrap();
             let schema = format!("u_{}", Uuid::new_v4().simple());
-            PostgresBackend::connect(&base, 1)
+            PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral())
                 .unwrap()
                 .transaction(&mut |tx| {
                     tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -59,7 +64,9 @@ impl World {
             let sep = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
             (
-                Box::new(PostgresBackend::connect(&url, 2).unwrap()),
+                Box::new(
+                    PostgresBackend::connect(&url, 2, crate::seal::KeyRing::ephemeral()).unwrap(),
+                ),
                 Some(schema),
             )
         };
@@ -196,7 +203,12 @@ fn sees_its_own_earlier_operations(mut w: World) {
     // One row for the household, with both changes and the later sequence number.
     let rows = w.rows(&format!("SELECT fields, seq FROM records WHERE id = '{h}'"));
     assert_eq!(rows.len(), 1);
-    let fields: Value = serde_json::from_str(rows[0][0].text().unwrap()).unwrap();
+    let plain = w
+        .db
+        .sealer()
+        .open(super::FIELDS, &h.to_string(), rows[0][0].text().unwrap())
+        .unwrap();
+    let fields: Value = serde_json::from_str(&plain).unwrap();
     assert_eq!(fields["postcode"], "ZZ1 1ZZ");
     assert_eq!(fields["address"], "2 Test Row");
     assert_eq!(rows[0][1].int(), Some(seqs[1]));
@@ -278,7 +290,13 @@ fn a_full_batch_is_written_whole_on_every_backend() {
         let logged = w.rows("SELECT seq, op FROM changes ORDER BY seq");
         assert_eq!(logged.len(), 500, "{b}");
         for (row, op) in logged.iter().zip(&ops) {
-            let back: Operation = serde_json::from_str(row[1].text().unwrap()).unwrap();
+            let seq = row[0].int().unwrap();
+            let plain = w
+                .db
+                .sealer()
+                .open(super::OP, &seq.to_string(), row[1].text().unwrap())
+                .unwrap();
+            let back: Operation = serde_json::from_str(&plain).unwrap();
             assert_eq!(&back, op, "{b}: the log holds each operation as applied");
         }
         assert_eq!(

@@ -34,7 +34,8 @@ pub fn backends() -> Vec<&'static str> {
 fn postgres() -> (Arc<dyn Backend>, String) {
     let base = std::env::var("DOORSTEP_TEST_POSTGRES_URL").unwrap();
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = PostgresBackend::connect(&base, 1).unwrap();
+    let admin =
+        PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral()).unwrap();
     admin
         .transaction(&mut |tx| {
             tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -43,7 +44,12 @@ fn postgres() -> (Arc<dyn Backend>, String) {
         .unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    (Arc::new(PostgresBackend::connect(&url, 4).unwrap()), schema)
+    (
+        Arc::new(
+            PostgresBackend::connect(&url, 4, doorstep_server::seal::KeyRing::ephemeral()).unwrap(),
+        ),
+        schema,
+    )
 }
 
 /// A running server and what a test needs around it.
@@ -62,7 +68,9 @@ impl Drop for Env {
         if let (Some(schema), Ok(base)) =
             (&self.pg_schema, std::env::var("DOORSTEP_TEST_POSTGRES_URL"))
         {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1) {
+            if let Ok(admin) =
+                PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral())
+            {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -81,7 +89,13 @@ pub fn env(backend: &str, config: Config) -> Env {
     let tmp = tempfile::tempdir().unwrap();
     let (db, pg_schema): (Arc<dyn Backend>, Option<String>) = match backend {
         "sqlite" => (
-            Arc::new(SqliteBackend::open(&tmp.path().join("server.db")).unwrap()),
+            Arc::new(
+                SqliteBackend::open(
+                    &tmp.path().join("server.db"),
+                    doorstep_server::seal::KeyRing::ephemeral(),
+                )
+                .unwrap(),
+            ),
             None,
         ),
         _ => {
