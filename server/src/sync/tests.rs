@@ -203,11 +203,10 @@ fn sees_its_own_earlier_operations(mut w: World) {
     // One row for the household, with both changes and the later sequence number.
     let rows = w.rows(&format!("SELECT fields, seq FROM records WHERE id = '{h}'"));
     assert_eq!(rows.len(), 1);
-    let plain = w
-        .db
-        .sealer()
-        .open(super::FIELDS, &h.to_string(), rows[0][0].text().unwrap())
-        .unwrap();
+    let plain =
+        w.db.sealer()
+            .open(super::FIELDS, &h.to_string(), rows[0][0].text().unwrap())
+            .unwrap();
     let fields: Value = serde_json::from_str(&plain).unwrap();
     assert_eq!(fields["postcode"], "ZZ1 1ZZ");
     assert_eq!(fields["address"], "2 Test Row");
@@ -291,11 +290,10 @@ fn a_full_batch_is_written_whole_on_every_backend() {
         assert_eq!(logged.len(), 500, "{b}");
         for (row, op) in logged.iter().zip(&ops) {
             let seq = row[0].int().unwrap();
-            let plain = w
-                .db
-                .sealer()
-                .open(super::OP, &seq.to_string(), row[1].text().unwrap())
-                .unwrap();
+            let plain =
+                w.db.sealer()
+                    .open(super::OP, &seq.to_string(), row[1].text().unwrap())
+                    .unwrap();
             let back: Operation = serde_json::from_str(&plain).unwrap();
             assert_eq!(&back, op, "{b}: the log holds each operation as applied");
         }

@@ -9,6 +9,7 @@ use doorstep_core::sync::protocol::Operation;
 use doorstep_core::sync::Hlc;
 use doorstep_core::FixedClock;
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
+use doorstep_server::seal::{KeyProvider, KeyRing};
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config, RunningServer};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -31,11 +32,10 @@ pub fn backends() -> Vec<&'static str> {
 
 /// A fresh PostgreSQL schema for one test, so tests never see each other's rows; dropped with the
 /// test's [`Env`].
-fn postgres() -> (Arc<dyn Backend>, String) {
+fn postgres(keys: Arc<dyn KeyProvider>) -> (Arc<dyn Backend>, String) {
     let base = std::env::var("DOORSTEP_TEST_POSTGRES_URL").unwrap();
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin =
-        PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral()).unwrap();
+    let admin = PostgresBackend::connect(&base, 1, KeyRing::ephemeral()).unwrap();
     admin
         .transaction(&mut |tx| {
             tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -45,9 +45,7 @@ fn postgres() -> (Arc<dyn Backend>, String) {
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
     (
-        Arc::new(
-            PostgresBackend::connect(&url, 4, doorstep_server::seal::KeyRing::ephemeral()).unwrap(),
-        ),
+        Arc::new(PostgresBackend::connect(&url, 4, keys).unwrap()),
         schema,
     )
 }
@@ -59,7 +57,10 @@ pub struct Env {
     pub clock: Arc<FixedClock>,
     pub agent: ureq::Agent,
     pub team: String,
-    pg_schema: Option<String>,
+    /// The PostgreSQL schema of this test, if on PostgreSQL.
+    pub pg_schema: Option<String>,
+    /// The SQLite database file, if on SQLite.
+    pub sqlite_path: std::path::PathBuf,
     _tmp: tempfile::TempDir,
 }
 
@@ -68,9 +69,7 @@ impl Drop for Env {
         if let (Some(schema), Ok(base)) =
             (&self.pg_schema, std::env::var("DOORSTEP_TEST_POSTGRES_URL"))
         {
-            if let Ok(admin) =
-                PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral())
-            {
+            if let Ok(admin) = PostgresBackend::connect(&base, 1, KeyRing::ephemeral()) {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -86,20 +85,20 @@ pub fn start() -> chrono::DateTime<Utc> {
 }
 
 pub fn env(backend: &str, config: Config) -> Env {
+    env_with_keys(backend, config, KeyRing::ephemeral())
+}
+
+/// [`env`] with the server's data keys given.
+pub fn env_with_keys(backend: &str, config: Config, keys: Arc<dyn KeyProvider>) -> Env {
     let tmp = tempfile::tempdir().unwrap();
+    let sqlite_path = tmp.path().join("server.db");
     let (db, pg_schema): (Arc<dyn Backend>, Option<String>) = match backend {
         "sqlite" => (
-            Arc::new(
-                SqliteBackend::open(
-                    &tmp.path().join("server.db"),
-                    doorstep_server::seal::KeyRing::ephemeral(),
-                )
-                .unwrap(),
-            ),
+            Arc::new(SqliteBackend::open(&sqlite_path, keys).unwrap()),
             None,
         ),
         _ => {
-            let (db, schema) = postgres();
+            let (db, schema) = postgres(keys);
             (db, Some(schema))
         }
     };
@@ -118,6 +117,7 @@ pub fn env(backend: &str, config: Config) -> Env {
         agent,
         team,
         pg_schema,
+        sqlite_path,
         _tmp: tmp,
     }
 }
