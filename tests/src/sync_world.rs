@@ -94,9 +94,18 @@ impl World {
 
     /// Every operation in the server's change log.
     pub fn logged_ops(&self) -> Vec<Operation> {
-        self.query("SELECT op FROM changes ORDER BY seq")
+        self.query("SELECT seq, op FROM changes ORDER BY seq")
             .iter()
-            .map(|r| serde_json::from_str(r[0].text().unwrap_or_default()).expect("logged op"))
+            .map(|r| {
+                let seq = r[0].int().unwrap_or_default().to_string();
+                let sealed = r[1].text().unwrap_or_default();
+                let plain = self
+                    .db
+                    .sealer()
+                    .open("changes.op", &seq, sealed)
+                    .expect("a sealed change opens");
+                serde_json::from_str(&plain).expect("logged op")
+            })
             .collect()
     }
 
@@ -107,7 +116,12 @@ impl World {
         })
         .expect("query");
         assert_eq!(rows.len(), 1, "record {id} is on the server once");
-        serde_json::from_str(rows[0][0].text().unwrap_or_default()).expect("fields")
+        let plain = self
+            .db
+            .sealer()
+            .open("records.fields", id, rows[0][0].text().unwrap_or_default())
+            .expect("sealed fields open");
+        serde_json::from_str(&plain).expect("fields")
     }
 
     /// How many operations from `device` the server applied.

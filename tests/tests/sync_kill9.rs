@@ -161,11 +161,15 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
 
     let mut on_server: HashMap<String, usize> = HashMap::new();
     let rows = with_tx(db.as_ref(), |tx| {
-        tx.query("SELECT fields FROM records WHERE kind = 'note'", &[])
+        tx.query("SELECT id, fields FROM records WHERE kind = 'note'", &[])
     })
     .unwrap();
     for row in rows {
-        let f: serde_json::Value = serde_json::from_str(row[0].text().unwrap()).unwrap();
+        let plain = db
+            .sealer()
+            .open("records.fields", row[0].text().unwrap(), row[1].text().unwrap())
+            .unwrap();
+        let f: serde_json::Value = serde_json::from_str(&plain).unwrap();
         *on_server
             .entry(f["text"].as_str().unwrap().to_string())
             .or_default() += 1;
