@@ -167,7 +167,11 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     for row in rows {
         let plain = db
             .sealer()
-            .open("records.fields", row[0].text().unwrap(), row[1].text().unwrap())
+            .open(
+                "records.fields",
+                row[0].text().unwrap(),
+                row[1].text().unwrap(),
+            )
             .unwrap();
         let f: serde_json::Value = serde_json::from_str(&plain).unwrap();
         *on_server
@@ -198,11 +202,20 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     let mut remote: Vec<String> = on_server.keys().cloned().collect();
     remote.sort();
     assert_eq!(local, remote);
-    let logged: Vec<Operation> = with_tx(db.as_ref(), |tx| tx.query("SELECT op FROM changes", &[]))
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_str(r[0].text().unwrap()).unwrap())
-        .collect();
+    let logged: Vec<Operation> = with_tx(db.as_ref(), |tx| {
+        tx.query("SELECT seq, op FROM changes", &[])
+    })
+    .unwrap()
+    .iter()
+    .map(|r| {
+        let seq = r[0].int().unwrap().to_string();
+        let plain = db
+            .sealer()
+            .open("changes.op", &seq, r[1].text().unwrap())
+            .unwrap();
+        serde_json::from_str(&plain).unwrap()
+    })
+    .collect();
     let mut per_note: HashMap<String, usize> = HashMap::new();
     for op in logged.iter().filter(|o| o.kind == "note") {
         *per_note.entry(op.record_id.to_string()).or_default() += 1;
