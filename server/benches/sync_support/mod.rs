@@ -1,7 +1,7 @@
 //! What the sync benchmarks share: a real server on loopback over a real database, devices
 //! enrolled on it, operations built as a device builds them, and latency summaries.
 
-use doorstep_core::domain::{Agency, DeviceId};
+use doorstep_core::domain::{Agency, CaseId, ChainHead, DeviceId, Note, NoteId, PractitionerId};
 use doorstep_core::sync::merge::diff;
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::sync::Hlc;
@@ -110,7 +110,7 @@ impl Env {
         admin::add_practitioner(
             self.db.as_ref(),
             &self.team,
-            "Bench",
+            PRACTITIONER_NAME,
             Agency::SocialCare,
             now_ms(),
         )
@@ -191,8 +191,12 @@ pub fn agent() -> ureq::Agent {
 /// Builds operations as a device does: a new op id each, the device's HLC one millisecond on.
 pub struct Ops {
     device: DeviceId,
+    author: PractitionerId,
     millis: u64,
 }
+
+/// Every bench practitioner's name (what their notes' `author_name` says).
+pub const PRACTITIONER_NAME: &str = "Bench";
 
 /// Synthetic note text of about 300 bytes (nothing identifying).
 const NOTE: &str = "Visit completed as planned. Child seen alone in the bedroom and spoke about \
@@ -201,10 +205,11 @@ and agreed the next steps. Safe sleeping discussed again. No new concerns raised
 booked within ten working days as the plan requires.";
 
 impl Ops {
-    /// A generator for `device`, its clock starting a minute ago.
-    pub fn new(device: DeviceId) -> Self {
+    /// A generator for `device` of practitioner `author`, its clock starting a minute ago.
+    pub fn new(device: DeviceId, author: &str) -> Self {
         Self {
             device,
+            author: author.parse().unwrap(),
             millis: u64::try_from(now_ms() - 60_000).unwrap(),
         }
     }
@@ -270,6 +275,7 @@ impl Ops {
                 json!({"id": c, "child_id": child, "household_id": h, "plan": "child_protection", "rag": "amber"}),
             ),
         ];
+        let mut head = ChainHead::default();
         for _ in 0..visits {
             let v = uuid::Uuid::new_v4();
             out.push(self.op(
@@ -280,14 +286,29 @@ impl Ops {
                 Some(c),
                 json!({"id": v, "case_id": c, "status": "completed", "planned_for": "2026-11-30T10:00:00Z", "seen_alone": true}),
             ));
-            let n = uuid::Uuid::new_v4();
+            let mut note = Note {
+                id: NoteId::random(),
+                case_id: CaseId(c),
+                author_id: self.author,
+                author_name: PRACTITIONER_NAME.into(),
+                device_id: self.device,
+                written_at: chrono::Utc::now(),
+                text: NOTE.into(),
+                significant: false,
+                amends: None,
+                position: head.count,
+                prev_hash: head.hash,
+                hash: [0; 32],
+            };
+            note.hash = note.compute_hash();
+            head = note.head();
             out.push(self.op(
                 "note",
-                n,
+                note.id.0,
                 h,
                 Some(c),
                 Some(c),
-                json!({"id": n, "case_id": c, "visit_id": v, "text": NOTE}),
+                serde_json::to_value(&note).unwrap(),
             ));
         }
         out
