@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use doorstep_core::domain::Agency;
 use doorstep_core::{Clock, SystemClock};
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
+use doorstep_server::rate::RateLimits;
 use doorstep_server::seal::{KeyProvider, KeyRing};
 use doorstep_server::ServerError;
 use doorstep_server::{admin, serve, AppState, Config};
@@ -39,6 +40,12 @@ enum Command {
         /// A proxy whose X-Forwarded-For names the client (repeat for several).
         #[arg(long)]
         trusted_proxy: Vec<std::net::IpAddr>,
+        /// Enrolment attempts a client may make at once (then one every 5 s).
+        #[arg(long, default_value_t = 10)]
+        enrol_burst: u32,
+        /// Failed authentications a client may make at once (then one every 2 s).
+        #[arg(long, default_value_t = 20)]
+        auth_failure_burst: u32,
     },
     /// Administration.
     #[command(subcommand)]
@@ -144,6 +151,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             listen,
             behind_tls_proxy,
             trusted_proxy,
+            enrol_burst,
+            auth_failure_burst,
         } => {
             if !listen.ip().is_loopback() && !behind_tls_proxy {
                 return Err("refusing to serve plain HTTP beyond loopback: put a TLS proxy in front and pass --behind-tls-proxy".into());
@@ -155,8 +164,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                         .unwrap_or_else(|_| "info".into()),
                 )
                 .init();
+            let mut rate = RateLimits::default();
+            rate.enrol.burst = enrol_burst;
+            rate.auth_failures.burst = auth_failure_burst;
             let config = Config {
                 trusted_proxies: trusted_proxy,
+                rate,
                 ..Config::default()
             };
             let state = AppState::new(db, Arc::new(SystemClock), config);
