@@ -57,7 +57,7 @@ pub(super) fn case_author_error(
                     .is_some_and(|h| h.iter().any(|c| c.get("id") == Some(id)))
             };
             let Some(items) = s.value.as_array() else {
-                return None;
+                continue;
             };
             let forged = items.iter().any(|c| {
                 let by = c.get("by").and_then(Value::as_str);
