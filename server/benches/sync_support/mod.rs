@@ -167,12 +167,18 @@ impl Env {
     /// The `op_id` of every row of the `changes` log.
     pub fn change_op_ids(&self) -> Vec<String> {
         let rows = with_tx(self.db.as_ref(), |tx| {
-            tx.query("SELECT op FROM changes ORDER BY seq", &[])
+            tx.query("SELECT seq, op FROM changes ORDER BY seq", &[])
         })
         .unwrap();
         rows.into_iter()
             .map(|r| {
-                let op: Operation = serde_json::from_str(r[0].text().unwrap()).unwrap();
+                let seq = r[0].int().unwrap().to_string();
+                let plain = self
+                    .db
+                    .sealer()
+                    .open("changes.op", &seq, r[1].text().unwrap())
+                    .unwrap();
+                let op: Operation = serde_json::from_str(&plain).unwrap();
                 op.op_id.to_string()
             })
             .collect()
