@@ -211,7 +211,8 @@ struct RawRow {
 }
 
 /// Inserts the rows for `ops` straight through the backend, one transaction per batch, into a
-/// fresh SQLite database with the server's schema and settings; returns the time taken.
+/// fresh SQLite database with the server's schema and settings, the sensitive columns sealed as the
+/// server seals them; returns the time taken.
 fn raw_insert(ops: &[Operation]) -> Duration {
     let tmp = tempfile::tempdir().unwrap();
     let db = sqlite_db(tmp.path(), "raw.db");
@@ -237,17 +238,23 @@ fn raw_insert(ops: &[Operation]) -> Duration {
             for r in chunk {
                 seq += 1;
                 let case = Val::opt_text(r.op.case_id.map(|c| c.to_string()));
+                // The columns sealed as the server stores them (sealing is storage, not protocol).
+                let id = r.op.record_id.to_string();
+                let sealer = tx.sealer().clone();
+                let fields = sealer.seal("records.fields", &id, &r.fields)?;
+                let stamps = sealer.seal("records.stamps", &id, &r.stamps)?;
+                let body = sealer.seal("changes.op", &seq.to_string(), &r.body)?;
                 tx.exec(
                     "INSERT INTO records (id, kind, household_id, case_id, parent_id, fields, stamps, seq) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     &[
-                        Val::Text(r.op.record_id.to_string()),
+                        Val::Text(id),
                         Val::Text(r.op.kind.clone()),
                         Val::Text(r.op.household_id.to_string()),
                         case.clone(),
                         Val::opt_text(r.op.parent_id.map(|p| p.to_string())),
-                        Val::Text(r.fields.clone()),
-                        Val::Text(r.stamps.clone()),
+                        Val::Text(fields),
+                        Val::Text(stamps),
                         Val::Int(seq),
                     ],
                 )?;
@@ -266,7 +273,7 @@ fn raw_insert(ops: &[Operation]) -> Duration {
                         Val::Int(seq),
                         Val::Text(r.op.household_id.to_string()),
                         case,
-                        Val::Text(r.body.clone()),
+                        Val::Text(body),
                     ],
                 )?;
             }

@@ -52,6 +52,16 @@ impl Known {
     }
 }
 
+/// A note chain head as the push knows it.
+#[derive(Clone, Copy)]
+struct HeadState {
+    head: ChainHead,
+    /// The server holds a row for it already (updated, not inserted, when moved).
+    stored: bool,
+    /// Moved by this push.
+    moved: bool,
+}
+
 /// The per-push state.
 #[derive(Default)]
 pub(super) struct Batch {
@@ -70,8 +80,8 @@ pub(super) struct Batch {
     new_changes: Vec<(i64, String, Option<String>, String, bool)>,
     /// Records written by this push, in first-write order.
     written: Vec<String>,
-    /// Note chain heads by (case, device) read or moved by this push; `true` once moved.
-    heads: HashMap<(String, String), (ChainHead, bool)>,
+    /// Note chain heads by (case, device) read or moved by this push.
+    heads: HashMap<(String, String), HeadState>,
 }
 
 /// `value` as JSON, written into a buffer of `capacity` bytes to start with (most records and
@@ -322,7 +332,8 @@ impl Batch {
         self.access.insert(household.to_string(), true);
     }
 
-    /// The head of `device`'s note chain on `case`, as the server holds it.
+    /// The head of `device`'s note chain on `case`, as the server holds it (no chain yet on a
+    /// case this push opened).
     pub(super) fn note_head(
         &mut self,
         tx: &mut dyn Tx,
@@ -330,35 +341,59 @@ impl Batch {
         device: &str,
     ) -> Result<ChainHead, ServerError> {
         let key = (case.to_string(), device.to_string());
-        if let Some((head, _)) = self.heads.get(&key) {
-            return Ok(*head);
+        if let Some(h) = self.heads.get(&key) {
+            return Ok(h.head);
         }
-        let head = match tx.query_opt(
-            "SELECT count, hash FROM note_heads WHERE case_id = $1 AND device_id = $2",
-            &[Val::from(case), Val::from(device)],
-        )? {
-            Some(row) => {
-                let mut hash = [0u8; 32];
-                hex::decode_to_slice(row[1].text().unwrap_or_default(), &mut hash)
-                    .map_err(|_| ServerError::Internal("stored chain head"))?;
-                ChainHead {
-                    count: row[0]
+        let opened_here = matches!(
+            self.records.get(case),
+            Some(Some(Known {
+                write: Write::Insert(_),
+                ..
+            }))
+        );
+        let (head, stored) = if opened_here {
+            (ChainHead::default(), false)
+        } else {
+            match tx.query_opt(
+                "SELECT count, hash FROM note_heads WHERE case_id = $1 AND device_id = $2",
+                &[Val::from(case), Val::from(device)],
+            )? {
+                Some(row) => {
+                    let mut hash = [0u8; 32];
+                    hex::decode_to_slice(row[1].text().unwrap_or_default(), &mut hash)
+                        .map_err(|_| ServerError::Internal("stored chain head"))?;
+                    let count = row[0]
                         .int()
                         .and_then(|c| u64::try_from(c).ok())
-                        .unwrap_or(0),
-                    hash,
+                        .unwrap_or(0);
+                    (ChainHead { count, hash }, true)
                 }
+                None => (super::chain_head_from_notes(tx, case, device)?, false),
             }
-            None => super::chain_head_from_notes(tx, case, device)?,
         };
-        self.heads.insert(key, (head, false));
+        self.heads.insert(
+            key,
+            HeadState {
+                head,
+                stored,
+                moved: false,
+            },
+        );
         Ok(head)
     }
 
     /// Moves the head of `device`'s note chain on `case` (written at the end of the push).
     pub(super) fn set_note_head(&mut self, case: &str, device: &str, head: ChainHead) {
-        self.heads
-            .insert((case.to_string(), device.to_string()), (head, true));
+        let key = (case.to_string(), device.to_string());
+        let stored = self.heads.get(&key).is_some_and(|h| h.stored);
+        self.heads.insert(
+            key,
+            HeadState {
+                head,
+                stored,
+                moved: true,
+            },
+        );
     }
 
     /// Reserves `want` sequence numbers now (taking the counter row's lock, held until commit).
@@ -436,20 +471,27 @@ impl Batch {
             8,
             inserts,
         )?;
-        for ((case, device), (head, moved)) in std::mem::take(&mut self.heads) {
-            if moved {
+        let mut new_heads = Vec::new();
+        for ((case, device), h) in std::mem::take(&mut self.heads) {
+            if !h.moved {
+                continue;
+            }
+            let count = Val::Int(i64::try_from(h.head.count).unwrap_or(i64::MAX));
+            let hash = Val::Text(hex::encode(h.head.hash));
+            if h.stored {
                 tx.exec(
-                    "INSERT INTO note_heads (case_id, device_id, count, hash) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (case_id, device_id) DO UPDATE SET count = excluded.count, hash = excluded.hash",
-                    &[
-                        Val::Text(case),
-                        Val::Text(device),
-                        Val::Int(i64::try_from(head.count).unwrap_or(i64::MAX)),
-                        Val::Text(hex::encode(head.hash)),
-                    ],
+                    "UPDATE note_heads SET count = $1, hash = $2 WHERE case_id = $3 AND device_id = $4",
+                    &[count, hash, Val::Text(case), Val::Text(device)],
                 )?;
+            } else {
+                new_heads.extend([Val::Text(case), Val::Text(device), count, hash]);
             }
         }
+        tx.insert_rows(
+            "INSERT INTO note_heads (case_id, device_id, count, hash) VALUES",
+            4,
+            new_heads,
+        )?;
         let mut ops = Vec::with_capacity(self.new_ops.len() * 4);
         for (op_id, seq) in std::mem::take(&mut self.new_ops) {
             ops.extend([
