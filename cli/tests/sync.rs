@@ -26,7 +26,7 @@ fn world(clock: Arc<dyn Clock>) -> World {
     let db: Arc<dyn Backend> = Arc::new(
         SqliteBackend::open(
             &tmp.path().join("server.db"),
-            doorstep_server::seal::KeyRing::ephemeral(),
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
         )
         .unwrap(),
     );

@@ -55,16 +55,19 @@ pub trait KeyProvider: Send + Sync {
 
 /// Data keys held in memory: from a key file, an environment variable, or made up for a test.
 pub struct KeyRing {
-    keys: Vec<DataKey>,
+    current: DataKey,
+    older: Vec<DataKey>,
 }
 
 impl KeyProvider for KeyRing {
     fn current(&self) -> &DataKey {
-        &self.keys[0]
+        &self.current
     }
 
     fn by_id(&self, id: &str) -> Option<&DataKey> {
-        self.keys.iter().find(|k| k.id == id)
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .find(|k| k.id == id)
     }
 }
 
@@ -101,10 +104,12 @@ impl KeyRing {
                 .map_err(|_| ServerError::Config("a data key is 64 hex digits"))?;
             keys.push(DataKey::new(id, &bytes)?);
         }
-        if keys.is_empty() {
-            return Err(ServerError::Config("no data key"));
-        }
-        Ok(Self { keys })
+        let mut keys = keys.into_iter();
+        let current = keys.next().ok_or(ServerError::Config("no data key"))?;
+        Ok(Self {
+            current,
+            older: keys.collect(),
+        })
     }
 
     /// Reads the key file at `path`, which only its owner may read or write (mode 0600).
@@ -137,13 +142,14 @@ impl KeyRing {
         }
     }
 
-    /// A ring of one random key that lives as long as the process (tests, the demo).
-    pub fn ephemeral() -> Arc<dyn KeyProvider> {
-        let bytes = random::<32>().unwrap_or_else(|_| Zeroizing::new([7u8; 32]));
-        match DataKey::new("ephemeral", &bytes) {
-            Ok(k) => Arc::new(Self { keys: vec![k] }),
-            Err(_) => unreachable_ring(),
-        }
+    /// A ring of one random key that lives as long as the process (tests and benchmarks).
+    pub fn ephemeral() -> Result<Arc<dyn KeyProvider>, ServerError> {
+        let bytes = random::<32>()?;
+        let current = DataKey::new("ephemeral", &bytes)?;
+        Ok(Arc::new(Self {
+            current,
+            older: Vec::new(),
+        }))
     }
 
     /// Creates a key file at `path` (mode 0600) with one new key; refuses to overwrite one.
@@ -175,11 +181,6 @@ impl KeyRing {
         let first = text.lines().next().unwrap_or_default();
         write_key_file(path, &Zeroizing::new(format!("{first}\n")))
     }
-}
-
-/// A ring that cannot be built is a programming error; never reached with a valid fixed id.
-fn unreachable_ring() -> Arc<dyn KeyProvider> {
-    Arc::new(KeyRing { keys: Vec::new() })
 }
 
 /// Writes a key file atomically with mode 0600.
@@ -289,7 +290,7 @@ mod tests {
 
     #[test]
     fn a_value_opens_only_in_its_own_row_and_column_and_unaltered() {
-        let s = Sealer::new(KeyRing::ephemeral());
+        let s = Sealer::new(KeyRing::ephemeral().unwrap());
         let sealed = s
             .seal("records.fields", "row-1", "{\"name\":\"Keeley\"}")
             .unwrap();
@@ -319,7 +320,7 @@ mod tests {
                 .is_err(),
             "plain"
         );
-        let other = Sealer::new(KeyRing::ephemeral());
+        let other = Sealer::new(KeyRing::ephemeral().unwrap());
         assert!(
             other.open("records.fields", "row-1", &sealed).is_err(),
             "another key"

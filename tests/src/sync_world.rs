@@ -39,7 +39,7 @@ impl World {
         let db: Arc<dyn Backend> = Arc::new(
             SqliteBackend::open(
                 &dir.join("server.db"),
-                doorstep_server::seal::KeyRing::ephemeral(),
+                doorstep_server::seal::KeyRing::ephemeral().unwrap(),
             )
             .expect("server db"),
         );

@@ -106,7 +106,7 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     let db: Arc<dyn Backend> = Arc::new(
         SqliteBackend::open(
             &tmp.path().join("server.db"),
-            doorstep_server::seal::KeyRing::ephemeral(),
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
         )
         .unwrap(),
     );

@@ -35,9 +35,11 @@ pub struct Env {
 impl Drop for Env {
     fn drop(&mut self) {
         if let (Some(schema), Ok(base)) = (&self.pg_schema, std::env::var(PG_ENV)) {
-            if let Ok(admin) =
-                PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral())
-            {
+            if let Ok(admin) = PostgresBackend::connect(
+                &base,
+                1,
+                doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+            ) {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -50,7 +52,11 @@ impl Drop for Env {
 /// A fresh SQLite database file in `dir`, migrated.
 pub fn sqlite_db(dir: &std::path::Path, name: &str) -> Arc<dyn Backend> {
     let db: Arc<dyn Backend> = Arc::new(
-        SqliteBackend::open(&dir.join(name), doorstep_server::seal::KeyRing::ephemeral()).unwrap(),
+        SqliteBackend::open(
+            &dir.join(name),
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+        )
+        .unwrap(),
     );
     db.migrate().unwrap();
     db
@@ -60,8 +66,12 @@ pub fn sqlite_db(dir: &std::path::Path, name: &str) -> Arc<dyn Backend> {
 fn postgres_db(pool: u32) -> (Arc<dyn Backend>, String) {
     let base = std::env::var(PG_ENV).unwrap();
     let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    let admin =
-        PostgresBackend::connect(&base, 1, doorstep_server::seal::KeyRing::ephemeral()).unwrap();
+    let admin = PostgresBackend::connect(
+        &base,
+        1,
+        doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+    )
+    .unwrap();
     admin
         .transaction(&mut |tx| {
             tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -71,7 +81,12 @@ fn postgres_db(pool: u32) -> (Arc<dyn Backend>, String) {
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
     let db: Arc<dyn Backend> = Arc::new(
-        PostgresBackend::connect(&url, pool, doorstep_server::seal::KeyRing::ephemeral()).unwrap(),
+        PostgresBackend::connect(
+            &url,
+            pool,
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+        )
+        .unwrap(),
     );
     db.migrate().unwrap();
     (db, schema)

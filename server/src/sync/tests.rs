@@ -29,7 +29,8 @@ struct World {
 impl Drop for World {
     fn drop(&mut self) {
         if let (Some(schema), Ok(base)) = (&self.pg_schema, std::env::var(PG_ENV)) {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral())
+            if let Ok(admin) =
+                PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral().unwrap())
             {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
@@ -47,14 +48,14 @@ impl World {
         let (db, pg_schema): (Box<dyn Backend>, _) = if backend == "sqlite" {
             let db = SqliteBackend::open(
                 &dir.path().join("server.db"),
-                crate::seal::KeyRing::ephemeral(),
+                crate::seal::KeyRing::ephemeral().unwrap(),
             )
             .unwrap();
             (Box::new(db), None)
         } else {
             let base = std::env::var(PG_ENV).unwrap();
             let schema = format!("u_{}", Uuid::new_v4().simple());
-            PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral())
+            PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral().unwrap())
                 .unwrap()
                 .transaction(&mut |tx| {
                     tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -65,7 +66,8 @@ impl World {
             let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
             (
                 Box::new(
-                    PostgresBackend::connect(&url, 2, crate::seal::KeyRing::ephemeral()).unwrap(),
+                    PostgresBackend::connect(&url, 2, crate::seal::KeyRing::ephemeral().unwrap())
+                        .unwrap(),
                 ),
                 Some(schema),
             )

@@ -35,7 +35,7 @@ pub fn backends() -> Vec<&'static str> {
 fn postgres(keys: Arc<dyn KeyProvider>) -> (Arc<dyn Backend>, String) {
     let base = std::env::var("DOORSTEP_TEST_POSTGRES_URL").unwrap();
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = PostgresBackend::connect(&base, 1, KeyRing::ephemeral()).unwrap();
+    let admin = PostgresBackend::connect(&base, 1, KeyRing::ephemeral().unwrap()).unwrap();
     admin
         .transaction(&mut |tx| {
             tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -69,7 +69,7 @@ impl Drop for Env {
         if let (Some(schema), Ok(base)) =
             (&self.pg_schema, std::env::var("DOORSTEP_TEST_POSTGRES_URL"))
         {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1, KeyRing::ephemeral()) {
+            if let Ok(admin) = PostgresBackend::connect(&base, 1, KeyRing::ephemeral().unwrap()) {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -85,7 +85,7 @@ pub fn start() -> chrono::DateTime<Utc> {
 }
 
 pub fn env(backend: &str, config: Config) -> Env {
-    env_with_keys(backend, config, KeyRing::ephemeral())
+    env_with_keys(backend, config, KeyRing::ephemeral().unwrap())
 }
 
 /// [`env`] with the server's data keys given.
