@@ -498,7 +498,7 @@ fn demo_leaves_a_store_that_verifies() {
         "{out}"
     );
     assert!(
-        out.contains("Synced: sent 6, received 6, parked 0, remaining 0."),
+        out.contains("Synced: sent 6, received 1, parked 0, remaining 0."),
         "{out}"
     );
     assert!(out.contains("Told the social worker by phone."), "{out}");
