@@ -58,13 +58,19 @@ struct FamilyCopyReviewScreen: View {
         }
     }
 
+    /// The core's call blocks (it renders and seals): off the main thread, like every store call.
     private func produce() {
-        do {
-            pdf = try store.giveFamilyCopy(
-                visit: review.visitId, recipientId: recipientId,
-                largePrint: largePrint, fingerprint: review.fingerprint)
-        } catch {
-            self.error = userMessage(for: error)
+        let store = store, review = review, recipientId = recipientId, largePrint = largePrint
+        Task {
+            do {
+                pdf = try await Task.detached {
+                    try store.giveFamilyCopy(
+                        visit: review.visitId, recipientId: recipientId,
+                        largePrint: largePrint, fingerprint: review.fingerprint)
+                }.value
+            } catch {
+                self.error = userMessage(for: error)
+            }
         }
     }
 }
