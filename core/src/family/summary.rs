@@ -291,10 +291,15 @@ pub fn build(inputs: &SummaryInputs<'_>) -> Result<FamilySummary, SummaryError> 
     };
     let child = &inputs.child.name;
     let me = inputs.practitioner;
-    let when = visit
-        .started_at
-        .or(visit.ended_at)
-        .unwrap_or(visit.planned_for);
+    // When the visit began: the check-in, or the planned time for a visit recorded afterwards
+    // without one (its check-in, check-out and end are then all the moment it was recorded).
+    let recorded_afterwards = visit.started_at.is_some()
+        && visit.started_at == visit.checked_out_at
+        && visit.started_at == visit.ended_at;
+    let when = match visit.started_at {
+        Some(s) if !recorded_afterwards => s,
+        _ => visit.planned_for,
+    };
 
     let mut about = vec![
         format!("Date: {}.", when_words(when)),

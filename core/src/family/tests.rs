@@ -453,3 +453,16 @@ fn the_pdf_is_made_in_both_sizes() {
         }
     }
 }
+
+#[test]
+fn a_visit_recorded_afterwards_is_dated_when_it_was_planned() {
+    let mut w = World::new();
+    w.visit.started_at = Some(at(2, 16, 45));
+    w.visit.checked_out_at = w.visit.started_at;
+    w.visit.ended_at = w.visit.started_at;
+    let text = printed(&w.summary());
+    assert!(
+        text.contains("Date: Tuesday 1 December 2026 at 10:00."),
+        "{text}"
+    );
+}
