@@ -206,6 +206,27 @@ fn the_copy_reads_as_shared_and_nothing_withheld_is_in_it() {
     std::fs::write(&pdf, &copy.pdf).expect("write pdf");
 
     let text = pdf_text(&pdf);
+    // Exactly what the review showed: every reviewed line is in the PDF, and every word of the
+    // PDF is in the review (besides the page numbers and the list bullets).
+    let reviewed: Vec<String> = review
+        .printed_lines()
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for line in &reviewed {
+        assert!(
+            text.contains(line.as_str()),
+            "reviewed line {line:?} not in:\n{text}"
+        );
+    }
+    let review_words: std::collections::HashSet<&str> =
+        reviewed.iter().flat_map(|l| l.split(' ')).collect();
+    let extra: Vec<&str> = text
+        .split(' ')
+        .filter(|w| !review_words.contains(w))
+        .filter(|w| !["Page", "of", "•"].contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    assert!(extra.is_empty(), "printed but not reviewed: {extra:?}");
     for shared in [
         "Your visit on Friday 20 November 2026",
         "Who visited: Sam Patel, health visitor, the health visiting service (North team).",
