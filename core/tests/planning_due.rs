@@ -319,6 +319,8 @@ fn facts_from_stored_records() {
         }),
         unsuccessful: None,
         departure_reason: None,
+        family_share: Default::default(),
+        copies_given: Vec::new(),
     };
     let mut other = visit.clone();
     other.case_id = case_id(10);

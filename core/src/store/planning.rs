@@ -149,11 +149,11 @@ pub(crate) fn mark_plan_stale(r: &Records<'_>) -> Result<(), StoreError> {
     meta_set(r.conn, "plan_stale", &[1])
 }
 
-fn singleton_id(r: &Records<'_>, key: &str) -> Result<Option<[u8; 16]>, StoreError> {
+pub(crate) fn singleton_id(r: &Records<'_>, key: &str) -> Result<Option<[u8; 16]>, StoreError> {
     Ok(meta_get(r.conn, key)?.and_then(|v| <[u8; 16]>::try_from(v.as_slice()).ok()))
 }
 
-fn put_singleton<T: serde::Serialize>(
+pub(crate) fn put_singleton<T: serde::Serialize>(
     r: &Records<'_>,
     key: &str,
     kind: Kind,

@@ -92,7 +92,7 @@ impl VerifyReport {
     }
 }
 
-const ALL_KINDS: [Kind; 8] = [
+const ALL_KINDS: [Kind; 9] = [
     Kind::Practitioner,
     Kind::Household,
     Kind::Person,
@@ -101,6 +101,7 @@ const ALL_KINDS: [Kind; 8] = [
     Kind::Note,
     Kind::Settings,
     Kind::Plan,
+    Kind::FamilySummary,
 ];
 
 impl Store {

@@ -1,6 +1,7 @@
 package app.doorstep.kotlin
 
 import app.doorstep.ffi.DoorstepException
+import app.doorstep.ffi.FamilyShareInput
 import app.doorstep.ffi.PlanType
 import app.doorstep.ffi.PractitionerInput
 import app.doorstep.ffi.Rag
@@ -101,6 +102,42 @@ class StoreFlowTest {
             assertFalse(d.today().visits.single { it.visitId == visit }.canCheckOut)
             assertTrue(d.alerts().none { it.loneWorker }, "checked out: no lone-working alert")
             assertTrue(d.verify().ok)
+        }
+    }
+
+    @Test
+    fun `the family's copy shares only what is marked and comes back as a PDF`() = runTest {
+        newStore().use { d ->
+            val f = d.family()
+            val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 45u, null))
+            d.completeVisit(
+                visit,
+                visitAnswers(
+                    childSeen = true,
+                    othersPresentAnswered = true,
+                    concerns = listOf("nappy rash"),
+                    actionsAgreed = listOf("try the new cream for a week"),
+                ),
+            )
+            val unmarked = d.familyCopyReview(visit, f.carer)
+            val printed = { r: app.doorstep.ffi.FamilyCopyReview ->
+                r.sections.flatMap { it.paragraphs + it.items }.joinToString("\n")
+            }
+            assertFalse(printed(unmarked).contains("nappy rash"), "nothing is shared unless marked")
+            assertTrue(unmarked.withheld.any { it.reasonCode == "not_marked" })
+
+            d.setFamilyShare(visit, FamilyShareInput(listOf("concerns"), emptyList(), emptyList()))
+            val review = d.familyCopyReview(visit, f.carer)
+            assertTrue(printed(review).contains("nappy rash"))
+            assertFalse(printed(review).contains("new cream"))
+
+            val pdf = d.giveFamilyCopy(visit, f.carer, true, review.fingerprint)
+            assertEquals("%PDF", String(pdf.copyOfRange(0, 4), Charsets.US_ASCII))
+            val stale = assertFailsWith<DoorstepException.NotAllowed> {
+                d.giveFamilyCopy(visit, f.carer, false, "0".repeat(64))
+            }
+            assertEquals("NotAllowed", stale.code)
+            assertTrue(d.child(f.case).chronology.any { it.kindCode == "copy_given" })
         }
     }
 
