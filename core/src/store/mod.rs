@@ -6,6 +6,7 @@ mod caseload;
 mod db;
 mod digest;
 mod error;
+mod family;
 mod notes;
 mod outbox;
 mod planning;
@@ -18,6 +19,7 @@ mod visits;
 pub use alerts::{AlertDigest, AlertView, LoneWorkingSettings};
 pub use db::{DB_FILE, SCHEMA_VERSION};
 pub use error::StoreError;
+pub use family::{FamilyCopy, FamilyCopyRecord};
 pub use outbox::{Parked, QueuedOp};
 pub use planning::{
     ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan, MAX_PLAN_WEEKS,

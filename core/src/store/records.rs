@@ -33,6 +33,9 @@ pub enum Kind {
     Settings,
     /// The stored visit plan.
     Plan,
+    /// A family's copy of a visit summary, as given (kept on the device; the visit records that
+    /// it was given).
+    FamilySummary,
 }
 
 impl Kind {
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Note => "note",
             Kind::Settings => "settings",
             Kind::Plan => "plan",
+            Kind::FamilySummary => "family_summary",
         }
     }
 }

@@ -101,7 +101,7 @@ fn open_lineage(
     Ok((case, child, household))
 }
 
-fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
+pub(crate) fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
     r.tag("visit-day", &local_date(at).to_string())
 }
 
@@ -154,6 +154,8 @@ impl Store {
             outcome: None,
             unsuccessful: None,
             departure_reason,
+            family_share: Default::default(),
+            copies_given: Vec::new(),
         };
         r.insert(
             Kind::Visit,
