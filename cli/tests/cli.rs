@@ -437,7 +437,76 @@ fn errors_are_one_clear_line() {
         Some(PASS),
         &["init", "--name", "Again", "--agency", "gp"],
     );
-    assert!(fails(&o).contains("already exists"));
+    assert!(fails(&o).contains("already holds a store"));
+}
+
+#[test]
+fn init_never_replaces_a_database_without_its_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    caseload(s);
+    let db_before = std::fs::read(s.join("doorstep.db")).unwrap();
+    // The keyring is lost (deleted, or not restored with the database).
+    let keyring = std::fs::read(s.join("keyring.json")).unwrap();
+    std::fs::remove_file(s.join("keyring.json")).unwrap();
+
+    let o = doorstep(s, Some(PASS), &["household", "list"]);
+    let line = fails(&o);
+    assert!(
+        line.contains("restore keyring.json") && !line.contains("doorstep init`)"),
+        "{line}"
+    );
+    let o = doorstep(s, Some(PASS), &["init", "--name", "New", "--agency", "gp"]);
+    let line = fails(&o);
+    assert!(
+        line.contains("doorstep.db")
+            && line.contains("without its keyring")
+            && line.contains("restore keyring.json")
+            && line.contains("--destroy-existing")
+            && line.contains("Nothing was changed"),
+        "{line}"
+    );
+    assert_eq!(std::fs::read(s.join("doorstep.db")).unwrap(), db_before);
+
+    // Restoring the keyring brings every record back.
+    std::fs::write(s.join("keyring.json"), &keyring).unwrap();
+    let households = json(s, &["household", "list"]);
+    assert_eq!(households.as_array().map(Vec::len), Some(1), "{households}");
+
+    // Only the explicit flag destroys, and a store in its place is new and empty.
+    std::fs::remove_file(s.join("keyring.json")).unwrap();
+    ok(
+        s,
+        &[
+            "init",
+            "--name",
+            "New",
+            "--agency",
+            "gp",
+            "--destroy-existing",
+        ],
+    );
+    assert_eq!(json(s, &["household", "list"]), serde_json::json!([]));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("a").join("store");
+    caseload(s);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(s), 0o700, "the store directory");
+    let mut files = 0;
+    for entry in std::fs::read_dir(s).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        files += 1;
+    }
+    // The keyring and the database at least (the write-ahead log goes when the last process
+    // closes the database).
+    assert!(files >= 2, "{files} files");
 }
 
 #[test]

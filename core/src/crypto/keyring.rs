@@ -260,7 +260,7 @@ impl Keyring {
             serde_json::to_vec_pretty(self).map_err(|_| CryptoError::MalformedKeyring("encode"))?;
         let tmp = dir.join(format!("{KEYRING_FILE}.tmp"));
         {
-            let mut f = File::create(&tmp).map_err(io)?;
+            let mut f = crate::files::create_private_file(&tmp).map_err(io)?;
             f.write_all(&bytes).map_err(io)?;
             f.sync_all().map_err(io)?;
         }

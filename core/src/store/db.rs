@@ -68,7 +68,18 @@ pub fn open(dir: &Path, create: bool) -> Result<Connection, StoreError> {
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let conn = Connection::open_with_flags(dir.join(DB_FILE), flags)?;
+    let path = dir.join(DB_FILE);
+    if create {
+        // Created private before SQLite opens it: SQLite gives its write-ahead log and shared
+        // memory file the database's own permissions.
+        crate::files::create_private_file(&path)?;
+    } else {
+        // A store written by an earlier build (files created 0644) is made private.
+        for f in [DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
+            crate::files::make_private(&dir.join(f))?;
+        }
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Every hot statement stays prepared (the default cache of 16 thrashes and re-parses SQL).
     conn.set_prepared_statement_cache_capacity(128);

@@ -78,20 +78,73 @@ pub fn exists(dir: &Path) -> bool {
     dir.join(KEYRING_FILE).is_file() && dir.join(DB_FILE).is_file()
 }
 
+/// The marker a store's creation writes before its database and removes once its keyring is
+/// saved: a database found beside it is a creation that was interrupted, not someone's records.
+const CREATING_FILE: &str = "creating";
+
+/// The database's files, with its write-ahead log and shared memory.
+const DB_FILES: [&str; 4] = [
+    DB_FILE,
+    "doorstep.db-wal",
+    "doorstep.db-shm",
+    "doorstep.db-journal",
+];
+
+/// Whether `dir` holds what an interrupted creation left (a database without a keyring, beside the
+/// creation marker): `create` replaces it.
+pub fn interrupted_creation(dir: &Path) -> bool {
+    dir.join(CREATING_FILE).exists() && !dir.join(KEYRING_FILE).exists()
+}
+
+/// What `create` would destroy in `dir`: refused when a keyring or a database is there (a
+/// database whose keyring is missing is someone's records, to be restored, not replaced), unless
+/// it is what an interrupted creation left.
+fn check_nothing_to_destroy(dir: &Path) -> Result<(), StoreError> {
+    if dir.join(KEYRING_FILE).exists() {
+        return Err(StoreError::AlreadyExists);
+    }
+    if interrupted_creation(dir) {
+        return Ok(());
+    }
+    let bytes: u64 = DB_FILES
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    if dir.join(DB_FILE).exists() || bytes > 0 {
+        return Err(StoreError::DatabaseWithoutKeyring { bytes });
+    }
+    Ok(())
+}
+
+/// Destroys whatever store is in `dir` — its keyring shredded first, then its database — so that
+/// a new one can be created there. Only for an explicit request (`init --destroy-existing`): the
+/// records cannot be recovered afterwards.
+pub fn destroy_existing(dir: &Path) -> Result<(), StoreError> {
+    Keyring::shred(dir)?;
+    for f in DB_FILES.iter().chain([&CREATING_FILE]) {
+        match std::fs::remove_file(dir.join(f)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Creates a new store in `dir` for `practitioner`, unlocked.
     ///
     /// The database is written first and the keyring last, so a store whose creation was
-    /// interrupted has no keyring: it is unreadable, and `create` replaces it.
+    /// interrupted has no keyring: it is unreadable, and `create` replaces it (a marker file says
+    /// so). Any other database or keyring already in `dir` is refused, never replaced.
     pub fn create(
         dir: &Path,
         methods: UnlockMethods,
         practitioner: NewPractitioner,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StoreError> {
-        if dir.join(KEYRING_FILE).exists() {
-            return Err(StoreError::AlreadyExists);
-        }
+        check_nothing_to_destroy(dir)?;
         if methods.passphrase.is_none() && methods.provider.is_none() {
             return Err(StoreError::InvalidState(
                 "a new store needs a passphrase or a key provider",
@@ -104,9 +157,7 @@ impl Store {
     /// Whether a store could be created in `dir` with `methods`: checked before anything that
     /// cannot be undone (such as spending a one-time enrolment code).
     pub fn check_can_create(dir: &Path, methods: &UnlockMethods) -> Result<(), StoreError> {
-        if dir.join(KEYRING_FILE).exists() {
-            return Err(StoreError::AlreadyExists);
-        }
+        check_nothing_to_destroy(dir)?;
         if methods.passphrase.is_none() && methods.provider.is_none() {
             return Err(StoreError::InvalidState(
                 "a new store needs a passphrase or a key provider",
@@ -127,9 +178,14 @@ impl Store {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StoreError> {
         Self::check_can_create(dir, &methods)?;
-        std::fs::create_dir_all(dir)?;
-        for leftover in [DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
-            let _ = std::fs::remove_file(dir.join(leftover));
+        crate::files::create_private_dir(dir)?;
+        crate::files::write_durably(&dir.join(CREATING_FILE), b"")?;
+        for leftover in DB_FILES {
+            match std::fs::remove_file(dir.join(leftover)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
         }
         let store_id = crate::crypto::random_array::<16>()?;
         let key_id = KeyId(1);
@@ -166,6 +222,7 @@ impl Store {
             tx.commit()?;
         }
         keyring.save(dir)?;
+        crate::files::remove_durably(&dir.join(CREATING_FILE))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             store_id,
@@ -188,6 +245,7 @@ impl Store {
         if !exists(dir) {
             return Err(StoreError::NoStore);
         }
+        crate::files::make_private(&dir.join(KEYRING_FILE))?;
         let keyring = Keyring::load(dir)?;
         let conn = db::open(dir, false)?;
         let [store_id, device, practitioner] =
@@ -364,12 +422,7 @@ impl Store {
             let _ = b.destroy();
         }
         drop(inner);
-        for f in [
-            DB_FILE,
-            "doorstep.db-wal",
-            "doorstep.db-shm",
-            "doorstep.db-journal",
-        ] {
+        for f in DB_FILES {
             match std::fs::remove_file(self.dir.join(f)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -263,3 +263,42 @@ fn a_completed_visit_stores_one_stamp_for_the_fields_its_completion_changed() {
         stamps.len()
     );
 }
+
+#[test]
+fn create_never_replaces_a_database_without_its_keyring_but_replaces_an_interrupted_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = new_store(dir.path());
+    drop(store);
+    std::fs::remove_file(dir.path().join(crate::crypto::KEYRING_FILE)).unwrap();
+    let before = std::fs::read(dir.path().join(super::DB_FILE)).unwrap();
+    let again = || {
+        Store::create(
+            dir.path(),
+            UnlockMethods {
+                passphrase: None,
+                provider: Some(Arc::new(SoftwareKeyProvider::generate().unwrap())),
+            },
+            NewPractitioner {
+                name: "Someone Else".into(),
+                agency: Agency::Gp,
+                team: None,
+            },
+            Arc::new(crate::clock::SystemClock),
+        )
+    };
+    assert!(matches!(
+        again(),
+        Err(StoreError::DatabaseWithoutKeyring { bytes }) if bytes >= before.len() as u64
+    ));
+    assert_eq!(
+        std::fs::read(dir.path().join(super::DB_FILE)).unwrap(),
+        before
+    );
+    // What an interrupted creation leaves (the marker beside a database) is replaced.
+    std::fs::write(dir.path().join(super::CREATING_FILE), b"").unwrap();
+    again().expect("an interrupted creation is replaced");
+    assert!(!dir.path().join(super::CREATING_FILE).exists());
+    // And `destroy_existing` clears a whole store away.
+    super::destroy_existing(dir.path()).unwrap();
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
