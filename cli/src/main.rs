@@ -12,6 +12,7 @@ mod output;
 mod parse;
 mod passphrase;
 mod progress;
+mod terminal;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
                 } else {
                     first.join(" ")
                 };
-            eprintln!("{line} (see --help)");
+            eprintln!("{} (see --help)", terminal::neutralise(&line));
             return ExitCode::from(2);
         }
     };
@@ -88,7 +89,7 @@ fn main() -> ExitCode {
             if json {
                 let _ = output::print_json(&error::json(&e));
             }
-            eprintln!("error: {line}");
+            eprintln!("error: {}", terminal::neutralise(&line));
             ExitCode::FAILURE
         }
     }

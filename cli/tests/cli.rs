@@ -583,3 +583,23 @@ fn demo_leaves_a_store_that_verifies() {
     let o = doorstep(s, Some(PASS), &["demo"]);
     assert!(fails(&o).contains("already exists"));
 }
+
+#[test]
+fn control_characters_are_shown_not_obeyed_and_kept_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    let (_, _, case) = caseload(s);
+    let typed = "Seen\x1b[2J\x1b]0;owned\x07 in \rthe kitchen\u{202e}gnp.exe\x1b[8m";
+    json(s, &["note", "add", "--case", &case[..8], "--text", typed]);
+    let human = ok(s, &["note", "list", "--case", &case[..8]]);
+    assert!(
+        !human.contains('\x1b') && !human.contains('\r') && !human.contains('\u{202e}'),
+        "{human:?}"
+    );
+    assert!(human.contains("␛[2J"), "{human}");
+    // Kept as typed: the JSON output (escaped by JSON itself) gives the text back exactly.
+    let notes = json(s, &["note", "list", "--case", &case[..8]]);
+    assert_eq!(notes[0]["original"]["text"], typed);
+    let raw = ok(s, &["--json", "note", "list", "--case", &case[..8]]);
+    assert!(!raw.contains('\x1b'), "{raw:?}");
+}

@@ -125,6 +125,7 @@ impl Store {
             }
             .into());
         }
+        crate::domain::check_visit_time(new.planned_for, self.clock.now())?;
         let departure_reason =
             crate::domain::optional_text("departure reason", new.departure_reason.as_deref())?;
         let case: Case = r.get(Kind::Case, new.case_id.bytes())?;
