@@ -486,6 +486,11 @@ impl DoorstepStore {
             tampered: r.tampered.len() as u64,
             chain_breaks: r.chain_breaks.len() as u64,
             digest_ok: r.digest_ok,
+            database_ok: r.database_ok,
+            unknown_records: r.unknown_records,
+            queue_checked: r.queue_checked,
+            queue_damaged: r.queue_damaged.len() as u64,
+            problems: r.problems(),
         })
     }
 }

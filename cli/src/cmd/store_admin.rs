@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use doorstep_core::store::VerifyReport;
 use std::io::BufRead;
 
-/// Checks the store; fails when anything is wrong.
+/// Checks the store; fails (exit code 1) when anything is wrong.
 pub fn verify(ctx: &Ctx) -> Result<()> {
     let store = ctx.open()?;
     let report = store.verify()?;
@@ -16,26 +16,40 @@ pub fn verify(ctx: &Ctx) -> Result<()> {
     if !report.is_ok() {
         bail!(
             "verification failed: {} problem(s) found",
-            problem_count(&report)
+            report.problems()
         );
     }
     Ok(())
 }
 
-fn problem_count(r: &VerifyReport) -> usize {
-    usize::from(!r.database_ok) + r.tampered.len() + r.chain_breaks.len()
+fn ok_or(ok: bool, failed: &str) -> String {
+    if ok {
+        "ok".into()
+    } else {
+        failed.into()
+    }
 }
 
-/// Prints a verification report.
+/// Prints a verification report: every check, with what it found.
 pub fn print_report(r: &VerifyReport) {
+    outln!("Database integrity: {}", ok_or(r.database_ok, "FAILED"));
     outln!(
-        "Database integrity: {}",
-        if r.database_ok { "ok" } else { "FAILED" }
+        "Store digest (records and queued changes deleted, added, relabelled or rolled back): {}",
+        ok_or(r.digest_ok, "MISMATCH")
     );
+    outln!("Records of an unknown kind: {}", r.unknown_records);
     outln!("Records authenticated: {}", r.records_checked);
     outln!("Records failing authentication: {}", r.tampered.len());
     for t in &r.tampered {
         outln!("  tampered: {t}");
+    }
+    outln!("Queued changes authenticated: {}", r.queue_checked);
+    outln!(
+        "Queued changes failing authentication: {}",
+        r.queue_damaged.len()
+    );
+    for t in &r.queue_damaged {
+        outln!("  damaged: {t}");
     }
     outln!("Note chain breaks: {}", r.chain_breaks.len());
     for b in &r.chain_breaks {
@@ -46,6 +60,7 @@ pub fn print_report(r: &VerifyReport) {
             b.problem
         );
     }
+    outln!("Problems found: {}", r.problems());
     outln!(
         "Result: {}",
         if r.is_ok() { "OK" } else { "PROBLEMS FOUND" }

@@ -557,6 +557,28 @@ fn parked_entries(r: &Records<'_>) -> Result<Vec<(i64, StoredEntry)>, StoreError
         .collect()
 }
 
+/// What checking every queued operation found.
+#[derive(Debug, Default)]
+pub struct QueueCheck {
+    /// Operations opened and authenticated.
+    pub checked: u64,
+    /// Operation ids of those that failed authentication.
+    pub damaged: Vec<String>,
+}
+
+/// Opens every queued operation, parked or not, and reports those that fail authentication.
+pub fn check_all(r: &Records<'_>) -> Result<QueueCheck, StoreError> {
+    let mut out = QueueCheck::default();
+    for (_, id, body) in queue_rows(r, "SELECT seq, op_id, body FROM outbox ORDER BY seq", [])? {
+        match open_queued(r, &id, &body) {
+            Ok(_) => out.checked += 1,
+            Err(StoreError::Tampered { record_id }) => out.damaged.push(record_id),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
 /// An outbox row: its `seq`, operation id and sealed body.
 type QueueRow = (i64, Vec<u8>, Vec<u8>);
 

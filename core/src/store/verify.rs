@@ -49,16 +49,29 @@ pub struct VerifyReport {
     pub tampered: Vec<String>,
     /// Breaks in note chains.
     pub chain_breaks: Vec<ChainBreak>,
+    /// Queued operations opened and authenticated.
+    pub queue_checked: u64,
+    /// Queued operations that failed authentication (their operation ids, random).
+    pub queue_damaged: Vec<String>,
+    /// How many problems were found, every check counted (the same as [`VerifyReport::problems`]).
+    pub problems: u64,
 }
 
 impl VerifyReport {
+    /// How many problems were found: a failed database check, a digest mismatch, each unknown
+    /// record, each record and each queued operation failing authentication, each chain break.
+    pub fn problems(&self) -> u64 {
+        u64::from(!self.database_ok)
+            + u64::from(!self.digest_ok)
+            + self.unknown_records
+            + self.tampered.len() as u64
+            + self.queue_damaged.len() as u64
+            + self.chain_breaks.len() as u64
+    }
+
     /// Whether nothing is wrong.
     pub fn is_ok(&self) -> bool {
-        self.database_ok
-            && self.digest_ok
-            && self.unknown_records == 0
-            && self.tampered.is_empty()
-            && self.chain_breaks.is_empty()
+        self.problems() == 0
     }
 }
 
@@ -114,6 +127,10 @@ impl Store {
             for case in &cases {
                 check_chain(r, case, &mut report.chain_breaks)?;
             }
+            let queue = super::outbox::check_all(r)?;
+            report.queue_checked = queue.checked;
+            report.queue_damaged = queue.damaged;
+            report.problems = report.problems();
             Ok(report)
         })
     }
