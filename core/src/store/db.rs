@@ -7,7 +7,7 @@ use std::path::Path;
 /// The database file's name inside a store directory.
 pub const DB_FILE: &str = "doorstep.db";
 /// The newest schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The schema, one migration per version (index 0 brings a new file to version 1).
 pub(crate) const MIGRATIONS: &[&str] = &[
@@ -59,6 +59,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
        SELECT seq, op_id, household, lane, parked, attempts, body FROM outbox;
      DROP TABLE outbox;
      ALTER TABLE outbox_v3 RENAME TO outbox;",
+    // 4: reads that notice and a queue inside the integrity model. `digests` holds a keyed digest
+    // per group of records (a case's notes, a day's visits...) under a keyed hash of the group, so
+    // it links nothing. Each queued operation gains `target`, the record it changes, sealed
+    // apart from its body, so that a damaged operation's record can be queued again. The outbox's
+    // `household` becomes a keyed hash and its `lane` moves inside the sealed body; both need the
+    // key, so they are rewritten at the first unlock (with the digests, `store/integrity.rs`).
+    "CREATE TABLE digests (
+         grp BLOB PRIMARY KEY NOT NULL CHECK (length(grp) = 16),
+         value BLOB NOT NULL
+     ) STRICT, WITHOUT ROWID;
+     ALTER TABLE outbox ADD COLUMN target BLOB;",
 ];
 
 /// Opens (or, with `create`, creates) the database with WAL, `synchronous=FULL`, `secure_delete`

@@ -5,6 +5,7 @@ mod caseload;
 mod db;
 mod digest;
 mod error;
+mod integrity;
 mod notes;
 mod outbox;
 mod planning;
@@ -53,6 +54,9 @@ struct Inner {
     sync_only: bool,
     /// The background-sync provider, once seen, so that `wipe` destroys its key too.
     background: Option<Arc<dyn KeyProvider>>,
+    /// Unlocking found the store tampered with (what): every call but `verify`, `lock` and `wipe`
+    /// answers `Tampered` until the store is locked.
+    tampered: Option<String>,
 }
 
 /// An open store. Safe to share between threads; each call takes the store's lock for its length.
@@ -211,6 +215,7 @@ impl Store {
                 device_id,
                 u64::try_from(clock.now().timestamp_millis()).unwrap_or(0),
             );
+            integrity::mark_current(&r)?;
             r.insert(
                 Kind::Practitioner,
                 practitioner.id.bytes(),
@@ -236,6 +241,7 @@ impl Store {
                 provider: methods.provider,
                 sync_only: false,
                 background: None,
+                tampered: None,
             }),
         })
     }
@@ -268,6 +274,7 @@ impl Store {
                 provider: None,
                 sync_only: false,
                 background: None,
+                tampered: None,
             }),
         })
     }
@@ -289,7 +296,45 @@ impl Store {
         let key = inner.keyring.unlock_with_passphrase(passphrase)?;
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.sync_only = false;
-        Ok(())
+        self.check_after_unlock(&mut inner)
+    }
+
+    /// Checks the store after its keys were unlocked (and brings an earlier build's digests to
+    /// the current form, once). Found tampered, the store stays open for `verify` only.
+    fn check_after_unlock(&self, inner: &mut Inner) -> Result<(), StoreError> {
+        let Inner { conn, keys, .. } = &mut *inner;
+        let keys = keys.as_ref().ok_or(StoreError::Locked)?;
+        let result = (|| {
+            let current = integrity::is_current(&Records::new(
+                conn,
+                keys,
+                self.store_id,
+                self.device_id,
+                self.now_millis(),
+            ))?;
+            if !current {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                {
+                    let r =
+                        Records::new(&tx, keys, self.store_id, self.device_id, self.now_millis());
+                    integrity::upgrade(&r)?;
+                    r.flush()?;
+                }
+                tx.commit()?;
+            }
+            integrity::check_at_unlock(&Records::new(
+                conn,
+                keys,
+                self.store_id,
+                self.device_id,
+                self.now_millis(),
+            ))
+        })();
+        inner.tampered = match &result {
+            Err(StoreError::Tampered { record_id }) => Some(record_id.clone()),
+            _ => None,
+        };
+        result
     }
 
     /// Unlocks with the platform key provider, which `wipe` will also ask to destroy its key.
@@ -299,7 +344,7 @@ impl Store {
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.provider = Some(provider);
         inner.sync_only = false;
-        Ok(())
+        self.check_after_unlock(&mut inner)
     }
 
     /// Unlocks for background sync only, with the background-sync key: `sync` may run, every
@@ -317,7 +362,7 @@ impl Store {
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.sync_only = true;
         inner.background = Some(provider);
-        Ok(())
+        self.check_after_unlock(&mut inner)
     }
 
     /// Ends a background sync: locks the store again if it was unlocked for sync only (a store the
@@ -369,6 +414,7 @@ impl Store {
         let mut inner = self.lock_inner();
         inner.keys = None;
         inner.sync_only = false;
+        inner.tampered = None;
     }
 
     /// Whether the store is locked (for the practitioner: a store open for background sync only
@@ -486,6 +532,28 @@ impl Store {
         if inner.sync_only && !for_sync {
             return Err(StoreError::Locked);
         }
+        refuse_if_tampered(&inner)?;
+        self.read_with(&inner, f)
+    }
+
+    /// Runs `f` with read access even when unlocking found the store tampered with (for `verify`,
+    /// which reports what is wrong).
+    fn read_even_if_tampered<R>(
+        &self,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let inner = self.lock_inner();
+        if inner.sync_only {
+            return Err(StoreError::Locked);
+        }
+        self.read_with(&inner, f)
+    }
+
+    fn read_with<R>(
+        &self,
+        inner: &Inner,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
         f(&Records::new(
             &inner.conn,
@@ -523,6 +591,7 @@ impl Store {
         if inner.sync_only && !for_sync {
             return Err(StoreError::Locked);
         }
+        refuse_if_tampered(inner)?;
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
         let tx = inner
             .conn
@@ -535,6 +604,16 @@ impl Store {
         };
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// `Tampered` when unlocking found the store tampered with.
+fn refuse_if_tampered(inner: &Inner) -> Result<(), StoreError> {
+    match &inner.tampered {
+        Some(what) => Err(StoreError::Tampered {
+            record_id: what.clone(),
+        }),
+        None => Ok(()),
     }
 }
 

@@ -38,8 +38,8 @@ pub struct ChainBreak {
 pub struct VerifyReport {
     /// SQLite's integrity check passed.
     pub database_ok: bool,
-    /// The set of records and their versions matches the store digest: none was deleted, added,
-    /// relabelled or rolled back to an older version.
+    /// The records and queued operations match the store, group and queue digests: none was
+    /// deleted, added, relabelled, moved or rolled back to an older version.
     pub digest_ok: bool,
     /// Rows whose kind this build does not know (a relabelled record).
     pub unknown_records: u64,
@@ -89,12 +89,14 @@ const ALL_KINDS: [Kind; 8] = [
 impl Store {
     /// Checks the whole store and reports every problem found; it never stops at the first.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
-        self.read(|r| {
+        self.read_even_if_tampered(|r| {
             let integrity: String = r
                 .conn
                 .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
-            let digest_ok =
-                super::digest::recompute(r.conn, &r.keys.digest)? == super::digest::stored(r.conn)?;
+            let digests = super::digest::recompute(r.conn, &r.keys.digest)?;
+            let digest_ok = digests.store == super::digest::stored(r.conn)?
+                && digests.queue == super::digest::queue_stored(r.conn)?
+                && digests.groups == super::digest::all_groups_stored(r.conn)?;
             let known: Vec<&str> = ALL_KINDS.iter().map(|k| k.name()).collect();
             let mut unknown_records = 0u64;
             let mut stmt = r.conn.prepare("SELECT kind FROM records")?;
