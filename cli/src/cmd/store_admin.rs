@@ -10,7 +10,13 @@ use std::io::BufRead;
 
 /// Checks the store; fails (exit code 1) when anything is wrong.
 pub fn verify(ctx: &Ctx) -> Result<()> {
-    let store = ctx.open()?;
+    let store = ctx.open_locked()?;
+    let pass = passphrase::existing()?;
+    match store.unlock_with_passphrase(&pass) {
+        // Unlocking found the store tampered with: the report says what.
+        Ok(()) | Err(doorstep_core::StoreError::Tampered { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     let report = store.verify()?;
     ctx.out.emit(&report, || print_report(&report))?;
     if !report.is_ok() {
