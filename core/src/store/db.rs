@@ -65,11 +65,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // apart from its body, so that a damaged operation's record can be queued again. The outbox's
     // `household` becomes a keyed hash and its `lane` moves inside the sealed body; both need the
     // key, so they are rewritten at the first unlock (with the digests, `store/integrity.rs`).
+    // A note may be updated only to re-seal it, unchanged, under a newer data key (a rotation).
     "CREATE TABLE digests (
          grp BLOB PRIMARY KEY NOT NULL CHECK (length(grp) = 16),
          value BLOB NOT NULL
      ) STRICT, WITHOUT ROWID;
-     ALTER TABLE outbox ADD COLUMN target BLOB;",
+     ALTER TABLE outbox ADD COLUMN target BLOB;
+     DROP TRIGGER notes_are_append_only_update;
+     CREATE TRIGGER notes_are_append_only_update BEFORE UPDATE ON records
+       WHEN OLD.kind = 'note' AND NOT (NEW.key_id > OLD.key_id AND NEW.kind = OLD.kind
+         AND NEW.id IS OLD.id AND NEW.parent IS OLD.parent)
+       BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;",
 ];
 
 /// Opens (or, with `create`, creates) the database with WAL, `synchronous=FULL`, `secure_delete`

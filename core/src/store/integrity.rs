@@ -38,6 +38,11 @@ pub fn upgrade(r: &Records<'_>) -> Result<(), StoreError> {
         }
     }
     outbox::upgrade_rows(r)?;
+    rebuild(r)
+}
+
+/// Computes every digest from the rows, under the current key (after an upgrade or a rotation).
+pub fn rebuild(r: &Records<'_>) -> Result<(), StoreError> {
     let all = digest::recompute(r.conn, &r.keys.digest)?;
     r.conn.execute("DELETE FROM digests", [])?;
     for (g, acc) in &all.groups {

@@ -10,6 +10,7 @@ mod notes;
 mod outbox;
 mod planning;
 mod records;
+mod rotation;
 mod sync;
 mod verify;
 mod views;
@@ -22,6 +23,7 @@ pub use planning::{
     AlertView, ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan,
     MAX_PLAN_WEEKS,
 };
+pub use rotation::RotationReport;
 pub use sync::{
     enrol, Enrolment, QueueStatus, SyncObserver, SyncOptions, SyncProgress, SyncReport,
 };
@@ -302,6 +304,7 @@ impl Store {
     /// Checks the store after its keys were unlocked (and brings an earlier build's digests to
     /// the current form, once). Found tampered, the store stays open for `verify` only.
     fn check_after_unlock(&self, inner: &mut Inner) -> Result<(), StoreError> {
+        self.resume_rotation(inner)?;
         let Inner { conn, keys, .. } = &mut *inner;
         let keys = keys.as_ref().ok_or(StoreError::Locked)?;
         let result = (|| {

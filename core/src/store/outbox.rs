@@ -10,7 +10,7 @@
 use super::db::{meta_get, meta_set};
 use super::records::{Kind, Records};
 use super::StoreError;
-use crate::crypto::{open, seal};
+use crate::crypto::seal;
 use crate::sync::merge::{self, Delta, Stamped};
 use crate::sync::protocol::{Lane, Operation};
 use crate::sync::Hlc;
@@ -146,7 +146,7 @@ fn seal_target(r: &Records<'_>, op_id: &[u8], t: &Target) -> Result<Vec<u8>, Sto
 }
 
 fn open_target(r: &Records<'_>, op_id: &[u8], sealed: &[u8]) -> Option<Target> {
-    let plain = open(&r.keys.data, &aad(r, b"target", op_id), sealed).ok()?;
+    let plain = r.open_sealed(&aad(r, b"target", op_id), sealed)?;
     serde_json::from_slice(&plain).ok()
 }
 
@@ -196,11 +196,11 @@ fn current_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
     match meta_get(r.conn, "hlc")? {
         None => Ok(Hlc::zero(r.device_id)),
         Some(sealed) => {
-            let plain = open(&r.keys.data, &aad(r, b"hlc", &[]), &sealed).map_err(|_| {
-                StoreError::Tampered {
+            let plain = r
+                .open_sealed(&aad(r, b"hlc", &[]), &sealed)
+                .ok_or_else(|| StoreError::Tampered {
                     record_id: "clock".into(),
-                }
-            })?;
+                })?;
             let mut h: Hlc = serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered {
                 record_id: "clock".into(),
             })?;
@@ -389,6 +389,43 @@ pub fn requeue_current(r: &Records<'_>, kind: Kind, id: [u8; 16]) -> Result<bool
     Ok(true)
 }
 
+/// Re-seals every readable queued operation, its target and the device clock under the current
+/// key, its household blinded with the current key (a rotation; idempotent). A damaged operation
+/// stays as it is.
+pub fn reseal_all(r: &Records<'_>) -> Result<(), StoreError> {
+    let hlc = current_hlc(r)?;
+    if meta_get(r.conn, "hlc")?.is_some() {
+        save_hlc(r, &hlc)?;
+    }
+    let rows = queue_rows(
+        r,
+        "SELECT seq, op_id, body FROM outbox WHERE parked <> 2 ORDER BY seq",
+        [],
+    )?;
+    for (seq, op_id, body) in rows {
+        let entry = open_queued(r, &op_id, &body)?;
+        let target = seal_target(
+            r,
+            &op_id,
+            &Target {
+                kind: entry.op.kind.clone(),
+                record_id: entry.op.record_id,
+            },
+        )?;
+        r.conn
+            .prepare_cached(
+                "UPDATE outbox SET household = ?1, body = ?2, target = ?3 WHERE seq = ?4",
+            )?
+            .execute(params![
+                &blinded_household(r, &entry.op.household_id)[..],
+                seal_queued(r, &entry)?,
+                target,
+                seq
+            ])?;
+    }
+    Ok(())
+}
+
 /// Rewrites the queue of a store written by an earlier build (at its first unlock, see
 /// `integrity::upgrade`): each operation's lane sealed inside its body, its household blinded, its
 /// target sealed beside it. An operation that does not open is left for `next_batch` to park.
@@ -488,7 +525,9 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry
             .map(|u| u.to_string())
             .unwrap_or_default(),
     };
-    let plain = open(&r.keys.data, &aad(r, b"op", op_id), body).map_err(|_| tampered())?;
+    let plain = r
+        .open_sealed(&aad(r, b"op", op_id), body)
+        .ok_or_else(tampered)?;
     let q: StoredEntry = serde_json::from_slice(&plain).map_err(|_| tampered())?;
     if q.op.op_id.as_bytes()[..] != *op_id {
         return Err(tampered());

@@ -58,6 +58,18 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 8] = [
+        Kind::Practitioner,
+        Kind::Household,
+        Kind::Person,
+        Kind::Case,
+        Kind::Visit,
+        Kind::Note,
+        Kind::Settings,
+        Kind::Plan,
+    ];
+
     /// Whether changes to this kind are queued for the server (the device's own profile, its
     /// planning settings and its plan stay on the device).
     pub fn syncable(&self) -> bool {
@@ -132,6 +144,9 @@ pub struct Keys {
     pub digest: ring::hmac::Key,
     /// Which key it is.
     pub key_id: KeyId,
+    /// While the data key is being rotated: the previous key's keys, to open what is not yet
+    /// re-sealed.
+    pub retired: Option<Box<Keys>>,
 }
 
 impl Keys {
@@ -147,7 +162,18 @@ impl Keys {
             tag,
             digest,
             key_id,
+            retired: None,
         }
+    }
+
+    /// The keys that sealed a record claiming `key_id`: these, or the retired ones.
+    fn for_key_id(&self, key_id: i64) -> Option<&Keys> {
+        if key_id == i64::from(self.key_id.0) {
+            return Some(self);
+        }
+        self.retired
+            .as_deref()
+            .filter(|r| key_id == i64::from(r.key_id.0))
     }
 }
 
@@ -564,20 +590,68 @@ impl Records<'_> {
 
     /// Authenticates and decrypts a raw record's body.
     fn open_plain(&self, kind: Kind, raw: &RawRecord) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-        if raw.key_id != i64::from(self.keys.key_id.0) || raw.format != i64::from(RECORD_FORMAT) {
-            return Err(tampered(raw));
-        }
+        let keys = self
+            .keys
+            .for_key_id(raw.key_id)
+            .filter(|_| raw.format == i64::from(RECORD_FORMAT))
+            .ok_or_else(|| tampered(raw))?;
         let version = u64::try_from(raw.version).map_err(|_| tampered(raw))?;
         let place = Place {
             kind,
             id: &raw.id,
-            key_id: self.keys.key_id,
+            key_id: keys.key_id,
             format: RECORD_FORMAT,
             version,
             parent: raw.parent.as_ref(),
             tag: raw.tag.as_ref(),
         };
-        open(&self.keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered(raw))
+        open(&keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered(raw))
+    }
+
+    /// Opens a value sealed beside the records (a queued operation, the clock, the sync
+    /// configuration) with the data key, or during a rotation the retired one.
+    pub fn open_sealed(&self, aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        open(&self.keys.data, aad, sealed).ok().or_else(|| {
+            self.keys
+                .retired
+                .as_ref()
+                .and_then(|r| open(&r.data, aad, sealed).ok())
+        })
+    }
+
+    /// Re-seals a record opened with the retired key under the current one (a rotation): a new
+    /// version, the given day tag (computed with the current key), the same value and stamps. The
+    /// digests are rebuilt once every record is re-sealed.
+    pub fn reseal(
+        &self,
+        kind: Kind,
+        raw: &RawRecord,
+        tag: Option<[u8; 16]>,
+    ) -> Result<(), StoreError> {
+        let (value, stamps) = self.open_envelope::<Value>(kind, raw)?;
+        let version = random_version()?;
+        let place = Place {
+            kind,
+            id: &raw.id,
+            key_id: self.keys.key_id,
+            format: RECORD_FORMAT,
+            version: version as u64,
+            parent: raw.parent.as_ref(),
+            tag: tag.as_ref(),
+        };
+        let body = self.seal_value(&place, &value, &stamps)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE records SET body = ?1, key_id = ?2, version = ?3, tag = ?4 WHERE id = ?5",
+            )?
+            .execute(params![
+                body,
+                self.keys.key_id.0,
+                version,
+                tag.as_ref().map(|t| &t[..]),
+                &raw.id[..]
+            ])?;
+        Ok(())
     }
 
     /// The raw row of one record, if it exists.
@@ -929,13 +1003,22 @@ fn id16(v: Option<Vec<u8>>) -> Result<Option<[u8; 16]>, StoreError> {
 }
 
 fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, StoreError>> {
-    let id: Vec<u8> = row.get(0)?;
-    let body: Vec<u8> = row.get(1)?;
-    let key_id: i64 = row.get(2)?;
-    let format: i64 = row.get(3)?;
-    let version: i64 = row.get(4)?;
-    let parent: Option<Vec<u8>> = row.get(5)?;
-    let tag: Option<Vec<u8>> = row.get(6)?;
+    row_to_raw_at(row, 0)
+}
+
+/// A raw record from the row's columns `id, body, key_id, format, version, parent, tag`, the
+/// first at index `at`.
+pub fn row_to_raw_at(
+    row: &rusqlite::Row<'_>,
+    at: usize,
+) -> rusqlite::Result<Result<RawRecord, StoreError>> {
+    let id: Vec<u8> = row.get(at)?;
+    let body: Vec<u8> = row.get(at + 1)?;
+    let key_id: i64 = row.get(at + 2)?;
+    let format: i64 = row.get(at + 3)?;
+    let version: i64 = row.get(at + 4)?;
+    let parent: Option<Vec<u8>> = row.get(at + 5)?;
+    let tag: Option<Vec<u8>> = row.get(at + 6)?;
     Ok((|| {
         Ok(RawRecord {
             id: id16(Some(id))?.ok_or(StoreError::Corrupt {

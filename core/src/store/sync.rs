@@ -9,7 +9,7 @@ use super::db::{meta_get, meta_set};
 use super::outbox::{self, Parked, QueuedOp};
 use super::records::{Kind, Records};
 use super::{Store, StoreError};
-use crate::crypto::{open, seal};
+use crate::crypto::seal;
 use crate::domain::{
     Agency, Case, DeviceId, Household, Note, Person, Practitioner, PractitionerId, Visit,
 };
@@ -234,15 +234,35 @@ impl Store {
         })
     }
 
+    /// Re-seals the sync configuration under the current key (a rotation; idempotent).
+    pub(crate) fn reseal_sync_config(
+        r: &Records<'_>,
+        store_id: &[u8; 16],
+    ) -> Result<(), StoreError> {
+        let Some(sealed) = meta_get(r.conn, "sync_config")? else {
+            return Ok(());
+        };
+        let plain = r
+            .open_sealed(&config_aad(store_id), &sealed)
+            .ok_or_else(|| StoreError::Tampered {
+                record_id: "sync configuration".into(),
+            })?;
+        meta_set(
+            r.conn,
+            "sync_config",
+            &seal(&r.keys.data, &config_aad(store_id), &plain)?,
+        )
+    }
+
     fn sync_config(&self) -> Result<SyncConfig, StoreError> {
         let store_id = self.store_id;
         self.sync_read(|r| {
             let sealed = meta_get(r.conn, "sync_config")?.ok_or(StoreError::NotEnrolled)?;
-            let plain = open(&r.keys.data, &config_aad(&store_id), &sealed).map_err(|_| {
-                StoreError::Tampered {
+            let plain = r
+                .open_sealed(&config_aad(&store_id), &sealed)
+                .ok_or_else(|| StoreError::Tampered {
                     record_id: "sync configuration".into(),
-                }
-            })?;
+                })?;
             serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered {
                 record_id: "sync configuration".into(),
             })

@@ -415,3 +415,85 @@ fn create_never_replaces_a_database_without_its_keyring_but_replaces_an_interrup
     super::destroy_existing(dir.path()).unwrap();
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
 }
+
+#[test]
+fn a_rotated_key_leaves_the_old_keyring_and_key_reading_nothing_written_afterwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, case) = new_store(dir.path());
+    store.add_note(case, "before the rotation", true).unwrap();
+    let old_keyring = std::fs::read(dir.path().join(crate::crypto::KEYRING_FILE)).unwrap();
+    let old_kp = store.lock_inner().provider.clone().unwrap();
+    let old_key = store
+        .lock_inner()
+        .keys
+        .as_ref()
+        .unwrap()
+        .data
+        .expose()
+        .to_owned();
+    let new_kp = Arc::new(SoftwareKeyProvider::generate().unwrap());
+    let counted = std::cell::Cell::new(0u64);
+    let report = store
+        .rotate_data_key(
+            UnlockMethods {
+                passphrase: None,
+                provider: Some(new_kp.clone()),
+            },
+            Some(&|n| counted.set(n)),
+        )
+        .unwrap();
+    assert_eq!(report.key_id, 2);
+    assert!(
+        report.records >= 5 && counted.get() == report.records,
+        "{report:?}"
+    );
+    assert!(store.verify().unwrap().is_ok());
+    assert_eq!(store.notes(case).unwrap().len(), 1);
+    store.add_note(case, "after the rotation", true).unwrap();
+    assert!(store.verify().unwrap().is_ok());
+    drop(store);
+
+    // The store opens with the new key only.
+    let reopened = Store::open(dir.path(), Arc::new(crate::clock::SystemClock)).unwrap();
+    assert!(reopened.unlock_with_provider(old_kp.clone()).is_err());
+    reopened.unlock_with_provider(new_kp).unwrap();
+    assert_eq!(reopened.notes(case).unwrap().len(), 2);
+    drop(reopened);
+
+    // A copy of the old keyring, unlocked with the old key, reads nothing.
+    std::fs::write(dir.path().join(crate::crypto::KEYRING_FILE), &old_keyring).unwrap();
+    let thief = Store::open(dir.path(), Arc::new(crate::clock::SystemClock)).unwrap();
+    assert!(matches!(
+        thief.unlock_with_provider(old_kp),
+        Err(StoreError::Tampered { .. })
+    ));
+    let keys = Keys::new(
+        crate::crypto::DataKey::from_slice(&old_key).unwrap(),
+        crate::crypto::KeyId(1),
+    );
+    let inner = thief.lock_inner();
+    let r = Records::new(&inner.conn, &keys, thief.store_id, thief.device_id, 0);
+    for kind in Kind::ALL {
+        for raw in super::records::raw_list(&inner.conn, kind, None).unwrap() {
+            assert!(
+                r.open_raw::<serde_json::Value>(kind, &raw).is_err(),
+                "a {} opens with the old key",
+                kind.name()
+            );
+        }
+    }
+    let mut stmt = inner
+        .conn
+        .prepare("SELECT op_id, body FROM outbox")
+        .unwrap();
+    let bodies: Vec<(Vec<u8>, Vec<u8>)> = stmt
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!bodies.is_empty());
+    for (_, body) in bodies {
+        assert!(crate::crypto::open(&keys.data, b"", &body).is_err());
+        assert!(r.open_sealed(&[], &body).is_none());
+    }
+}

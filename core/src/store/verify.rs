@@ -75,17 +75,6 @@ impl VerifyReport {
     }
 }
 
-const ALL_KINDS: [Kind; 8] = [
-    Kind::Practitioner,
-    Kind::Household,
-    Kind::Person,
-    Kind::Case,
-    Kind::Visit,
-    Kind::Note,
-    Kind::Settings,
-    Kind::Plan,
-];
-
 impl Store {
     /// Checks the whole store and reports every problem found; it never stops at the first.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
@@ -97,7 +86,7 @@ impl Store {
             let digest_ok = digests.store == super::digest::stored(r.conn)?
                 && digests.queue == super::digest::queue_stored(r.conn)?
                 && digests.groups == super::digest::all_groups_stored(r.conn)?;
-            let known: Vec<&str> = ALL_KINDS.iter().map(|k| k.name()).collect();
+            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
             let mut unknown_records = 0u64;
             let mut stmt = r.conn.prepare("SELECT kind FROM records")?;
             for kind in stmt.query_map([], |row| row.get::<_, String>(0))? {
@@ -112,7 +101,7 @@ impl Store {
                 ..Default::default()
             };
             let mut cases = Vec::new();
-            for kind in ALL_KINDS {
+            for kind in Kind::ALL {
                 for raw in raw_list(r.conn, kind, None)? {
                     let opened = if kind == Kind::Case {
                         r.open_raw::<Case>(kind, &raw).map(|c| cases.push(c))

@@ -101,7 +101,8 @@ fn open_lineage(
     Ok((case, child, household))
 }
 
-fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
+/// A visit's day tag: the blind tag of its local (Europe/London) date.
+pub(super) fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
     r.tag("visit-day", &local_date(at).to_string())
 }
 
