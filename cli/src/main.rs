@@ -40,7 +40,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync => cmd::sync::run(&ctx),
         Command::Queue => cmd::queue::run(&ctx),
         Command::Verify => cmd::store_admin::verify(&ctx),
-        Command::Passwd => cmd::store_admin::passwd(&ctx),
+        Command::Passwd { rotate } => cmd::store_admin::passwd(&ctx, rotate),
         Command::Wipe { yes } => cmd::store_admin::wipe(&ctx, yes),
         Command::Demo => demo::run(&ctx),
     }

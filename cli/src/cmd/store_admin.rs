@@ -73,18 +73,39 @@ pub fn print_report(r: &VerifyReport) {
     );
 }
 
-/// Changes the passphrase.
-pub fn passwd(ctx: &Ctx) -> Result<()> {
+/// Changes the passphrase; with `rotate`, also rotates the data key (every record re-sealed).
+pub fn passwd(ctx: &Ctx, rotate: bool) -> Result<()> {
     let store = ctx.open_locked()?;
     let old = passphrase::existing()?;
     // Check the old one before asking for a new one.
     store.unlock_with_passphrase(&old)?;
-    store.lock();
+    if !rotate {
+        store.lock();
+    }
     let new = passphrase::new(passphrase::ENV_NEW)?;
-    store.change_passphrase(&old, &new)?;
-    ctx.out.emit(&serde_json::json!({ "changed": true }), || {
-        outln!("Passphrase changed.")
-    })
+    if !rotate {
+        store.change_passphrase(&old, &new)?;
+        return ctx.out.emit(&serde_json::json!({ "changed": true }), || {
+            outln!("Passphrase changed.")
+        });
+    }
+    let report = store.rotate_data_key(
+        doorstep_core::UnlockMethods {
+            passphrase: Some(new),
+            provider: None,
+        },
+        None,
+    )?;
+    ctx.out.emit(
+        &serde_json::json!({ "changed": true, "rotated": report }),
+        || {
+            outln!(
+                "Passphrase changed and data key rotated (key {}): {} records re-sealed.",
+                report.key_id,
+                report.records
+            )
+        },
+    )
 }
 
 /// Crypto-shreds the store, after confirmation.
