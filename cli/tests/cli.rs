@@ -603,3 +603,42 @@ fn control_characters_are_shown_not_obeyed_and_kept_as_typed() {
     let raw = ok(s, &["--json", "note", "list", "--case", &case[..8]]);
     assert!(!raw.contains('\x1b'), "{raw:?}");
 }
+
+#[test]
+fn verify_counts_and_prints_every_check_and_fails_on_a_deleted_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    caseload(s);
+    let out = ok(s, &["verify"]);
+    for line in [
+        "Database integrity: ok",
+        "Store digest",
+        "Records authenticated:",
+        "Queued changes authenticated:",
+        "Note chain breaks: 0",
+        "Problems found: 0",
+        "Result: OK",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    // Someone with the file deletes the household.
+    let c = rusqlite::Connection::open(s.join("doorstep.db")).unwrap();
+    assert_eq!(
+        c.execute("DELETE FROM records WHERE kind = 'household'", [])
+            .unwrap(),
+        1
+    );
+    drop(c);
+    let o = doorstep(s, Some(PASS), &["verify"]);
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("MISMATCH") && out.contains("Problems found: 1"), "{out}");
+    assert!(
+        stderr(&o).contains("verification failed: 1 problem(s) found"),
+        "{}",
+        stderr(&o)
+    );
+    // The ordinary reads say so too.
+    let o = doorstep(s, Some(PASS), &["household", "list"]);
+    assert!(fails(&o).contains("failed authentication"));
+}

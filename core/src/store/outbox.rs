@@ -537,20 +537,24 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry
 
 /// The next operations to send, at most `limit`: households with urgent changes first, and within
 /// a household in the order the changes were made (so a case always goes before its visits). The
-/// lanes are sealed, so the waiting operations are opened to order them (the queue is short: it
-/// empties at every sync). The queue must match its digest (none deleted or put back), or this is
-/// `Tampered`. An operation that fails authentication is parked as damaged and its record's
+/// lanes are sealed, so the waiting operations are opened to order them (a window of the oldest:
+/// the queue empties at every sync). `sync` checks the queue against its digest first. An
+/// operation that fails authentication is parked as damaged and its record's
 /// current state queued again; a note operation whose note is gone (only a damaged store has
 /// one) is parked with the reason; either shows as needing attention instead of blocking the
 /// queue (call it in a write).
 pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Queued>, StoreError> {
-    r.check_queue()?;
+    // The oldest waiting operations, a window several batches wide: a long queue (weeks without
+    // signal) is not opened whole for every batch. Within the window, households with urgent
+    // changes go first; a household's changes keep their order across windows.
+    let window = (limit.saturating_mul(8)).max(1024) as i64;
     let mut stmt = r.conn.prepare_cached(
-        "SELECT seq, op_id, household, lane, body, target FROM outbox WHERE parked = 0 ORDER BY seq",
+        "SELECT seq, op_id, household, lane, body, target FROM outbox WHERE parked = 0 \
+         ORDER BY seq LIMIT ?1",
     )?;
     type Waiting = (i64, Vec<u8>, Vec<u8>, i64, Vec<u8>, Option<Vec<u8>>);
     let rows: Vec<Waiting> = stmt
-        .query_map([], |row| {
+        .query_map([window], |row| {
             Ok((
                 row.get(0)?,
                 row.get(1)?,

@@ -305,6 +305,9 @@ impl Store {
         options: SyncOptions,
     ) -> Result<SyncReport, StoreError> {
         let config = self.sync_config()?;
+        // The queue must be what its digest says (none deleted or put back) before any of it is
+        // sent; each batch's own changes keep the digest current.
+        self.sync_read(|r| r.check_queue())?;
         let mut report = SyncReport::default();
         let tell = |p: SyncProgress| {
             if let Some(o) = observer {
