@@ -632,7 +632,10 @@ fn verify_counts_and_prints_every_check_and_fails_on_a_deleted_record() {
     let o = doorstep(s, Some(PASS), &["verify"]);
     assert!(!o.status.success());
     let out = stdout(&o);
-    assert!(out.contains("MISMATCH") && out.contains("Problems found: 1"), "{out}");
+    assert!(
+        out.contains("MISMATCH") && out.contains("Problems found: 1"),
+        "{out}"
+    );
     assert!(
         stderr(&o).contains("verification failed: 1 problem(s) found"),
         "{}",
