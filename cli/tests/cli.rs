@@ -645,3 +645,42 @@ fn verify_counts_and_prints_every_check_and_fails_on_a_deleted_record() {
     let o = doorstep(s, Some(PASS), &["household", "list"]);
     assert!(fails(&o).contains("failed authentication"));
 }
+
+#[test]
+fn passwd_rotate_leaves_the_old_keyring_reading_nothing_written_afterwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    init(s);
+    ok(s, &["household", "add", "--address", "1 Before Row"]);
+    let old_keyring = std::fs::read(s.join("keyring.json")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_doorstep"))
+        .arg("--store")
+        .arg(s)
+        .args(["--json", "passwd", "--rotate"])
+        .env_remove("DOORSTEP_STORE")
+        .env("DOORSTEP_PASSPHRASE", PASS)
+        .env("DOORSTEP_NEW_PASSPHRASE", "a rotated new passphrase")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["rotated"]["key_id"], 2, "{report}");
+    let new = "a rotated new passphrase";
+    let o = doorstep(
+        s,
+        Some(new),
+        &["household", "add", "--address", "2 After Row"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = doorstep(s, Some(new), &["verify"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    // The old keyring with the old passphrase: nothing opens.
+    std::fs::write(s.join("keyring.json"), &old_keyring).unwrap();
+    let o = doorstep(s, Some(PASS), &["household", "list"]);
+    let line = fails(&o);
+    assert!(
+        !line.contains("After Row") && !line.contains("Before Row"),
+        "{line}"
+    );
+}
