@@ -34,6 +34,14 @@ fn a_damaged_queued_change_is_parked_and_its_record_queued_again_so_later_syncs_
     let a = w.device(&sw, "a");
     let (_, case) = family(&a, 1, false);
     a.sync(&transport(), None, quick()).unwrap();
+    assert!(a.queue_status().unwrap().last_sync.is_some());
+    // The time of the last sync is sealed, not a clear timestamp.
+    let clear: Vec<u8> = stores::raw_db(&w.dir.join("a"))
+        .query_row("SELECT value FROM meta WHERE key = 'last_sync'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(clear.len() > 8 + 16, "{} bytes", clear.len());
     let note = a
         .add_note(case, "Partner present, not known to us.", true)
         .unwrap();

@@ -38,6 +38,8 @@ pub fn upgrade(r: &Records<'_>) -> Result<(), StoreError> {
         }
     }
     outbox::upgrade_rows(r)?;
+    // The time of the last sync, kept in the clear by an earlier build, is sealed.
+    super::Store::reseal_sync_config(r, &r.store_id)?;
     rebuild(r)
 }
 

@@ -148,6 +148,39 @@ fn config_aad(store_id: &[u8; 16]) -> Vec<u8> {
     a
 }
 
+fn last_sync_aad(store_id: &[u8; 16]) -> Vec<u8> {
+    let mut a = b"doorstep.last-sync.v1".to_vec();
+    a.extend_from_slice(store_id);
+    a
+}
+
+/// When the last sync finished, sealed (a time in the clear would say when the practitioner was
+/// last in signal); an earlier build's clear value is still read.
+fn last_sync(r: &Records<'_>) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    let Some(v) = meta_get(r.conn, "last_sync")? else {
+        return Ok(None);
+    };
+    let plain = match r.open_sealed(&last_sync_aad(&r.store_id), &v) {
+        Some(p) => p.to_vec(),
+        None => v,
+    };
+    Ok(<[u8; 8]>::try_from(plain.as_slice())
+        .ok()
+        .and_then(|b| chrono::DateTime::from_timestamp_millis(i64::from_be_bytes(b))))
+}
+
+fn save_last_sync(r: &Records<'_>, millis: i64) -> Result<(), StoreError> {
+    meta_set(
+        r.conn,
+        "last_sync",
+        &seal(
+            &r.keys.data,
+            &last_sync_aad(&r.store_id),
+            &millis.to_be_bytes(),
+        )?,
+    )
+}
+
 /// Enrols this device with a server using a one-time code. The store is then created with
 /// [`Store::create_enrolled`].
 pub fn enrol(
@@ -234,11 +267,15 @@ impl Store {
         })
     }
 
-    /// Re-seals the sync configuration under the current key (a rotation; idempotent).
+    /// Re-seals the sync configuration and the time of the last sync under the current key (a
+    /// rotation, or an earlier build's clear time; idempotent).
     pub(crate) fn reseal_sync_config(
         r: &Records<'_>,
         store_id: &[u8; 16],
     ) -> Result<(), StoreError> {
+        if let Some(t) = last_sync(r)? {
+            save_last_sync(r, t.timestamp_millis())?;
+        }
         let Some(sealed) = meta_get(r.conn, "sync_config")? else {
             return Ok(());
         };
@@ -284,9 +321,7 @@ impl Store {
         };
         // Counts and refusal reasons only reach the screens: readable during a background sync.
         self.sync_read(|r| {
-            let last_sync = meta_get(r.conn, "last_sync")?
-                .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
-                .and_then(|b| chrono::DateTime::from_timestamp_millis(i64::from_be_bytes(b)));
+            let last_sync = last_sync(r)?;
             Ok(QueueStatus {
                 enrolled,
                 pending: outbox::pending_count(r)?,
@@ -438,7 +473,7 @@ impl Store {
             }
         }
         let now = self.clock.now().timestamp_millis();
-        self.sync_write(|r| meta_set(r.conn, "last_sync", &now.to_be_bytes()))?;
+        self.sync_write(|r| save_last_sync(r, now))?;
         report.progress.remaining = self.sync_read(outbox::pending_count)?;
         Ok(report)
     }
