@@ -25,6 +25,9 @@ fi
 echo "== tests"
 cargo test --workspace --locked
 
+echo "== API contract: schemathesis against a live server, SQLite and PostgreSQL, with and without a token"
+./scripts/contract.sh
+
 echo "== Kotlin layer on the JVM (generated bindings, real library, real server)"
 mkdir -p target
 log=target/kotlin-tests.log

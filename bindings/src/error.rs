@@ -93,6 +93,9 @@ pub enum DoorstepError {
     /// The platform's own code (a key provider, transport or observer) failed unexpectedly.
     #[error("{0}")]
     Platform(String),
+    /// A document (the family's copy of a visit summary) could not be made.
+    #[error("{0}")]
+    Document(String),
 }
 
 impl DoorstepError {
@@ -126,6 +129,7 @@ impl DoorstepError {
             Self::Storage(_) => "Storage",
             Self::Busy(_) => "Busy",
             Self::Platform(_) => "Platform",
+            Self::Document(_) => "Document",
         }
     }
 }
@@ -168,6 +172,7 @@ impl From<StoreError> for DoorstepError {
             StoreError::DiskFull => Self::DiskFull(msg),
             StoreError::KeyProvider(_) => Self::KeyProvider(msg),
             StoreError::Io(_) => Self::Storage(msg),
+            StoreError::Document(_) => Self::Document(msg),
         }
     }
 }

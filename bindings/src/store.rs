@@ -424,6 +424,57 @@ impl DoorstepStore {
         Ok(n.id.to_string())
     }
 
+    /// Sets what is marked "share with family" on a visit (replacing its marks).
+    pub fn set_family_share(&self, visit: String, share: FamilyShareInput) -> Result<()> {
+        self.get()?
+            .set_family_share(visit_id(&visit)?, share.to_share()?)?;
+        Ok(())
+    }
+
+    /// What is marked "share with family" on a visit.
+    pub fn family_share(&self, visit: String) -> Result<FamilyShareInput> {
+        let v = self.get()?.visit(visit_id(&visit)?)?;
+        Ok(FamilyShareInput::from_share(&v.family_share))
+    }
+
+    /// The contact, out-of-hours and complaints details printed on family copies.
+    pub fn family_copy_settings(&self) -> Result<FamilyCopySettings> {
+        Ok(self.get()?.family_copy_settings()?)
+    }
+
+    /// Sets the details printed on family copies.
+    pub fn set_family_copy_settings(&self, settings: FamilyCopySettings) -> Result<()> {
+        Ok(self.get()?.set_family_copy_settings(&settings)?)
+    }
+
+    /// The review: exactly what the family's copy of a visit will say, for `recipient_id` (a
+    /// parent or carer), what is left out and why, and the fingerprint to confirm.
+    pub fn family_copy_review(
+        &self,
+        visit: String,
+        recipient_id: String,
+    ) -> Result<FamilyCopyReview> {
+        let to = PersonId(parse_uuid("person", &recipient_id)?);
+        let s = self.get()?.family_summary(visit_id(&visit)?, to)?;
+        Ok(FamilyCopyReview::of(s))
+    }
+
+    /// Produces the reviewed copy (refused if it changed since the review) and returns the PDF's
+    /// bytes for the print framework or share sheet; the chronology records that it was given.
+    pub fn give_family_copy(
+        &self,
+        visit: String,
+        recipient_id: String,
+        large_print: bool,
+        fingerprint: String,
+    ) -> Result<Vec<u8>> {
+        let to = PersonId(parse_uuid("person", &recipient_id)?);
+        let copy =
+            self.get()?
+                .give_family_copy(visit_id(&visit)?, to, large_print, &fingerprint)?;
+        Ok(copy.pdf)
+    }
+
     /// A case's notes, newest first, each with its history.
     pub fn notes(&self, case_id: String) -> Result<Vec<NoteThreadLine>> {
         Ok(self.get()?.notes_view(self::case_id(&case_id)?)?)

@@ -2,6 +2,7 @@
 //! conversion), plus the few records that exist only at the boundary.
 
 pub use doorstep_core::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, VisitStatus};
+pub use doorstep_core::family::{FamilyCopySettings, SummarySection};
 pub use doorstep_core::planning::Priority;
 pub use doorstep_core::store::SyncProgress;
 pub use doorstep_core::view::{
@@ -9,6 +10,9 @@ pub use doorstep_core::view::{
     ChronologyLine, DueLine, FieldMessage, FormPrompt, NoteLine, NoteThreadLine, PlanScreen,
     PlanSlotLine, PromptInput, ShortfallLine, SyncStatusView, TodayView, TodayVisit, VisitAnswers,
     VisitForm,
+};
+pub use doorstep_core::view::{
+    FamilyActionInput, FamilyCopyReview, FamilyShareInput, WithheldLine,
 };
 
 /// A child's RAG rating.
@@ -395,6 +399,7 @@ pub struct PlanScreen {
     pub horizon_label: String,
     pub slots: Vec<PlanSlotLine>,
     pub shortfalls: Vec<ShortfallLine>,
+    pub pattern_warnings: Vec<String>,
     pub stale: bool,
 }
 
@@ -531,4 +536,56 @@ pub struct IntegrityReport {
     pub queue_damaged: u64,
     /// Every problem found, each check counted.
     pub problems: u64,
+}
+
+/// The service's details printed on every family copy (placeholders until set).
+#[uniffi::remote(Record)]
+pub struct FamilyCopySettings {
+    pub contact: String,
+    pub out_of_hours: String,
+    pub complaints: String,
+}
+
+/// One section of a family copy.
+#[uniffi::remote(Record)]
+pub struct SummarySection {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub items: Vec<String>,
+}
+
+/// One thing left out of a family copy, with why.
+#[uniffi::remote(Record)]
+pub struct WithheldLine {
+    pub what: String,
+    pub reason_code: String,
+    pub reason: String,
+}
+
+/// The practitioner's review of a family copy: exactly what it will say.
+#[uniffi::remote(Record)]
+pub struct FamilyCopyReview {
+    pub visit_id: String,
+    pub title: String,
+    pub recipient_name: String,
+    pub sections: Vec<SummarySection>,
+    pub withheld: Vec<WithheldLine>,
+    pub warnings: Vec<String>,
+    pub fingerprint: String,
+}
+
+/// An action for the family's copy.
+#[uniffi::remote(Record)]
+pub struct FamilyActionInput {
+    pub what: String,
+    pub owner: String,
+    pub by: Option<String>,
+}
+
+/// The "share with family" marks of a visit.
+#[uniffi::remote(Record)]
+pub struct FamilyShareInput {
+    pub answers: Vec<String>,
+    pub note_ids: Vec<String>,
+    pub actions: Vec<FamilyActionInput>,
 }

@@ -567,11 +567,15 @@ fn demo_leaves_a_store_that_verifies() {
         "{out}"
     );
     assert!(
-        out.contains("Synced: sent 6, received 6, parked 0, remaining 0."),
+        out.contains("Synced: sent 6, received 1, parked 0, remaining 0."),
         "{out}"
     );
     assert!(out.contains("Told the social worker by phone."), "{out}");
     assert!(out.contains("its records have been erased"), "{out}");
+    // The family's copy of the morning's home visit, beside the store.
+    assert!(out.contains("== 21. A copy for the family"), "{out}");
+    let copy = std::fs::read(dir.path().join("demo-family-copy.pdf")).unwrap();
+    assert!(copy.starts_with(b"%PDF-1.7"));
     assert!(!s.join("sync/health-visitor-phone/keyring.json").exists());
     assert!(s.join("sync/social-worker-phone/keyring.json").exists());
     let report = json(s, &["verify"]);

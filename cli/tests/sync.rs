@@ -23,8 +23,13 @@ struct World {
 
 fn world(clock: Arc<dyn Clock>) -> World {
     let tmp = tempfile::tempdir().unwrap();
-    let db: Arc<dyn Backend> =
-        Arc::new(SqliteBackend::open(&tmp.path().join("server.db")).unwrap());
+    let db: Arc<dyn Backend> = Arc::new(
+        SqliteBackend::open(
+            &tmp.path().join("server.db"),
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+        )
+        .unwrap(),
+    );
     db.migrate().unwrap();
     let server =
         spawn_on_loopback(AppState::new(db.clone(), clock.clone(), Config::default())).unwrap();

@@ -89,39 +89,67 @@ fn virtual_contact_counts_only_when_allowed_or_departure_recorded() {
 }
 
 #[test]
-fn unannounced_and_bedroom_follow_the_visit_pattern() {
-    let p = Policy::default(); // CP: 1 in 3 unannounced, bedroom on alternate visits
+fn unannounced_chance_and_bedroom_follow_the_visit_pattern() {
+    let p = Policy::default(); // CP: 25% a visit, never more than 8 announced; bedroom alternate
+    let rule = p.child_protection.unannounced.unwrap();
     let mut c = child(PlanType::ChildProtection, Rag::Green, date(2026, 10, 1));
-    assert!(!items(&c, &p, date(2026, 10, 2))[0].unannounced);
-    assert!(items(&c, &p, date(2026, 10, 2))[0].see_bedroom); // never seen
+    let first = &items(&c, &p, date(2026, 10, 2))[0];
+    assert!(!first.unannounced);
+    assert_eq!(first.unannounced_chance, Some(rule.chance_after(0)));
+    assert!(first.see_bedroom); // never seen
     c.visits
         .push(seen(date(2026, 10, 5), VisitKind::AnnouncedHome));
     let i = &items(&c, &p, date(2026, 10, 6))[0];
-    assert!(!i.unannounced);
     assert!(!i.see_bedroom); // seen last time
+    assert_eq!(i.unannounced_chance, Some(rule.chance_after(1)));
     c.visits.push(VisitFact {
         sleeping_area_seen: false,
         ..seen(date(2026, 10, 15), VisitKind::AnnouncedHome)
     });
     let i = &items(&c, &p, date(2026, 10, 16))[0];
+    assert!(i.see_bedroom, "not seen last time");
+    // The chance rises with the run of announced visits; after the longest run it is certain.
+    let mut last = 0.0;
+    for r in 0..=rule.max_announced_run {
+        let ch = rule.chance_after(r).value();
+        assert!(ch > last, "{r}: {ch}");
+        last = ch;
+    }
+    assert!(rule.chance_after(rule.max_announced_run).is_certain());
+    for k in 0..6 {
+        c.visits.push(seen(
+            date(2026, 10, 26) + chrono::Duration::weeks(k),
+            VisitKind::AnnouncedHome,
+        ));
+    }
+    let i = &items(&c, &p, date(2026, 12, 8))[0];
     assert!(
         i.unannounced,
-        "two announced visits in a row: the third is unannounced"
+        "8 announced in a row: the next must be unannounced"
     );
-    assert!(i.see_bedroom, "not seen last time");
     c.visits
-        .push(seen(date(2026, 10, 26), VisitKind::UnannouncedHome));
-    assert!(!items(&c, &p, date(2026, 10, 27))[0].unannounced);
+        .push(seen(date(2026, 12, 9), VisitKind::UnannouncedHome));
+    let i = &items(&c, &p, date(2026, 12, 10))[0];
+    assert!(!i.unannounced);
+    assert_eq!(i.unannounced_chance, Some(rule.chance_after(0)));
+    // Child in need (social work) has a rule too; the health-visiting policy keeps it for
+    // child protection.
+    assert!(Policy::default().child_in_need.unannounced.is_some());
+    assert!(Policy::health_visiting()
+        .child_protection
+        .unannounced
+        .is_some());
 }
 
 #[test]
-fn looked_after_placement_then_six_weeks_then_three_months() {
+fn reg_28_placement_first_year_then_by_the_placement_intention() {
     let p = Policy::default();
     let mut c = child(PlanType::LookedAfter, Rag::Green, date(2026, 1, 5));
     c.looked_after_since = Some(date(2026, 1, 5));
     c.placement_date = Some(date(2026, 3, 2));
     c.visits
         .push(seen(date(2026, 2, 16), VisitKind::AnnouncedHome));
+    // Reg. 28(2)(a): within a week of the placement.
     let i = &items(&c, &p, date(2026, 3, 3))[0];
     assert_eq!(i.requirement, Requirement::PlacementVisit);
     assert_eq!((i.earliest, i.due), (date(2026, 3, 2), date(2026, 3, 9)));
@@ -131,13 +159,32 @@ fn looked_after_placement_then_six_weeks_then_three_months() {
     assert_eq!(i.requirement, Requirement::Periodic);
     // A green RAG month is shorter than six weeks: the stricter rule applies.
     assert_eq!(i.due, date(2026, 4, 6));
-    // Without RAG: every 6 weeks in the first year, then 3 months.
+    // Reg. 28(2)(b): 6-weekly in the placement's first year.
     let mut p2 = Policy::default();
     p2.rag_plans.clear();
     assert_eq!(items(&c, &p2, date(2026, 3, 9))[0].due, date(2026, 4, 17));
+    // Still the placement's first year (it began on 2 March 2026), although the child has been
+    // looked after for more than a year: 6-weekly.
+    c.placement_intended_until_18 = true;
     c.visits
         .push(seen(date(2027, 2, 1), VisitKind::AnnouncedHome));
-    assert_eq!(items(&c, &p2, date(2027, 2, 2))[0].due, date(2027, 5, 1));
+    assert_eq!(items(&c, &p2, date(2027, 2, 2))[0].due, date(2027, 3, 15));
+    // Reg. 28(2)(c): after the first year, 3-monthly when intended to last until 18 ...
+    c.visits
+        .push(seen(date(2027, 3, 8), VisitKind::AnnouncedHome));
+    assert_eq!(items(&c, &p2, date(2027, 3, 9))[0].due, date(2027, 6, 8));
+    // ... otherwise 6-weekly stays.
+    c.placement_intended_until_18 = false;
+    assert_eq!(items(&c, &p2, date(2027, 3, 9))[0].due, date(2027, 4, 19));
+    // A new placement: a visit within a week, and its own first year (6-weekly) again.
+    c.placement_intended_until_18 = true;
+    c.placement_date = Some(date(2027, 4, 1));
+    let i = &items(&c, &p2, date(2027, 4, 2))[0];
+    assert_eq!(i.requirement, Requirement::PlacementVisit);
+    assert_eq!(i.due, date(2027, 4, 8));
+    c.visits
+        .push(seen(date(2027, 4, 6), VisitKind::AnnouncedHome));
+    assert_eq!(items(&c, &p2, date(2027, 4, 7))[0].due, date(2027, 5, 18));
 }
 
 #[test]
@@ -250,6 +297,7 @@ fn facts_from_stored_records() {
         notes_heads: Default::default(),
         placement_date: None,
         looked_after_since: None,
+        placement_intended_until_18: false,
     };
     let at = local(2026, 11, 10, 10, 0);
     let visit = Visit {
@@ -271,6 +319,8 @@ fn facts_from_stored_records() {
         }),
         unsuccessful: None,
         departure_reason: None,
+        family_share: Default::default(),
+        copies_given: Vec::new(),
     };
     let mut other = visit.clone();
     other.case_id = case_id(10);
@@ -334,4 +384,17 @@ fn a_child_protection_plan_keeps_its_visit_requirements_when_the_rag_rule_sets_t
         .find(|i| i.requirement == Requirement::Periodic)
         .expect("a periodic item");
     assert!(periodic.see_alone);
+}
+
+#[test]
+fn settings_saved_with_the_old_one_in_k_rule_keep_unannounced_visits() {
+    let old = r#"{"interval":{"count":10,"unit":"working_days"},"contact":"face_to_face","see_alone":true,"bedroom_every":2,"unannounced_every":3}"#;
+    let rule: PlanRule = serde_json::from_str(old).unwrap();
+    let u = rule.unannounced.expect("kept");
+    assert_eq!((u.percent, u.max_announced_run), (33, 6));
+    assert!(u.long_run_share() >= 1.0 / 3.0);
+    // A rule saved now round-trips.
+    let now = Policy::default().child_protection;
+    let back: PlanRule = serde_json::from_str(&serde_json::to_string(&now).unwrap()).unwrap();
+    assert_eq!(back, now);
 }

@@ -11,7 +11,10 @@ use doorstep_core::planning::*;
 
 fn policy(open_percent: u8) -> Policy {
     let mut p = Policy::default();
-    p.child_protection.unannounced_every = Some(1);
+    p.child_protection.unannounced = Some(UnannouncedRule {
+        percent: 100,
+        max_announced_run: 0,
+    });
     p.rag_plans.clear();
     p.window_open_percent = open_percent;
     p
@@ -43,6 +46,7 @@ fn draws(rng: &mut dyn RandomSource, cal: &PractitionerCalendar, n: usize) -> Ve
         capacity: Capacity::default(),
         policy: &p,
         children: &kids,
+        keep_draw_options: false,
     };
     (0..n)
         .map(|_| {
@@ -149,6 +153,7 @@ fn predictor_z(rng: &mut dyn RandomSource, visits: usize) -> Vec<(&'static str, 
             capacity: Capacity::default(),
             policy: &p,
             children: &kids,
+            keep_draw_options: false,
         };
         let plan = plan(&req, rng).unwrap();
         let s = plan.slots.iter().find(|s| s.round == 1).unwrap().clone();
@@ -164,7 +169,7 @@ fn predictor_z(rng: &mut dyn RandomSource, visits: usize) -> Vec<(&'static str, 
         let slots = window.len() as f64 * 15.0;
         assert!(
             s.explanation
-                .contains(&format!("from {} slots", window.len() * 15)),
+                .contains(&format!("from {} feasible slots", window.len() * 15)),
             "{}",
             s.explanation
         );

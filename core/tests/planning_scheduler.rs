@@ -22,8 +22,15 @@ fn request<'a>(
         capacity: cap,
         policy,
         children,
+        keep_draw_options: false,
     }
 }
+
+/// Every qualifying visit unannounced.
+const ALWAYS: Option<UnannouncedRule> = Some(UnannouncedRule {
+    percent: 100,
+    max_announced_run: 0,
+});
 
 fn cp(n: u64, last: chrono::NaiveDate, rag: Rag) -> ChildFacts {
     let mut c = child(PlanType::ChildProtection, rag, date(2026, 9, 1));
@@ -337,7 +344,7 @@ fn randomness_never_costs_another_child_a_visit() {
     // and today is full. A must never take tomorrow, whatever the random draw.
     let cal = PractitionerCalendar::default();
     let mut policy = Policy::default();
-    policy.child_protection.unannounced_every = Some(1);
+    policy.child_protection.unannounced = ALWAYS;
     policy.rag_plans.clear();
     let a = cp(1, date(2026, 11, 23), Rag::Green);
     let mut b = child(PlanType::ChildInNeed, Rag::Green, date(2026, 9, 1));
@@ -378,10 +385,10 @@ fn randomness_never_costs_another_child_a_visit() {
 }
 
 #[test]
-fn announced_visits_do_not_depend_on_the_random_source() {
+fn announced_visits_days_do_not_depend_on_the_random_source() {
     let cal = PractitionerCalendar::default();
     let mut policy = Policy::default();
-    policy.child_protection.unannounced_every = None;
+    policy.child_protection.unannounced = None;
     let kids: Vec<ChildFacts> = (0..10)
         .map(|i| cp(i, date(2026, 11, 16 + (i as u32 % 8)), Rag::Amber))
         .collect();
@@ -393,9 +400,20 @@ fn announced_visits_do_not_depend_on_the_random_source() {
         &policy,
         &kids,
     );
+    // The day is the latest that meets the due date (deterministic); only the time is drawn.
+    let days = |p: &Plan| -> Vec<_> {
+        let mut v: Vec<_> = p
+            .slots
+            .iter()
+            .map(|s| (s.case, s.round, s.start.with_timezone(&London).date_naive()))
+            .collect();
+        v.sort();
+        v
+    };
     let p1 = plan(&req, &mut Seeded::new(1)).unwrap();
     let p2 = plan(&req, &mut SystemRandomSource::new()).unwrap();
-    assert_eq!(p1, p2);
+    assert_eq!(days(&p1), days(&p2));
+    assert!(p1.slots.iter().all(|s| !s.unannounced));
 }
 
 #[test]
@@ -444,6 +462,12 @@ fn replans_when_a_visit_is_missed_or_the_calendar_changes() {
     assert_eq!(p.shortfalls.len(), 1);
     assert_eq!(p.shortfalls[0].best_possible, Some(date(2026, 12, 1)));
     assert_eq!(p.shortfalls[0].days_late, Some(1));
+    assert_eq!(p.shortfalls[0].cause, Some(ShortfallCause::Leave));
+    assert!(
+        p.shortfalls[0].fix.contains("colleague"),
+        "{:?}",
+        p.shortfalls[0]
+    );
 }
 
 #[test]
@@ -477,4 +501,81 @@ fn extreme_inputs_give_errors_not_panics() {
         let _ = alerts(&kids, &Policy::health_visiting(), &cal.holidays, now);
         let _ = due_items(&kids[0], &Policy::health_visiting(), &cal.holidays, today);
     }
+}
+
+#[test]
+fn every_shortfall_names_its_cause_and_a_fix() {
+    let mut policy = Policy::default();
+    policy.child_protection.unannounced = None;
+    policy.rag_plans.clear();
+    let one = Capacity {
+        max_visits_per_day: 1,
+        ..Capacity::default()
+    };
+    let run = |cal: &PractitionerCalendar, cap: Capacity, now, kids: &[ChildFacts]| {
+        plan(
+            &request(now, date(2026, 12, 18), cal, cap, &policy, kids),
+            &mut Seeded::new(3),
+        )
+        .unwrap()
+        .shortfalls
+    };
+    // The daily limit: three children due Friday 4 December, one visit a day, Thursday and
+    // Friday left. One more slot on Friday meets it.
+    let cal = PractitionerCalendar::default();
+    let kids: Vec<_> = (1..=3)
+        .map(|n| cp(n, date(2026, 11, 20), Rag::Green))
+        .collect();
+    let s = run(&cal, one, local(2026, 12, 3, 7, 0), &kids);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].cause, Some(ShortfallCause::DailyLimit));
+    assert_eq!(s[0].one_more_slot_on, Some(date(2026, 12, 4)));
+    assert!(
+        s[0].fix
+            .contains("One more visit slot on Friday 4 December"),
+        "{}",
+        s[0].fix
+    );
+    assert!(
+        s[0].detail.contains("at the daily limit"),
+        "{}",
+        s[0].detail
+    );
+    // Already overdue when planned.
+    let s = run(
+        &cal,
+        Capacity::default(),
+        local(2026, 12, 3, 7, 0),
+        &[cp(4, date(2026, 11, 2), Rag::Green)],
+    );
+    assert_eq!(s[0].cause, Some(ShortfallCause::AlreadyOverdue));
+    // The working pattern: only Mondays worked, due Friday, planned on Tuesday.
+    let mut mondays = PractitionerCalendar::default();
+    for d in 1..5 {
+        mondays.pattern.days[d] = None;
+    }
+    let s = run(
+        &mondays,
+        Capacity::default(),
+        local(2026, 12, 1, 7, 0),
+        &[cp(5, date(2026, 11, 20), Rag::Green)],
+    );
+    assert_eq!(s[0].cause, Some(ShortfallCause::WorkingPattern));
+    assert!(s[0].fix.contains("do not normally work"), "{}", s[0].fix);
+    // Appointments fill both days left: moving one meets it.
+    let mut busy = PractitionerCalendar::default();
+    for d in [3, 4] {
+        busy.appointments.push(Appointment {
+            start: local(2026, 12, d, 8, 0),
+            end: local(2026, 12, d, 18, 0),
+        });
+    }
+    let s = run(
+        &busy,
+        Capacity::default(),
+        local(2026, 12, 3, 7, 0),
+        &[cp(6, date(2026, 11, 20), Rag::Green)],
+    );
+    assert_eq!(s[0].cause, Some(ShortfallCause::Appointments));
+    assert!(s[0].fix.contains("move an appointment"), "{}", s[0].fix);
 }

@@ -71,7 +71,7 @@ fn push_pull_section() {
 /// Measurement 2 on SQLite, and on PostgreSQL when configured, as a table.
 fn load_section() {
     println!("\n## 2. Load: {DEVICES} devices, {PRACTITIONERS} practitioners, {THREADS} client threads\n");
-    println!("| backend | devices done | wall s | requests/s | ops/s | push p50 / p99 ms | pull p50 / p99 ms | all p50 / p99 ms | retries | failed devices | lost | duplicated | missing from own pull |");
+    println!("| backend | devices done | wall s | requests/s | ops/s | push p50 / p99 ms | pull p50 / p99 ms | all p50 / p99 ms | retries | failed devices | lost | duplicated | echoed to own device |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     load("sqlite");
     if std::env::var(PG_ENV).is_ok() {
@@ -88,7 +88,7 @@ fn push_pull_vs_raw(rep: usize) {
     let p = e.practitioner();
     let (device_a, token_a) = e.enrol_http(&agent, &p);
     let (_, token_b) = e.enrol_http(&agent, &p);
-    let mut gen = Ops::new(device_a);
+    let mut gen = Ops::new(device_a, &p);
     let mut ops = Vec::with_capacity(TOTAL_OPS);
     while ops.len() < TOTAL_OPS {
         ops.extend(gen.family(11)); // 3 + 2 × 11 = 25 operations a family
@@ -157,7 +157,7 @@ fn push_pull_vs_raw(rep: usize) {
     );
     assert!(ops.iter().all(|o| pulled.contains(&o.op_id)));
 
-    let in_process = push_in_process(&ops);
+    let in_process = push_in_process(&ops, &p);
     let raw = raw_insert(&ops);
     batch_times.sort();
     let rate = |d: Duration| TOTAL_OPS as f64 / d.as_secs_f64();
@@ -175,10 +175,17 @@ fn push_pull_vs_raw(rep: usize) {
 
 /// Runs the server's push logic (authenticate, deduplicate, authorise, merge, log) on `ops` in
 /// process, one transaction per batch as the endpoint does, without HTTP or JSON; returns the time.
-fn push_in_process(ops: &[Operation]) -> Duration {
+fn push_in_process(ops: &[Operation], author: &str) -> Duration {
     let e = env("sqlite");
-    let p = e.practitioner();
-    let token = e.enrol_as(&p, ops[0].device_id);
+    // The notes' author, under the same id in this fresh database.
+    with_tx(e.db.as_ref(), |tx| {
+        tx.exec(
+            "INSERT INTO practitioners (id, team_id, name, agency, created_at) VALUES ($1, $2, $3, 'social_care', 0)",
+            &[Val::from(author), Val::Text(e.team.clone()), Val::from(PRACTITIONER_NAME)],
+        )
+    })
+    .unwrap();
+    let token = e.enrol_as(author, ops[0].device_id);
     let started = Instant::now();
     for chunk in ops.chunks(BATCH) {
         let now = now_ms();
@@ -204,7 +211,8 @@ struct RawRow {
 }
 
 /// Inserts the rows for `ops` straight through the backend, one transaction per batch, into a
-/// fresh SQLite database with the server's schema and settings; returns the time taken.
+/// fresh SQLite database with the server's schema and settings, the sensitive columns sealed as the
+/// server seals them; returns the time taken.
 fn raw_insert(ops: &[Operation]) -> Duration {
     let tmp = tempfile::tempdir().unwrap();
     let db = sqlite_db(tmp.path(), "raw.db");
@@ -230,17 +238,23 @@ fn raw_insert(ops: &[Operation]) -> Duration {
             for r in chunk {
                 seq += 1;
                 let case = Val::opt_text(r.op.case_id.map(|c| c.to_string()));
+                // The columns sealed as the server stores them (sealing is storage, not protocol).
+                let id = r.op.record_id.to_string();
+                let sealer = tx.sealer().clone();
+                let fields = sealer.seal("records.fields", &id, &r.fields)?;
+                let stamps = sealer.seal("records.stamps", &id, &r.stamps)?;
+                let body = sealer.seal("changes.op", &seq.to_string(), &r.body)?;
                 tx.exec(
                     "INSERT INTO records (id, kind, household_id, case_id, parent_id, fields, stamps, seq) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     &[
-                        Val::Text(r.op.record_id.to_string()),
+                        Val::Text(id),
                         Val::Text(r.op.kind.clone()),
                         Val::Text(r.op.household_id.to_string()),
                         case.clone(),
                         Val::opt_text(r.op.parent_id.map(|p| p.to_string())),
-                        Val::Text(r.fields.clone()),
-                        Val::Text(r.stamps.clone()),
+                        Val::Text(fields),
+                        Val::Text(stamps),
                         Val::Int(seq),
                     ],
                 )?;
@@ -259,7 +273,7 @@ fn raw_insert(ops: &[Operation]) -> Duration {
                         Val::Int(seq),
                         Val::Text(r.op.household_id.to_string()),
                         case,
-                        Val::Text(r.body.clone()),
+                        Val::Text(body),
                     ],
                 )?;
             }
@@ -289,7 +303,7 @@ struct Observed {
     /// Operations the server acknowledged (applied or duplicate).
     acked: HashSet<uuid::Uuid>,
     rejected: usize,
-    missing_from_pull: usize,
+    echoed: usize,
     /// Operations of replayed pushes answered `duplicate`, and those applied again.
     replay_duplicate: usize,
     replay_applied: usize,
@@ -378,7 +392,12 @@ fn run_device(agent: &ureq::Agent, url: &str, d: &Device, obs: &mut Observed) {
     };
     obs.pull.push(t.elapsed());
     let seen: HashSet<_> = page.changes.iter().map(|c| c.op.op_id).collect();
-    obs.missing_from_pull += d.ops.iter().filter(|o| !seen.contains(&o.op_id)).count();
+    // No echo: the device gets back only the case, whose allocation the server rewrote.
+    obs.echoed += d
+        .ops
+        .iter()
+        .filter(|o| o.kind != "case" && seen.contains(&o.op_id))
+        .count();
     obs.done += 1;
 }
 
@@ -389,8 +408,9 @@ fn load(backend: &str) {
     let practitioners: Vec<String> = (0..PRACTITIONERS).map(|_| e.practitioner()).collect();
     let devices: Vec<Device> = (0..DEVICES)
         .map(|i| {
-            let (id, token) = e.enrol_direct(&practitioners[i % PRACTITIONERS]);
-            let mut gen = Ops::new(id);
+            let practitioner = &practitioners[i % PRACTITIONERS];
+            let (id, token) = e.enrol_direct(practitioner);
+            let mut gen = Ops::new(id, practitioner);
             Device {
                 token,
                 ops: gen.family(1), // household, child, case, visit, note
@@ -429,7 +449,7 @@ fn load(backend: &str) {
                 t.done += obs.done;
                 t.acked.extend(obs.acked);
                 t.rejected += obs.rejected;
-                t.missing_from_pull += obs.missing_from_pull;
+                t.echoed += obs.echoed;
                 t.replay_duplicate += obs.replay_duplicate;
                 t.replay_applied += obs.replay_applied;
             })
@@ -484,7 +504,7 @@ fn load(backend: &str) {
         percentile_ms(&all, 99),
         obs.retries,
         obs.failed_devices,
-        obs.missing_from_pull,
+        obs.echoed,
     );
     eprintln!(
         "load/{backend}: {} operations acknowledged, {} rows in ops, {} rejected, {unacked_applied} applied without an acknowledgement; \

@@ -3,8 +3,10 @@
 use crate::auth;
 use crate::db::{with_tx, Backend, Val};
 use crate::error::ServerError;
+use crate::seal::Sealer;
 use crate::sync::{
-    grant_case, load_record, log_change, next_seq, server_device, server_hlc, snapshot_op,
+    grant_case, load_record, log_change, next_seq, seal_record, server_device, server_hlc,
+    snapshot_op,
 };
 use doorstep_core::domain::Agency;
 use doorstep_core::sync::merge::{self, Stamped};
@@ -138,7 +140,12 @@ pub fn allocate(
             let id = row[0].text().unwrap_or_default().to_string();
             if let Some(r) = load_record(tx, &id)? {
                 let seq = next_seq(tx)?;
-                log_change(tx, seq, &snapshot_op(&id, &r)?)?;
+                // A note's author was checked against the pushing device when it was applied.
+                let vouched = (r.kind == "note")
+                    .then(|| r.fields.get("author_id").and_then(|v| v.as_str()))
+                    .flatten()
+                    .map(str::to_string);
+                log_change(tx, seq, &snapshot_op(&id, &r)?, vouched)?;
             }
         }
         if lead {
@@ -166,22 +173,21 @@ pub fn allocate(
                 parent_id: rec.parent_id.as_deref().map(parse).transpose()?,
                 delta,
             };
+            let fields =
+                serde_json::to_string(&rec.fields).map_err(|_| ServerError::Internal("encode"))?;
+            let stamps =
+                serde_json::to_string(&rec.stamps).map_err(|_| ServerError::Internal("encode"))?;
+            let (fields, stamps) = seal_record(tx, case, &fields, &stamps)?;
             tx.exec(
                 "UPDATE records SET fields = $1, stamps = $2, seq = $3 WHERE id = $4",
                 &[
-                    Val::Text(
-                        serde_json::to_string(&rec.fields)
-                            .map_err(|_| ServerError::Internal("encode"))?,
-                    ),
-                    Val::Text(
-                        serde_json::to_string(&rec.stamps)
-                            .map_err(|_| ServerError::Internal("encode"))?,
-                    ),
+                    Val::Text(fields),
+                    Val::Text(stamps),
                     Val::Int(seq),
                     Val::from(case),
                 ],
             )?;
-            log_change(tx, seq, &op)?;
+            log_change(tx, seq, &op, None)?;
         }
         Ok(())
     })
@@ -214,5 +220,63 @@ pub fn devices(db: &dyn Backend) -> Result<Vec<DeviceInfo>, ServerError> {
                 revoked_at: r[3].int(),
             })
             .collect())
+    })
+}
+
+/// Re-seals every sealed column under the current data key (after a new key was put first in
+/// the key ring), and seals values stored before sealing; returns how many records and changes
+/// were re-sealed. One transaction: a failure changes nothing.
+pub fn reseal(db: &dyn Backend) -> Result<(u64, u64), ServerError> {
+    use crate::sync::{open_op, seal_op, FIELDS, STAMPS};
+    with_tx(db, |tx| {
+        let sealer = tx.sealer().clone();
+        let open = |column: &str, row: &str, v: &str| {
+            if Sealer::is_sealed(v) {
+                sealer.open(column, row, v)
+            } else {
+                Ok(v.to_string())
+            }
+        };
+        let mut records = 0u64;
+        for row in tx.query("SELECT id, fields, stamps FROM records", &[])? {
+            let (id, fields, stamps) = (
+                row[0].text().unwrap_or_default(),
+                row[1].text().unwrap_or_default(),
+                row[2].text().unwrap_or_default(),
+            );
+            if sealer.is_current(fields) && sealer.is_current(stamps) {
+                continue;
+            }
+            let (f, s) = seal_record(
+                tx,
+                id,
+                &open(FIELDS, id, fields)?,
+                &open(STAMPS, id, stamps)?,
+            )?;
+            tx.exec(
+                "UPDATE records SET fields = $1, stamps = $2 WHERE id = $3",
+                &[Val::Text(f), Val::Text(s), Val::from(id)],
+            )?;
+            records += 1;
+        }
+        let mut changes = 0u64;
+        for row in tx.query("SELECT seq, op FROM changes", &[])? {
+            let seq = row[0].int().ok_or(ServerError::Internal("change seq"))?;
+            let op = row[1].text().unwrap_or_default();
+            if sealer.is_current(op) {
+                continue;
+            }
+            let plain = if Sealer::is_sealed(op) {
+                open_op(tx, seq, op)?
+            } else {
+                op.to_string()
+            };
+            tx.exec(
+                "UPDATE changes SET op = $1 WHERE seq = $2",
+                &[Val::Text(seal_op(tx, seq, &plain)?), Val::Int(seq)],
+            )?;
+            changes += 1;
+        }
+        Ok((records, changes))
     })
 }

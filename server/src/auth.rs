@@ -18,6 +18,8 @@ pub struct DeviceAuth {
     pub device_id: String,
     /// Its practitioner.
     pub practitioner_id: String,
+    /// The practitioner's name (what a note's `author_name` must say).
+    pub practitioner_name: String,
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
@@ -60,7 +62,8 @@ pub fn new_code() -> Result<String, ServerError> {
 pub fn authenticate(tx: &mut dyn Tx, token: &str, now: i64) -> Result<DeviceAuth, ServerError> {
     let row = tx
         .query_opt(
-            "SELECT id, practitioner_id, expires_at, revoked_at FROM devices WHERE token_hash = $1",
+            "SELECT d.id, d.practitioner_id, d.expires_at, d.revoked_at, p.name FROM devices d \
+             JOIN practitioners p ON p.id = d.practitioner_id WHERE d.token_hash = $1",
             &[Val::Text(hash(token))],
         )?
         .ok_or(ServerError::Unauthorized)?;
@@ -73,50 +76,57 @@ pub fn authenticate(tx: &mut dyn Tx, token: &str, now: i64) -> Result<DeviceAuth
     Ok(DeviceAuth {
         device_id: row[0].text().unwrap_or_default().to_string(),
         practitioner_id: row[1].text().unwrap_or_default().to_string(),
+        practitioner_name: row[4].text().unwrap_or_default().to_string(),
     })
 }
 
-/// Redeems a one-time code for `device_id`; returns the new token and the practitioner's id.
+/// Redeems a one-time code for a new device; returns the device's id (assigned here, random),
+/// its token and the practitioner's id.
+///
+/// One conditional `UPDATE` claims the code: of any number of concurrent redemptions exactly one
+/// changes the row (PostgreSQL re-checks `used_at IS NULL` after waiting for the row lock), so a
+/// code enrols one device, on every backend.
 pub fn enrol(
     tx: &mut dyn Tx,
     code: &str,
-    device_id: &str,
     now: i64,
     token_ttl: i64,
-) -> Result<(String, String), ServerError> {
-    let row = tx
+) -> Result<Enrolled, ServerError> {
+    let practitioner = tx
         .query_opt(
-            "SELECT practitioner_id, expires_at, used_at FROM enrol_codes WHERE code_hash = $1",
-            &[Val::Text(hash(code))],
+            "UPDATE enrol_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL \
+             AND expires_at > $1 RETURNING practitioner_id",
+            &[Val::Int(now), Val::Text(hash(code))],
         )?
+        .and_then(|row| row[0].text().map(str::to_string))
         .ok_or(ServerError::BadCode)?;
-    if row[2].int().is_some() || row[1].int().is_none_or(|exp| exp <= now) {
-        return Err(ServerError::BadCode);
-    }
-    if tx
-        .query_opt(
-            "SELECT 1 FROM devices WHERE id = $1",
-            &[Val::from(device_id)],
-        )?
-        .is_some()
-    {
-        return Err(ServerError::BadRequest("this device is already enrolled"));
-    }
-    let practitioner = row[0].text().unwrap_or_default().to_string();
-    tx.exec(
-        "UPDATE enrol_codes SET used_at = $1 WHERE code_hash = $2",
-        &[Val::Int(now), Val::Text(hash(code))],
-    )?;
+    // v4: never the nil id the server signs its own changes with.
+    let device_id = uuid::Uuid::new_v4().to_string();
     let token = new_token()?;
     tx.exec(
         "INSERT INTO devices (id, practitioner_id, token_hash, enrolled_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         &[
-            Val::from(device_id),
+            Val::Text(device_id.clone()),
             Val::Text(practitioner.clone()),
             Val::Text(hash(&token)),
             Val::Int(now),
             Val::Int(now.saturating_add(token_ttl)),
         ],
     )?;
-    Ok((token, practitioner))
+    Ok(Enrolled {
+        device_id,
+        token,
+        practitioner_id: practitioner,
+    })
+}
+
+/// A device just enrolled.
+#[derive(Debug)]
+pub struct Enrolled {
+    /// Its id, assigned by the server.
+    pub device_id: String,
+    /// Its bearer token (returned once, stored hashed).
+    pub token: String,
+    /// Its practitioner.
+    pub practitioner_id: String,
 }

@@ -28,6 +28,9 @@ pub enum ServerError {
     /// Too many requests: try again after the given number of seconds.
     #[error("too many requests")]
     RateLimited(u64),
+    /// The request took longer than the server allows.
+    #[error("the request took too long")]
+    Timeout,
     /// A named thing does not exist (admin commands).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -75,6 +78,7 @@ impl ServerError {
             ServerError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ServerError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ServerError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ServerError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             ServerError::Config(_) | ServerError::Internal(_) | ServerError::Database(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }

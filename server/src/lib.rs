@@ -8,10 +8,11 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod rate;
+pub mod seal;
 pub mod sync;
 
 pub use error::ServerError;
-pub use http::{router, AppState, Config};
+pub use http::{router, serve, AppState, Config};
 
 use std::net::SocketAddr;
 
@@ -64,11 +65,10 @@ pub fn spawn_on_loopback(state: AppState) -> Result<RunningServer, ServerError> 
             let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                 return;
             };
-            let _ = axum::serve(listener, router(state))
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await;
         });
     });
     Ok(RunningServer {

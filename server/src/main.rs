@@ -4,9 +4,12 @@ use clap::{Parser, Subcommand};
 use doorstep_core::domain::Agency;
 use doorstep_core::{Clock, SystemClock};
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
-use doorstep_server::{admin, router, AppState, Config};
+use doorstep_server::rate::RateLimits;
+use doorstep_server::seal::{KeyProvider, KeyRing};
+use doorstep_server::ServerError;
+use doorstep_server::{admin, serve, AppState, Config};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Parser)]
@@ -15,6 +18,10 @@ struct Cli {
     /// The database: a SQLite file path, or a postgres:// URL.
     #[arg(long, env = "DOORSTEP_SERVER_DB", default_value = "doorstep-server.db")]
     db: String,
+    /// The data key file (mode 0600) sealing names, addresses, notes and the change log at
+    /// rest; or set DOORSTEP_SERVER_DATA_KEY. Never inside the database or its backups.
+    #[arg(long, env = "DOORSTEP_SERVER_KEY_FILE")]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +37,15 @@ enum Command {
         /// but loopback, because this process speaks plain HTTP.
         #[arg(long)]
         behind_tls_proxy: bool,
+        /// A proxy whose X-Forwarded-For names the client (repeat for several).
+        #[arg(long)]
+        trusted_proxy: Vec<std::net::IpAddr>,
+        /// Enrolment attempts a client may make at once (then one every 5 s).
+        #[arg(long, default_value_t = 10)]
+        enrol_burst: u32,
+        /// Failed authentications a client may make at once (then one every 2 s).
+        #[arg(long, default_value_t = 20)]
+        auth_failure_burst: u32,
     },
     /// Administration.
     #[command(subcommand)]
@@ -68,16 +84,34 @@ enum AdminCommand {
     },
     /// Revoke a device: it will crypto-shred its store on next contact.
     Revoke { device: String },
+    /// Create a new data key file (mode 0600) at --key-file.
+    InitKey,
+    /// Rotate the data key: a new key is put first in --key-file, every sealed value is
+    /// re-sealed under it, then the old keys are dropped. Stop the servers first.
+    RotateKey,
     /// List devices.
     Devices,
 }
 
-fn open(db: &str) -> Result<Arc<dyn Backend>, doorstep_server::ServerError> {
+/// The data keys: the key file, else the environment variable; the server never runs without.
+fn keys(key_file: Option<&Path>) -> Result<Arc<dyn KeyProvider>, ServerError> {
+    if let Some(path) = key_file {
+        return Ok(Arc::new(KeyRing::from_file(path)?));
+    }
+    match KeyRing::from_env()? {
+        Some(ring) => Ok(Arc::new(ring)),
+        None => Err(ServerError::Config(
+            "no data key: pass --key-file (create one with `admin init-key`) or set DOORSTEP_SERVER_DATA_KEY",
+        )),
+    }
+}
+
+fn open(db: &str, keys: Arc<dyn KeyProvider>) -> Result<Arc<dyn Backend>, ServerError> {
     let backend: Arc<dyn Backend> =
         if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-            Arc::new(PostgresBackend::connect(db, 16)?)
+            Arc::new(PostgresBackend::connect(db, 16, keys)?)
         } else {
-            Arc::new(SqliteBackend::open(&PathBuf::from(db))?)
+            Arc::new(SqliteBackend::open(&PathBuf::from(db), keys)?)
         };
     backend.migrate()?;
     Ok(backend)
@@ -92,12 +126,33 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let cli = Cli::parse();
-    let db = open(&cli.db)?;
+    let key_file = cli.key_file.as_deref();
+    match &cli.command {
+        Command::Admin(AdminCommand::InitKey) => {
+            KeyRing::create_file(key_file.ok_or("--key-file is required")?)?;
+            println!("created");
+            return Ok(());
+        }
+        Command::Admin(AdminCommand::RotateKey) => {
+            let path = key_file.ok_or("--key-file is required")?;
+            let ring: Arc<dyn KeyProvider> = Arc::new(KeyRing::add_new_key(path)?);
+            let db = open(&cli.db, ring)?;
+            let (records, changes) = admin::reseal(db.as_ref())?;
+            KeyRing::retire_old_keys(path)?;
+            println!("re-sealed {records} records and {changes} changes");
+            return Ok(());
+        }
+        _ => {}
+    }
+    let db = open(&cli.db, keys(key_file)?)?;
     let now = SystemClock.now().timestamp_millis();
     match cli.command {
         Command::Serve {
             listen,
             behind_tls_proxy,
+            trusted_proxy,
+            enrol_burst,
+            auth_failure_burst,
         } => {
             if !listen.ip().is_loopback() && !behind_tls_proxy {
                 return Err("refusing to serve plain HTTP beyond loopback: put a TLS proxy in front and pass --behind-tls-proxy".into());
@@ -109,16 +164,24 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                         .unwrap_or_else(|_| "info".into()),
                 )
                 .init();
-            let state = AppState::new(db, Arc::new(SystemClock), Config::default());
+            let mut rate = RateLimits::default();
+            rate.enrol.burst = enrol_burst;
+            rate.auth_failures.burst = auth_failure_burst;
+            let config = Config {
+                trusted_proxies: trusted_proxy,
+                rate,
+                ..Config::default()
+            };
+            let state = AppState::new(db, Arc::new(SystemClock), config);
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(listen).await?;
                 tracing::info!(%listen, "serving");
-                axum::serve(listener, router(state))
-                    .with_graceful_shutdown(async {
-                        let _ = tokio::signal::ctrl_c().await;
-                    })
-                    .await
+                serve(listener, state, async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await;
+                Ok::<(), std::io::Error>(())
             })?;
         }
         Command::Admin(cmd) => match cmd {
@@ -156,6 +219,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 admin::revoke_device(db.as_ref(), &device, now)?;
                 println!("revoked");
             }
+            AdminCommand::InitKey | AdminCommand::RotateKey => {}
             AdminCommand::Devices => {
                 for d in admin::devices(db.as_ref())? {
                     println!(

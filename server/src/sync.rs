@@ -3,13 +3,16 @@
 
 use crate::db::{Tx, Val};
 use crate::error::ServerError;
-use doorstep_core::domain::DeviceId;
+use doorstep_core::domain::{ChainHead, DeviceId};
 use doorstep_core::sync::merge::{Delta, Stamped, Stamps};
-use doorstep_core::sync::protocol::{Change, OpResult, Operation, PullResponse, MAX_PULL_LIMIT};
+use doorstep_core::sync::protocol::{
+    Change, OpResult, Operation, PullResponse, MAX_PULL_BYTES, MAX_PULL_LIMIT,
+};
 use doorstep_core::sync::Hlc;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+mod authorship;
 mod batch;
 mod push;
 #[cfg(test)]
@@ -91,6 +94,47 @@ pub fn grant_case(
     grant_household(tx, household, practitioner)
 }
 
+/// The sealed columns: a record's fields and stamps, a change's operation.
+pub(crate) const FIELDS: &str = "records.fields";
+pub(crate) const STAMPS: &str = "records.stamps";
+pub(crate) const OP: &str = "changes.op";
+
+/// A change's operation as stored: sealed, bound to its sequence number.
+pub(crate) fn seal_op(tx: &dyn Tx, seq: i64, body: &str) -> Result<String, ServerError> {
+    tx.sealer().seal(OP, &seq.to_string(), body)
+}
+
+/// A stored change's operation, opened.
+pub(crate) fn open_op(tx: &dyn Tx, seq: i64, sealed: &str) -> Result<String, ServerError> {
+    tx.sealer().open(OP, &seq.to_string(), sealed)
+}
+
+/// A record's fields and stamps (JSON) as stored: sealed, bound to the record's id.
+pub(crate) fn seal_record(
+    tx: &dyn Tx,
+    id: &str,
+    fields: &str,
+    stamps: &str,
+) -> Result<(String, String), ServerError> {
+    let s = tx.sealer();
+    Ok((s.seal(FIELDS, id, fields)?, s.seal(STAMPS, id, stamps)?))
+}
+
+/// A stored record's fields and stamps, opened and parsed.
+pub(crate) fn open_record(
+    tx: &dyn Tx,
+    id: &str,
+    fields: &str,
+    stamps: &str,
+) -> Result<(BTreeMap<String, Value>, Stamps), ServerError> {
+    let s = tx.sealer();
+    let fields = serde_json::from_str(&s.open(FIELDS, id, fields)?)
+        .map_err(|_| ServerError::Internal("stored fields unreadable"))?;
+    let stamps = serde_json::from_str(&s.open(STAMPS, id, stamps)?)
+        .map_err(|_| ServerError::Internal("stored stamps unreadable"))?;
+    Ok((fields, stamps))
+}
+
 /// A stored record's replicated state.
 pub struct StoredRecord {
     /// Kind.
@@ -117,28 +161,70 @@ pub fn load_record(tx: &mut dyn Tx, id: &str) -> Result<Option<StoredRecord>, Se
         return Ok(None);
     };
     let text = |v: &Val| v.text().map(str::to_string);
+    let (fields, stamps) = open_record(
+        tx,
+        id,
+        row[4].text().unwrap_or_default(),
+        row[5].text().unwrap_or_default(),
+    )?;
     Ok(Some(StoredRecord {
         kind: text(&row[0]).unwrap_or_default(),
         household_id: text(&row[1]).unwrap_or_default(),
         case_id: text(&row[2]),
         parent_id: text(&row[3]),
-        fields: serde_json::from_str(row[4].text().unwrap_or("{}"))
-            .map_err(|_| ServerError::Internal("stored fields unreadable"))?,
-        stamps: serde_json::from_str(row[5].text().unwrap_or("{}"))
-            .map_err(|_| ServerError::Internal("stored stamps unreadable"))?,
+        fields,
+        stamps,
     }))
 }
 
-/// Appends a change to the log.
-pub fn log_change(tx: &mut dyn Tx, seq: i64, op: &Operation) -> Result<(), ServerError> {
+/// The head of `device`'s note chain on `case`, from the notes stored (for a chain the server
+/// has no head row for: notes applied before heads were kept).
+pub(crate) fn chain_head_from_notes(
+    tx: &mut dyn Tx,
+    case: &str,
+    device: &str,
+) -> Result<ChainHead, ServerError> {
+    let rows = tx.query(
+        "SELECT id, fields, stamps FROM records WHERE kind = 'note' AND case_id = $1",
+        &[Val::from(case)],
+    )?;
+    let mut head = ChainHead::default();
+    for row in rows {
+        let text = |i: usize| row[i].text().unwrap_or_default();
+        let (fields, _) = open_record(tx, text(0), text(1), text(2))?;
+        if fields.get("device_id").and_then(Value::as_str) != Some(device) {
+            continue;
+        }
+        let Ok(note) = serde_json::from_value::<doorstep_core::domain::Note>(Value::Object(
+            fields.into_iter().collect(),
+        )) else {
+            continue;
+        };
+        if note.position + 1 > head.count {
+            head = note.head();
+        }
+    }
+    Ok(head)
+}
+
+/// Appends one of the server's own changes to the log (`vouched`: the practitioner the server
+/// vouches wrote what it carries, for a snapshot of a note).
+pub fn log_change(
+    tx: &mut dyn Tx,
+    seq: i64,
+    op: &Operation,
+    vouched: Option<String>,
+) -> Result<(), ServerError> {
     let body = serde_json::to_string(op).map_err(|_| ServerError::Internal("encode op"))?;
+    let body = seal_op(tx, seq, &body)?;
     tx.exec(
-        "INSERT INTO changes (seq, household_id, case_id, op) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO changes (seq, household_id, case_id, op, origin, vouched) VALUES ($1, $2, $3, $4, NULL, $5)",
         &[
             Val::Int(seq),
             Val::Text(op.household_id.to_string()),
             Val::opt_text(op.case_id.map(|c| c.to_string())),
             Val::Text(body),
+            Val::opt_text(vouched),
         ],
     )?;
     Ok(())
@@ -165,7 +251,9 @@ fn envelope_error(op: &Operation) -> Option<&'static str> {
     None
 }
 
-/// The changes after `since` that `practitioner` may see, at most `limit`.
+/// The changes after `since` that device `device` of `practitioner` may see, at most `limit` and
+/// about [`MAX_PULL_BYTES`] (a page holds at least one change), without the device's own
+/// operations (it has them already: no echo).
 ///
 /// The log head is read first: writers take sequence numbers under the counter row's lock and hold
 /// it until they commit, so every change numbered up to the head is already visible. Reading only
@@ -173,6 +261,7 @@ fn envelope_error(op: &Operation) -> Option<&'static str> {
 pub fn pull(
     tx: &mut dyn Tx,
     practitioner: &str,
+    device: &str,
     since: i64,
     limit: u32,
 ) -> Result<PullResponse, ServerError> {
@@ -182,19 +271,31 @@ pub fn pull(
         .and_then(|r| r[0].int())
         .ok_or(ServerError::Internal("sequence counter missing"))?;
     let rows = tx.query(
-        "SELECT seq, op FROM changes WHERE seq > $1 AND seq <= $2 AND ( \
+        "SELECT seq, op, vouched FROM changes WHERE seq > $1 AND seq <= $2 AND ( \
            (case_id IS NOT NULL AND case_id IN (SELECT case_id FROM allocations WHERE practitioner_id = $3)) \
            OR (case_id IS NULL AND household_id IN (SELECT household_id FROM household_access WHERE practitioner_id = $3)) \
-         ) ORDER BY seq LIMIT $4",
-        &[Val::Int(since), Val::Int(head), Val::from(practitioner), Val::Int(i64::from(limit) + 1)],
+         ) AND (origin IS NULL OR origin <> $5) ORDER BY seq LIMIT $4",
+        &[Val::Int(since), Val::Int(head), Val::from(practitioner), Val::Int(i64::from(limit) + 1), Val::from(device)],
     )?;
-    let more = rows.len() > limit as usize;
+    let mut more = rows.len() > limit as usize;
     let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
+    let mut bytes = 0usize;
     for row in rows.into_iter().take(limit as usize) {
         let seq = row[0].int().ok_or(ServerError::Internal("change seq"))?;
-        let op: Operation = serde_json::from_str(row[1].text().unwrap_or(""))
+        let text = open_op(tx, seq, row[1].text().unwrap_or_default())?;
+        if !changes.is_empty() && bytes + text.len() > MAX_PULL_BYTES {
+            more = true;
+            break;
+        }
+        bytes += text.len();
+        let op: Operation = serde_json::from_str(&text)
             .map_err(|_| ServerError::Internal("stored change unreadable"))?;
-        changes.push(Change { seq, op });
+        let vouched = row[2]
+            .text()
+            .map(|p| p.parse())
+            .transpose()
+            .map_err(|_| ServerError::Internal("stored practitioner id"))?;
+        changes.push(Change { seq, op, vouched });
     }
     let next_cursor = match changes.last() {
         Some(last) if more => last.seq,

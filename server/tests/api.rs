@@ -6,9 +6,9 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use doorstep_server::rate::RateLimit;
+use doorstep_server::rate::{RateLimit, RateLimits};
 use doorstep_server::{admin, Config};
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn each(mut f: impl FnMut(&str)) {
     for b in backends() {
@@ -54,7 +54,7 @@ fn a_push_applies_each_operation_exactly_once() {
         let e = env(b, Config::default());
         let p = e.practitioner("Alex");
         let (device, token) = e.device(&p);
-        let mut ops = Ops::new(device);
+        let mut ops = e.ops(device, &p);
         let (h, child, case) = family();
         let batch = vec![
             ops.household(h),
@@ -68,13 +68,19 @@ fn a_push_applies_each_operation_exactly_once() {
         // The same batch again (a retry after a lost response): nothing is applied twice.
         let (_, body) = e.push(&token, &batch);
         assert_eq!(results(&body), ["duplicate"; 4]);
-        let changes = e.pull_all(&token, 100);
+        // No echo: the device gets back only what the server changed — the case, whose
+        // allocation the server decides (the device's own guess is replaced).
+        let own = e.pull_all(&token, 100);
+        assert_eq!(own.len(), 1, "{own:?}");
+        assert_eq!(own[0]["op"]["kind"], "case");
+        assert_eq!(own[0]["op"]["delta"]["allocated_to"]["value"], json!(p));
+        // The practitioner's other device gets all four, each vouched as theirs.
+        let (_, other) = e.device(&p);
+        let changes = e.pull_all(&other, 100);
         assert_eq!(changes.len(), 4);
-        // The server decides the allocation: the device's own guess is replaced.
-        let case_change = changes.iter().find(|c| c["op"]["kind"] == "case").unwrap();
-        assert_eq!(
-            case_change["op"]["delta"]["allocated_to"]["value"],
-            json!(p)
+        assert!(
+            changes.iter().all(|c| c["vouched"] == json!(p)),
+            "{changes:?}"
         );
     });
 }
@@ -86,7 +92,7 @@ fn devices_are_refused_what_is_not_allocated_to_them() {
         let (alex, sam) = (e.practitioner("Alex"), e.practitioner("Sam"));
         let (da, ta) = e.device(&alex);
         let (ds, ts) = e.device(&sam);
-        let (mut oa, mut os) = (Ops::new(da), Ops::new(ds));
+        let (mut oa, mut os) = (e.ops(da, &alex), e.ops(ds, &sam));
         let (h, child, case) = family();
         let (_, body) = e.push(
             &ta,
@@ -146,7 +152,7 @@ fn allocation_shares_the_childs_history_with_the_new_practitioner() {
         );
         let (dsw, tsw) = e.device(&sw);
         let (_, thv) = e.device(&hv);
-        let mut o = Ops::new(dsw);
+        let mut o = e.ops(dsw, &sw);
         let (h, child, case) = family();
         let mut batch = vec![o.household(h), o.person(h, child), o.case(h, case, child)];
         for i in 0..5 {
@@ -213,16 +219,19 @@ fn oversized_and_too_frequent_requests_are_refused() {
     each(|b| {
         let config = Config {
             max_body_bytes: 64 * 1024,
-            rate: RateLimit {
-                per_second: 1.0,
-                burst: 5.0,
+            rate: RateLimits {
+                device: RateLimit {
+                    per_second: 1.0,
+                    burst: 5,
+                },
+                ..RateLimits::generous()
             },
             ..Config::default()
         };
         let e = env(b, config);
         let p = e.practitioner("Alex");
         let (device, token) = e.device(&p);
-        let mut o = Ops::new(device);
+        let mut o = e.ops(device, &p);
         let (h, _, _) = family();
         let mut big = o.household(h);
         big.delta.get_mut("address").unwrap().value = json!("x".repeat(100 * 1024));
@@ -258,7 +267,7 @@ fn pages_follow_the_cursor_without_gaps_or_repeats() {
         let e = env(b, Config::default());
         let p = e.practitioner("Alex");
         let (device, token) = e.device(&p);
-        let mut o = Ops::new(device);
+        let mut o = e.ops(device, &p);
         let (h, child, case) = family();
         let mut batch = vec![o.household(h), o.person(h, child), o.case(h, case, child)];
         for i in 0..40 {
@@ -266,9 +275,49 @@ fn pages_follow_the_cursor_without_gaps_or_repeats() {
         }
         let (_, body) = e.push(&token, &batch);
         assert!(results(&body).iter().all(|r| r == "applied"));
-        let all = e.pull_all(&token, 7);
+        let (_, other) = e.device(&p);
+        let all = e.pull_all(&other, 7);
         let seqs: Vec<i64> = all.iter().map(|c| c["seq"].as_i64().unwrap()).collect();
         assert_eq!(seqs.len(), 43);
         assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order, no repeats");
+    });
+}
+
+#[test]
+fn a_device_never_receives_its_own_changes() {
+    each(|b| {
+        let e = env(b, Config::default());
+        let p = e.practitioner("Alex");
+        let (device, token) = e.device(&p);
+        let (_, other) = e.device(&p);
+        let mut o = e.ops(device, &p);
+        let (h, child, case) = family();
+        let mut batch = vec![o.household(h), o.person(h, child), o.case(h, case, child)];
+        for i in 0..100 {
+            let text = format!("Visit {i}: saw the child in the kitchen with mum; ").repeat(12);
+            batch.push(o.note(h, case, uuid::Uuid::new_v4(), &text));
+        }
+        let (_, body) = e.push(&token, &batch);
+        assert!(results(&body).iter().all(|r| r == "applied"));
+        let bytes = |token: &str| {
+            let mut resp = e
+                .agent
+                .get(format!("{}/v1/changes?since=0&limit=1000", e.server.url()))
+                .header("Authorization", &format!("Bearer {token}"))
+                .call()
+                .unwrap();
+            resp.body_mut().read_to_string().unwrap()
+        };
+        let own = bytes(&token);
+        let theirs = bytes(&other);
+        let own_changes: Value = serde_json::from_str(&own).unwrap();
+        // Only the case comes back: the server rewrote its allocation.
+        assert_eq!(own_changes["changes"].as_array().unwrap().len(), 1, "{b}");
+        eprintln!(
+            "{b}: 103 changes pushed; pulled back by the pushing device {} bytes, by another device {} bytes",
+            own.len(),
+            theirs.len()
+        );
+        assert!(own.len() * 20 < theirs.len(), "{b}");
     });
 }

@@ -41,7 +41,7 @@ fn logs_hold_no_personal_data() {
     let e = env("sqlite", Config::default());
     let p = e.practitioner("Alex");
     let (device, token) = e.device(&p);
-    let mut ops = Ops::new(device);
+    let mut ops = e.ops(device, &p);
     let (h, child, case) = family();
     let mut household = ops.household(h);
     household.delta.get_mut("address").unwrap().value =

@@ -9,7 +9,7 @@ use doorstep_core::domain::{
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::{Clock, FixedClock, Store};
 use doorstep_server::db::{with_tx, Backend, SqliteBackend, Val};
-use doorstep_server::rate::RateLimit;
+use doorstep_server::rate::RateLimits;
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config, RunningServer};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -36,18 +36,20 @@ impl World {
     pub fn new(rate_limited: bool) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
-        let db: Arc<dyn Backend> =
-            Arc::new(SqliteBackend::open(&dir.join("server.db")).expect("server db"));
+        let db: Arc<dyn Backend> = Arc::new(
+            SqliteBackend::open(
+                &dir.join("server.db"),
+                doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+            )
+            .expect("server db"),
+        );
         db.migrate().expect("migrate");
         let clock = Arc::new(FixedClock::new(
             Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
         ));
         let mut config = Config::default();
         if !rate_limited {
-            config.rate = RateLimit {
-                per_second: 100_000.0,
-                burst: 100_000.0,
-            };
+            config.rate = RateLimits::generous();
         }
         let server =
             spawn_on_loopback(AppState::new(db.clone(), clock.clone(), config)).expect("server");
@@ -92,9 +94,18 @@ impl World {
 
     /// Every operation in the server's change log.
     pub fn logged_ops(&self) -> Vec<Operation> {
-        self.query("SELECT op FROM changes ORDER BY seq")
+        self.query("SELECT seq, op FROM changes ORDER BY seq")
             .iter()
-            .map(|r| serde_json::from_str(r[0].text().unwrap_or_default()).expect("logged op"))
+            .map(|r| {
+                let seq = r[0].int().unwrap_or_default().to_string();
+                let sealed = r[1].text().unwrap_or_default();
+                let plain = self
+                    .db
+                    .sealer()
+                    .open("changes.op", &seq, sealed)
+                    .expect("a sealed change opens");
+                serde_json::from_str(&plain).expect("logged op")
+            })
             .collect()
     }
 
@@ -105,7 +116,12 @@ impl World {
         })
         .expect("query");
         assert_eq!(rows.len(), 1, "record {id} is on the server once");
-        serde_json::from_str(rows[0][0].text().unwrap_or_default()).expect("fields")
+        let plain = self
+            .db
+            .sealer()
+            .open("records.fields", id, rows[0][0].text().unwrap_or_default())
+            .expect("sealed fields open");
+        serde_json::from_str(&plain).expect("fields")
     }
 
     /// How many operations from `device` the server applied.

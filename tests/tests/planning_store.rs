@@ -141,10 +141,14 @@ fn the_plan_covers_every_child_is_stored_booked_and_goes_stale_when_a_visit_happ
         view.plan.lines.iter().all(|l| l.visit_id.is_some()),
         "every slot was booked"
     );
-    assert!(
-        view.plan.lines.iter().any(|l| l.slot.unannounced),
-        "a child protection plan needs unannounced visits"
-    );
+    // A child protection plan has unannounced visits by default: every regular visit carries
+    // its chance (the draw itself is random, so which visits are unannounced is not asserted).
+    for entry in w.store.due().unwrap() {
+        assert!(
+            entry.items[0].unannounced_chance.is_some(),
+            "a child protection plan needs unannounced visits"
+        );
+    }
     let stored = w.store.stored_plan().unwrap().unwrap();
     assert!(!stored.stale);
     assert_eq!(stored.plan.lines.len(), view.plan.lines.len());
@@ -334,4 +338,41 @@ fn two_visits_without_access_prompt_professional_curiosity() {
         .find(|a| a.alert.kind == AlertKind::Disengagement)
         .expect("a disengagement prompt");
     assert!(a.alert.prompts.len() >= 3, "{:?}", a.alert.prompts);
+}
+
+#[test]
+fn hand_booked_unannounced_visits_on_one_weekday_are_warned_and_the_warning_is_stored() {
+    // A practitioner books five unannounced visits by hand, all on Tuesdays at varied hours.
+    let w = world(1);
+    let first_tuesday = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+    for k in 0..5u32 {
+        let day = first_tuesday + Duration::weeks(i64::from(k));
+        let at = doorstep_core::time::from_local(day, 9 + k, 30).unwrap();
+        w.store
+            .plan_visit(NewVisit {
+                case_id: w.cases[0],
+                kind: VisitKind::UnannouncedHome,
+                planned_for: at,
+                expected_minutes: 60,
+                departure_reason: None,
+            })
+            .unwrap();
+    }
+    let view = w.store.plan(4, false).unwrap();
+    let warning = view
+        .plan
+        .warnings
+        .iter()
+        .find(|x| x.case == w.cases[0] && x.dimension == "weekday")
+        .expect("a weekday pattern warning");
+    assert_eq!((warning.value.as_str(), warning.matching), ("Tuesday", 5));
+    assert!(warning.message.contains('%'), "{}", warning.message);
+    let stored = w.store.stored_plan().unwrap().unwrap();
+    assert_eq!(stored.plan.warnings, view.plan.warnings);
+    let screen = doorstep_core::view::PlanScreen::build(&stored);
+    assert!(
+        screen.pattern_warnings[0].contains("Tuesday"),
+        "{:?}",
+        screen.pattern_warnings
+    );
 }

@@ -9,7 +9,7 @@ use doorstep_core::domain::Agency;
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::SystemClock;
 use doorstep_server::db::{with_tx, Backend, SqliteBackend};
-use doorstep_server::rate::RateLimit;
+use doorstep_server::rate::RateLimits;
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
 use doorstep_tests::durability::KEY_ENV;
 use doorstep_tests::hexkey;
@@ -119,15 +119,17 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     eprintln!("seed {seed} (DOORSTEP_TEST_SEED replays it)");
     let mut rng = Rng::new(seed);
     let tmp = tempfile::tempdir().unwrap();
-    let db: Arc<dyn Backend> =
-        Arc::new(SqliteBackend::open(&tmp.path().join("server.db")).unwrap());
+    let db: Arc<dyn Backend> = Arc::new(
+        SqliteBackend::open(
+            &tmp.path().join("server.db"),
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+        )
+        .unwrap(),
+    );
     db.migrate().unwrap();
     // Real time on both sides: the writer processes use the system clock.
     let config = Config {
-        rate: RateLimit {
-            per_second: 100_000.0,
-            burst: 100_000.0,
-        },
+        rate: RateLimits::generous(),
         ..Config::default()
     };
     let server =
@@ -185,11 +187,19 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
 
     let mut on_server: HashMap<String, usize> = HashMap::new();
     let rows = with_tx(db.as_ref(), |tx| {
-        tx.query("SELECT fields FROM records WHERE kind = 'note'", &[])
+        tx.query("SELECT id, fields FROM records WHERE kind = 'note'", &[])
     })
     .unwrap();
     for row in rows {
-        let f: serde_json::Value = serde_json::from_str(row[0].text().unwrap()).unwrap();
+        let plain = db
+            .sealer()
+            .open(
+                "records.fields",
+                row[0].text().unwrap(),
+                row[1].text().unwrap(),
+            )
+            .unwrap();
+        let f: serde_json::Value = serde_json::from_str(&plain).unwrap();
         *on_server
             .entry(f["text"].as_str().unwrap().to_string())
             .or_default() += 1;
@@ -218,11 +228,20 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     let mut remote: Vec<String> = on_server.keys().cloned().collect();
     remote.sort();
     assert_eq!(local, remote);
-    let logged: Vec<Operation> = with_tx(db.as_ref(), |tx| tx.query("SELECT op FROM changes", &[]))
-        .unwrap()
-        .iter()
-        .map(|r| serde_json::from_str(r[0].text().unwrap()).unwrap())
-        .collect();
+    let logged: Vec<Operation> = with_tx(db.as_ref(), |tx| {
+        tx.query("SELECT seq, op FROM changes", &[])
+    })
+    .unwrap()
+    .iter()
+    .map(|r| {
+        let seq = r[0].int().unwrap().to_string();
+        let plain = db
+            .sealer()
+            .open("changes.op", &seq, r[1].text().unwrap())
+            .unwrap();
+        serde_json::from_str(&plain).unwrap()
+    })
+    .collect();
     let mut per_note: HashMap<String, usize> = HashMap::new();
     for op in logged.iter().filter(|o| o.kind == "note") {
         *per_note.entry(op.record_id.to_string()).or_default() += 1;

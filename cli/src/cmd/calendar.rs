@@ -7,11 +7,11 @@ use crate::labels::{contact, interval};
 use crate::outln;
 use crate::output::{print_table, table, words, yes_no};
 use anyhow::{anyhow, bail, Result};
-use chrono::Weekday;
+use chrono::{Datelike, Weekday};
 use doorstep_core::domain::PlanType;
-use doorstep_core::planning::{Appointment, DayHours, Leave};
+use doorstep_core::planning::{Appointment, DayHours, HolidaySource, Leave, RULES_FROM_YEAR};
 use doorstep_core::store::PlanningSettings;
-use doorstep_core::time::local_display;
+use doorstep_core::time::{local_date, local_display};
 
 /// `calendar` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -95,8 +95,9 @@ pub enum AppointmentCmd {
 pub fn run(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
     let store = ctx.open()?;
     let mut s = store.planning_settings()?;
+    let year = local_date(store.clock().now()).year();
     match cmd {
-        CalendarCmd::Show => return ctx.out.emit(&s, || print_settings(&s)),
+        CalendarCmd::Show => return ctx.out.emit(&s, || print_settings(&s, year)),
         CalendarCmd::Hours { day, from, to, off } => {
             let wd = weekday(&day)?;
             let hours = if off {
@@ -156,7 +157,7 @@ pub fn run(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
     store.save_planning_settings(&s)?;
     ctx.out.emit(&s, || {
         outln!("Saved. The stored plan is now stale: run `doorstep plan` to re-plan.");
-        print_settings(&s)
+        print_settings(&s, year)
     })
 }
 
@@ -194,7 +195,7 @@ const DAYS: [&str; 7] = [
 ];
 
 /// Prints the settings: pattern, leave, appointments, capacity, policy summary.
-pub fn print_settings(s: &PlanningSettings) {
+pub fn print_settings(s: &PlanningSettings, year: i32) {
     outln!("Working pattern (UK local time):");
     let mut t = table(&["Day", "Hours"]);
     for (name, h) in DAYS.iter().zip(s.pattern.days.iter()) {
@@ -221,6 +222,7 @@ pub fn print_settings(s: &PlanningSettings) {
     for a in &s.appointments {
         outln!("  {} to {}", local_display(a.start), local_display(a.end));
     }
+    print_holiday_sources(s, year);
     let c = &s.capacity;
     outln!(
         "Capacity: visits of {} min, {} min travel between visits, at most {} visits a day (slots every {} min).",
@@ -230,6 +232,44 @@ pub fn print_settings(s: &PlanningSettings) {
         c.slot_minutes
     );
     print_policy(s);
+}
+
+/// Which years' bank holidays come from the rules and the checked table of one-off changes, and
+/// which from the rules alone.
+fn print_holiday_sources(s: &PlanningSettings, this_year: i32) {
+    let h = s.calendar().holidays;
+    outln!("Bank holidays (England and Wales):");
+    let through = h.table_through();
+    outln!(
+        "  {RULES_FROM_YEAR}-{through}: the statutory rules plus the table of one-off changes (jubilees, coronation, moved days), checked against the official gov.uk list."
+    );
+    outln!(
+        "  {}-: the statutory rules alone (Easter, the May, spring and summer Mondays, Christmas, Boxing Day, New Year, with substitute days); a one-off holiday proclaimed later must be added.",
+        through + 1
+    );
+    let mut t = table(&["Year", "Source", "Holidays"]);
+    for y in this_year..=this_year + 5 {
+        t.add_row(vec![
+            y.to_string(),
+            match h.source(y) {
+                HolidaySource::RulesAndTable => "rules + table".into(),
+                HolidaySource::RulesOnly => "rules only".to_string(),
+            },
+            h.in_year(y)
+                .iter()
+                .map(|d| d.format("%d %b").to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    outln!("{t}");
+    if !s.holidays_added.is_empty() || !s.holidays_removed.is_empty() {
+        outln!(
+            "  Local changes: {} added, {} worked.",
+            s.holidays_added.len(),
+            s.holidays_removed.len()
+        );
+    }
 }
 
 fn print_policy(s: &PlanningSettings) {
@@ -250,8 +290,17 @@ fn print_policy(s: &PlanningSettings) {
             r.interval.map_or_else(|| "-".into(), interval),
             contact(r.contact).to_string(),
             yes_no(r.see_alone).to_string(),
-            r.unannounced_every
-                .map_or_else(|| "-".into(), |n| format!("1 in {n}")),
+            r.unannounced.map_or_else(
+                || "-".into(),
+                |u| {
+                    format!(
+                        "{}% a visit, at most {} announced in a row (about {:.0}% overall)",
+                        u.percent,
+                        u.max_announced_run,
+                        u.long_run_share() * 100.0
+                    )
+                },
+            ),
             r.bedroom_every
                 .map_or_else(|| "-".into(), |n| format!("1 in {n}")),
         ]);

@@ -53,6 +53,10 @@ pub enum CaseCmd {
         /// The date the child became looked after, YYYY-MM-DD (sets the first-year frequency).
         #[arg(long, value_name = "YYYY-MM-DD")]
         looked_after_since: Option<String>,
+        /// The placement is intended to last until the child is 18 (visits become 3-monthly
+        /// after its first year; otherwise they stay 6-weekly).
+        #[arg(long)]
+        until_18: bool,
     },
 }
 
@@ -129,6 +133,7 @@ pub fn run(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             id,
             date,
             looked_after_since,
+            until_18,
         } => {
             let date = crate::parse::date("--date", &date)?;
             let since = looked_after_since
@@ -137,14 +142,19 @@ pub fn run(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
                 .transpose()?;
             let store = ctx.open()?;
             let id = crate::ids::case(&store, &id)?;
-            let c = store.set_placement(id, date, since)?;
+            let c = store.set_placement(id, date, since, until_18)?;
             ctx.out.emit(&c, || {
                 outln!(
-                    "Case {}: placement from {}{}. See `doorstep due` for the placement visit.",
+                    "Case {}: placement from {}{}{}. See `doorstep due` for the placement visit.",
                     short(c.id),
                     or_dash(c.placement_date),
                     c.looked_after_since
-                        .map_or_else(String::new, |d| format!(", looked after since {d}"))
+                        .map_or_else(String::new, |d| format!(", looked after since {d}")),
+                    if c.placement_intended_until_18 {
+                        ", intended to last until 18"
+                    } else {
+                        ""
+                    }
                 )
             })
         }

@@ -13,7 +13,7 @@ pub struct ChronologyArgs {
     #[arg(long)]
     pub child: String,
     /// Only these kinds (repeatable): case_opened, visit, visit_not_done, concern, rag_change,
-    /// significant_note.
+    /// significant_note, copy_given.
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<String>,
     /// Not before this date, YYYY-MM-DD (UK local).

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod case;
 pub mod chronology;
 pub mod due;
+pub mod family_copy;
 pub mod household;
 pub mod init;
 pub mod note;

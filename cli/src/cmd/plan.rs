@@ -8,7 +8,7 @@ use crate::output::{print_table, short, table, words};
 use anyhow::Result;
 use chrono::NaiveDate;
 use doorstep_core::domain::CaseId;
-use doorstep_core::planning::Shortfall;
+use doorstep_core::planning::{Shortfall, ShortfallCause};
 use doorstep_core::store::{ChildLabel, PlanLine, PlanView};
 use doorstep_core::time::{local_date, local_display};
 
@@ -90,6 +90,19 @@ pub fn print_plan(view: &PlanView, explain: bool) {
     print_after_horizon(view, &after);
     outln!();
     print_shortfalls(view, &p.shortfalls, None);
+    print_warnings(view);
+}
+
+/// Prints the children whose recent unannounced visits form a pattern a family could learn.
+pub fn print_warnings(view: &PlanView) {
+    if view.plan.warnings.is_empty() {
+        return;
+    }
+    outln!();
+    outln!("PATTERN WARNINGS (hand-chosen unannounced visits a family could learn):");
+    for w in &view.plan.warnings {
+        outln!("  {}: {}", child_name(&view.children, w.case), w.message);
+    }
 }
 
 /// Says how many late visits were placed after the horizon (each is a shortfall's best date).
@@ -179,6 +192,27 @@ fn print_day(view: &PlanView, lines: &[&PlanLine], explain: bool) {
                 child_name(&view.children, l.slot.case),
                 l.slot.explanation
             );
+            if let Some(d) = &l.slot.draw {
+                outln!(
+                    "    draw: window {} to {}, {} feasible slot(s) on {} day(s), each equally likely; unannounced with chance {:.0}% (the random values are never shown)",
+                    d.first,
+                    d.last,
+                    d.feasible_slots,
+                    d.feasible_days,
+                    d.chance.value() * 100.0
+                );
+            }
+            if !l.slot.also_meets.is_empty() {
+                outln!(
+                    "    also meets: {}",
+                    l.slot
+                        .also_meets
+                        .iter()
+                        .map(|r| requirement(*r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
         }
     }
 }
@@ -194,7 +228,7 @@ pub fn print_shortfalls(view: &PlanView, shortfalls: &[Shortfall], limit: Option
     children.sort_unstable();
     children.dedup();
     outln!(
-        "WILL MISS THEIR DUE DATE: {} visit(s) for {} child(ren), highest priority first (capacity does not allow them on time)",
+        "WILL MISS THEIR DUE DATE: {} visit(s) for {} child(ren), highest priority first, each with its cause and what would fix it",
         shortfalls.len(),
         children.len()
     );
@@ -206,6 +240,7 @@ pub fn print_shortfalls(view: &PlanView, shortfalls: &[Shortfall], limit: Option
         "Due",
         "Best possible",
         "Days late",
+        "Cause",
     ]);
     let shown = limit.unwrap_or(shortfalls.len());
     for s in shortfalls.iter().take(shown) {
@@ -218,13 +253,39 @@ pub fn print_shortfalls(view: &PlanView, shortfalls: &[Shortfall], limit: Option
             s.best_possible
                 .map_or_else(|| "not within the plan".into(), |d| d.to_string()),
             s.days_late.map_or_else(|| "-".into(), |d| d.to_string()),
+            s.cause.map_or_else(|| "-".into(), cause),
         ]);
     }
     print_table(&t, "");
+    for s in shortfalls.iter().take(shown) {
+        if !s.fix.is_empty() {
+            outln!(
+                "  {} (due {}): {}. {}",
+                child_name(&view.children, s.case),
+                s.due,
+                s.detail,
+                s.fix
+            );
+        }
+    }
     if shortfalls.len() > shown {
         outln!(
             "... and {} more (`doorstep plan --show` lists them all).",
             shortfalls.len() - shown
         );
     }
+}
+
+/// A shortfall's cause in words.
+fn cause(c: ShortfallCause) -> String {
+    match c {
+        ShortfallCause::AlreadyOverdue => "already overdue when planned",
+        ShortfallCause::Leave => "leave",
+        ShortfallCause::BankHolidays => "bank holidays",
+        ShortfallCause::WorkingPattern => "working pattern",
+        ShortfallCause::Appointments => "appointments",
+        ShortfallCause::DailyLimit => "daily visit limit",
+        ShortfallCause::Capacity => "days full of other visits",
+    }
+    .into()
 }

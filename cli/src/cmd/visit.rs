@@ -1,4 +1,5 @@
-//! `visit plan|list|start (checkin)|checkout|complete|no-access|declined|cancel`.
+//! `visit plan|list|start (checkin)|checkout|complete|no-access|declined|cancel`; `share`, `summary`
+//! and `copy-settings` are in `family_copy`.
 
 use crate::context::Ctx;
 use crate::outln;
@@ -58,6 +59,12 @@ pub enum VisitCmd {
     Declined(UnsuccessfulArgs),
     /// Cancel a visit (by the service).
     Cancel(UnsuccessfulArgs),
+    /// Mark what is shared with the family in their copy (nothing is, unless marked).
+    Share(super::family_copy::ShareArgs),
+    /// The family's copy: review what it will say, then write it as an accessible PDF.
+    Summary(super::family_copy::SummaryArgs),
+    /// Show or set the contact, out-of-hours and complaints details printed on family copies.
+    CopySettings(super::family_copy::SettingsArgs),
 }
 
 /// The outcome of a completed visit.
@@ -208,6 +215,9 @@ pub fn run(ctx: &Ctx, cmd: VisitCmd) -> Result<()> {
         VisitCmd::NoAccess(a) => unsuccessful(ctx, a, Store::record_no_access),
         VisitCmd::Declined(a) => unsuccessful(ctx, a, Store::record_declined),
         VisitCmd::Cancel(a) => unsuccessful(ctx, a, Store::cancel_visit),
+        VisitCmd::Share(a) => super::family_copy::share(ctx, a),
+        VisitCmd::Summary(a) => super::family_copy::summary(ctx, a),
+        VisitCmd::CopySettings(a) => super::family_copy::settings(ctx, a),
     }
 }
 

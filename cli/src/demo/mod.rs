@@ -4,6 +4,7 @@
 
 mod caseload;
 mod day;
+mod family_copy;
 mod featured;
 mod names;
 mod planning;
@@ -109,6 +110,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let result = day::walk(&store, &clock, today, &load, &families, human)?;
     let planned = planning::show(&store, &clock, today, &load, &families, human)?;
     let synced = sync::show(&dir.join("sync"), &pass, &clock, today, human)?;
+    let copy = family_copy::show(&store, &dir, &result.home_visit.visit, human)?;
     let total_secs = started.elapsed().as_secs_f64();
 
     let example_child = crate::output::short(families[2].child.id);
@@ -155,6 +157,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             "day": result,
             "planning": planned,
             "sync": synced,
+            "family_copy": copy,
             "seconds": total_secs,
         }))?;
     }

@@ -15,7 +15,9 @@ use crate::output::{print_table, table};
 use anyhow::Result;
 use chrono::NaiveDate;
 use doorstep_core::domain::{NewVisit, OthersPresent, PlanType, Rag, VisitKind, VisitOutcome};
-use doorstep_core::planning::{AlertKind, ContactRequirement, Interval, PlanRule};
+use doorstep_core::planning::{
+    AlertKind, ContactRequirement, Interval, PlanRule, CHILD_PROTECTION_UNANNOUNCED,
+};
 use doorstep_core::store::{AlertView, DueEntry, PlanView};
 use doorstep_core::{FixedClock, Store};
 use std::collections::BTreeMap;
@@ -123,14 +125,14 @@ pub fn show(
     }
 
     // The locality's own policy for health visitors: children on child protection plans are
-    // visited every 20 working days, one visit in three unannounced.
+    // visited every 20 working days, with the default unannounced rule.
     let mut settings = store.planning_settings()?;
     settings.policy.child_protection = PlanRule {
         interval: Some(Interval::working_days(20)),
         contact: ContactRequirement::FaceToFace,
         see_alone: true,
         bedroom_every: Some(2),
-        unannounced_every: Some(3),
+        unannounced: Some(CHILD_PROTECTION_UNANNOUNCED),
     };
     store.save_planning_settings(&settings)?;
     clock.set(at(today, 16, 30)?);
@@ -176,7 +178,7 @@ fn print_demo_plan(view: &PlanView, cap: &doorstep_core::planning::Capacity, ms:
         .cloned()
         .collect();
     outln!(
-        "Policy: the locality's health-visiting rules, plus child protection every 20 working days, 1 visit in 3 unannounced."
+        "Policy: the locality's health-visiting rules, plus child protection every 20 working days, each visit unannounced at random (25%, never more than 8 announced in a row)."
     );
     outln!(
         "Capacity: {} visits a day at most, {} min each, {} min travel; {} children on the caseload.",

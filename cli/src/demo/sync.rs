@@ -20,6 +20,7 @@ use doorstep_core::domain::{
 use doorstep_core::store::{enrol, SyncOptions};
 use doorstep_core::{Clock, FixedClock, Store, StoreError, UnlockMethods};
 use doorstep_server::db::{Backend, SqliteBackend};
+use doorstep_server::seal::KeyRing;
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
 use std::path::Path;
 use std::sync::Arc;
@@ -114,7 +115,13 @@ pub fn show(
     );
     std::fs::create_dir_all(root).map_err(|_| anyhow!("could not create the sync directory"))?;
     clock.set(at(day, 8, 30)?);
-    let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&root.join("server.db"))?);
+    // The server's data key lives in a file of its own (mode 0600), never in the database.
+    let key_file = root.join("server.key");
+    if !key_file.exists() {
+        KeyRing::create_file(&key_file)?;
+    }
+    let keys = Arc::new(KeyRing::from_file(&key_file)?);
+    let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&root.join("server.db"), keys)?);
     db.migrate()?;
     let running = spawn_on_loopback(AppState::new(db.clone(), clock.clone(), Config::default()))?;
     let server = Server {

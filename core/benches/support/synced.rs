@@ -44,6 +44,7 @@ impl Transport for Acknowledging {
         let body = if path == "/v1/enrol" {
             serde_json::to_vec(&EnrolResponse {
                 token: "bench-token".into(),
+                device_id: doorstep_core::domain::DeviceId::random(),
                 practitioner_id: self.practitioner,
                 name: "Bench Practitioner".into(),
                 agency: Agency::HealthVisiting,

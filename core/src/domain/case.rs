@@ -139,6 +139,10 @@ pub struct Case {
     /// Looked-after child: when the child became looked after.
     #[serde(default)]
     pub looked_after_since: Option<chrono::NaiveDate>,
+    /// Looked-after child: the current placement is intended to last until the child is 18
+    /// (Care Planning Regulations 2010, reg. 28(2)(c)).
+    #[serde(default)]
+    pub placement_intended_until_18: bool,
 }
 
 /// What is needed to open a case.

@@ -19,17 +19,20 @@ pub enum ChronologyKind {
     RagChange,
     /// A note marked significant.
     SignificantNote,
+    /// A copy of a visit summary was given to the family.
+    CopyGiven,
 }
 
 impl ChronologyKind {
     /// Every kind.
-    pub const ALL: [ChronologyKind; 6] = [
+    pub const ALL: [ChronologyKind; 7] = [
         ChronologyKind::CaseOpened,
         ChronologyKind::Visit,
         ChronologyKind::VisitNotDone,
         ChronologyKind::Concern,
         ChronologyKind::RagChange,
         ChronologyKind::SignificantNote,
+        ChronologyKind::CopyGiven,
     ];
 
     /// The stable machine name.
@@ -41,6 +44,7 @@ impl ChronologyKind {
             ChronologyKind::Concern => "concern",
             ChronologyKind::RagChange => "rag_change",
             ChronologyKind::SignificantNote => "significant_note",
+            ChronologyKind::CopyGiven => "copy_given",
         }
     }
 
@@ -122,6 +126,24 @@ pub(crate) fn build(
         }
     }
     for v in visits {
+        for copy in &v.copies_given {
+            out.push(ChronologyEntry {
+                at: copy.at,
+                kind: ChronologyKind::CopyGiven,
+                summary: format!(
+                    "Copy of the visit summary{} given to {} by {} (visit of {})",
+                    if copy.large_print {
+                        " (large print)"
+                    } else {
+                        ""
+                    },
+                    copy.to_name,
+                    copy.by_name,
+                    crate::time::local_display(v.ended_at.unwrap_or(v.planned_for))
+                ),
+                source_id: v.id.to_string(),
+            });
+        }
         let at = v.ended_at.unwrap_or(v.planned_for);
         let kind = v.kind.code().replace('_', " ");
         match (v.status, &v.outcome, &v.unsuccessful) {

@@ -5,6 +5,7 @@
 mod case;
 mod chronology;
 mod dates;
+mod family_share;
 mod household;
 mod ids;
 mod input;
@@ -18,6 +19,7 @@ pub use case::{Case, NewCase, PlanType, Rag, RagChange};
 pub(crate) use chronology::build as build_chronology;
 pub use chronology::{ChronologyEntry, ChronologyFilter, ChronologyKind};
 pub use dates::{check_date_of_birth, check_expected_date, check_visit_time};
+pub use family_share::{CopyGiven, FamilyAction, FamilyShare, ShareableAnswer};
 pub use household::{Household, NewHousehold, NewPerson, Person, PersonRole};
 pub use ids::{CaseId, DeviceId, HouseholdId, NoteId, PersonId, PractitionerId, VisitId};
 pub(crate) use input::optional_text;

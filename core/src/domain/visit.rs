@@ -1,6 +1,6 @@
 //! Visits and contacts, and the structured record of what was seen.
 
-use super::{CaseId, PersonId, PractitionerId, VisitId};
+use super::{CaseId, CopyGiven, FamilyShare, PersonId, PractitionerId, VisitId};
 use chrono::{DateTime, Utc};
 
 /// How the contact is made.
@@ -213,6 +213,12 @@ pub struct Visit {
     /// visit for a child who must be seen face to face). Required for such a visit.
     #[serde(default)]
     pub departure_reason: Option<String>,
+    /// What the practitioner marked "share with family" (nothing, unless marked).
+    #[serde(default)]
+    pub family_share: FamilyShare,
+    /// Copies of the family summary given, oldest first.
+    #[serde(default)]
+    pub copies_given: Vec<CopyGiven>,
 }
 
 /// What is needed to plan a visit.

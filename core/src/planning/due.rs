@@ -6,7 +6,7 @@
 //! dates. Each item has a window (earliest..due), the contact kind that counts, and whether it must
 //! be unannounced, see the child alone, or see the bedroom.
 
-use super::policy::{Interval, IntervalUnit};
+use super::policy::{Chance, Interval, IntervalUnit, UnannouncedRule};
 use super::{BankHolidays, ChildFacts, PlanningError, Policy, VisitFact};
 use crate::domain::{CaseId, PlanType, Rag, VisitKind};
 use chrono::{Duration, Months, NaiveDate};
@@ -102,8 +102,13 @@ pub struct DueItem {
     pub unit: IntervalUnit,
     /// Which contacts count.
     pub contact: ContactRequirement,
-    /// It must be an unannounced home visit.
+    /// It must be an unannounced home visit: the plan's longest run of announced visits is
+    /// reached. (Otherwise the planner draws whether it is unannounced at `unannounced_chance`.)
     pub unannounced: bool,
+    /// The chance that the planner makes this visit unannounced, when the plan has an
+    /// unannounced rule. Never shown to a family; the draw itself is made at planning time.
+    #[serde(default)]
+    pub unannounced_chance: Option<Chance>,
     /// The child must be seen alone (or the reason recorded).
     pub see_alone: bool,
     /// The bedroom must be seen.
@@ -195,7 +200,7 @@ pub(crate) struct Periodic {
     contact: ContactRequirement,
     see_alone: bool,
     bedroom_every: Option<u32>,
-    unannounced_every: Option<u32>,
+    unannounced: Option<UnannouncedRule>,
     source: &'static str,
 }
 
@@ -209,9 +214,11 @@ impl Periodic {
     ) -> Result<Option<Self>, PlanningError> {
         let rule = policy.rule(facts.plan);
         let mut plan_interval = rule.interval;
-        if facts.plan == PlanType::LookedAfter {
-            if let Some(since) = facts.looked_after_since {
-                let year = since
+        // Reg. 28(2): the first year is the first year of *this* placement; after it, 3-monthly
+        // only when the placement is intended to last until the child is 18, else 6-weekly.
+        if facts.plan == PlanType::LookedAfter && facts.placement_intended_until_18 {
+            if let Some(start) = facts.placement_date.or(facts.looked_after_since) {
+                let year = start
                     .checked_add_months(Months::new(12))
                     .ok_or(PlanningError::DateOutOfRange)?;
                 if basis >= year && plan_interval.is_some() {
@@ -224,7 +231,7 @@ impl Periodic {
             contact: rule.contact,
             see_alone: rule.see_alone,
             bedroom_every: rule.bedroom_every,
-            unannounced_every: rule.unannounced_every,
+            unannounced: rule.unannounced,
             source: plan_name(facts.plan),
         });
         if let Some(rag) = policy.rag_rule(facts.plan, facts.rag) {
@@ -237,7 +244,7 @@ impl Periodic {
                         contact: rag.contact.max(rule.contact),
                         see_alone: rule.see_alone,
                         bedroom_every: rule.bedroom_every,
-                        unannounced_every: rule.unannounced_every,
+                        unannounced: rule.unannounced,
                         source: rag_name(facts.rag),
                     })
                 }
@@ -298,9 +305,8 @@ impl Periodic {
             ),
         };
         let due = self.interval.after(basis, hol)?;
-        let unannounced = self
-            .unannounced_every
-            .is_some_and(|k| h.announced_run + 1 >= k);
+        let unannounced_chance = self.unannounced.map(|u| u.chance_after(h.announced_run));
+        let unannounced = unannounced_chance.is_some_and(|c| c.is_certain());
         let see_bedroom = self
             .bedroom_every
             .is_some_and(|k| !h.bedroom_ever_seen || h.bedroom_miss_run + 1 >= k);
@@ -315,6 +321,7 @@ impl Periodic {
             unit: self.interval.unit,
             contact: self.contact,
             unannounced,
+            unannounced_chance,
             see_alone: self.see_alone,
             see_bedroom,
             status: status(due, self.interval.unit, today, hol, policy),
@@ -434,6 +441,7 @@ pub(crate) fn regular_item(
                     unit: policy.lac_placement_visit.unit,
                     contact: periodic.contact(),
                     unannounced: false,
+                    unannounced_chance: None,
                     see_alone: policy.looked_after.see_alone,
                     see_bedroom: true,
                     status: status(due, policy.lac_placement_visit.unit, today, hol, policy),
@@ -588,6 +596,7 @@ fn hcp_items(
             unit: w.unit,
             contact: ContactRequirement::FaceToFace,
             unannounced: false,
+            unannounced_chance: None,
             see_alone: false,
             see_bedroom: false,
             status: status(w.due, w.unit, today, hol, policy),

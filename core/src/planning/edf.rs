@@ -87,6 +87,53 @@ pub(crate) fn run(
     waiting_ok && unreleased_ok
 }
 
+/// Assigns every job (any order) the latest day it can have: days from last to first, on each
+/// the jobs whose deadline has come, latest release first (the mirror of earliest deadline
+/// first, so it places everything `feasible` says fits). A job is not put on a day where
+/// `blocked(id, day)`. Returns the (id, day) pairs and the ids it could not place.
+pub(crate) fn run_latest(
+    jobs: &[Job],
+    caps: &[u32],
+    blocked: &dyn Fn(u32, usize) -> bool,
+) -> (Vec<(u32, usize)>, Vec<u32>) {
+    let Some(last) = caps.len().checked_sub(1) else {
+        return (Vec::new(), jobs.iter().map(|j| j.id).collect());
+    };
+    let due = |j: &Job| (j.deadline as usize).min(last);
+    let mut order: Vec<Job> = jobs.to_vec();
+    order.sort_by_key(|j| (Reverse(due(j)), j.id));
+    let mut heap: BinaryHeap<(u32, Reverse<u32>)> = BinaryHeap::new();
+    let (mut out, mut failed) = (Vec::new(), Vec::new());
+    let mut next = 0usize;
+    for (day, &cap) in caps.iter().enumerate().rev() {
+        while let Some(j) = order.get(next) {
+            if due(j) < day {
+                break;
+            }
+            heap.push((j.release, Reverse(j.id)));
+            next += 1;
+        }
+        let mut used = 0u32;
+        let mut aside = Vec::new();
+        while used < cap {
+            let Some((release, Reverse(id))) = heap.pop() else {
+                break;
+            };
+            if release as usize > day {
+                failed.push(id);
+            } else if blocked(id, day) {
+                aside.push((release, Reverse(id)));
+            } else {
+                out.push((id, day));
+                used += 1;
+            }
+        }
+        heap.extend(aside);
+    }
+    failed.extend(heap.into_iter().map(|(_, Reverse(id))| id));
+    (out, failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +164,19 @@ mod tests {
         ));
         // A job released after the grid with a deadline inside it is infeasible.
         assert!(!feasible(&[j(5, 1, 0)], &[1, 1], None, None, &mut s));
+    }
+
+    #[test]
+    fn latest_placement_is_as_late_as_deadlines_allow() {
+        let jobs = [j(0, 3, 0), j(0, 3, 1), j(1, 2, 2), j(0, NO_DEADLINE, 3)];
+        let (mut out, failed) = run_latest(&jobs, &[1, 1, 1, 1, 1], &|_, _| false);
+        out.sort_unstable();
+        assert!(failed.is_empty());
+        assert_eq!(out, vec![(0, 3), (1, 1), (2, 2), (3, 4)]);
+        // A blocked day moves the job earlier; an impossible set reports who is left.
+        let (out, failed) = run_latest(&[j(0, 1, 0)], &[1, 1], &|_, d| d == 1);
+        assert_eq!((out, failed), (vec![(0, 0)], vec![]));
+        let (_, failed) = run_latest(&[j(1, 1, 0), j(1, 1, 1)], &[1, 1], &|_, _| false);
+        assert_eq!(failed, vec![1]);
     }
 }

@@ -103,8 +103,13 @@ pub struct ChildFacts {
     pub expected_date: Option<NaiveDate>,
     /// Looked-after child: the start of the current placement.
     pub placement_date: Option<NaiveDate>,
-    /// Looked-after child: the date the child became looked after (for the first-year rule).
+    /// Looked-after child: the date the child became looked after (used for the first-year
+    /// rule only when the placement's start is unknown).
     pub looked_after_since: Option<NaiveDate>,
+    /// Looked-after child: the current placement is intended to last until the child is 18
+    /// (reg. 28(2)(c): then 3-monthly visits after its first year; otherwise 6-weekly stays).
+    #[serde(default)]
+    pub placement_intended_until_18: bool,
     /// The date the case (or current plan) started: the basis of the first due date.
     pub opened_on: NaiveDate,
     /// Every visit and contact for the case, any order.
@@ -116,7 +121,7 @@ pub struct ChildFacts {
 }
 
 impl ChildFacts {
-    /// The facts of a stored case, its child and its visits. Placement dates, pregnancies in the
+    /// The facts of a stored case, its child and its visits. Pregnancies in the
     /// household, unanswered attempts and the per-visit extras of [`VisitFact::from_visit`] are
     /// not in the store yet: they start empty and the caller fills what it has.
     pub fn from_records(case: &Case, child: &Person, visits: &[Visit]) -> Self {
@@ -127,8 +132,9 @@ impl ChildFacts {
             rag: case.rag,
             date_of_birth: if unborn { None } else { child.date_of_birth },
             expected_date: if unborn { child.expected_date } else { None },
-            placement_date: None,
-            looked_after_since: None,
+            placement_date: case.placement_date,
+            looked_after_since: case.looked_after_since,
+            placement_intended_until_18: case.placement_intended_until_18,
             opened_on: local_date(case.opened_at),
             visits: visits
                 .iter()

@@ -33,6 +33,8 @@ pub(crate) struct Grid {
     pub minute: Vec<u16>,
     /// Whether the candidate is usable at all (exists locally, in the future, no clash).
     pub ok: Vec<bool>,
+    /// Whether the candidate is taken by an appointment (or its travel buffer).
+    pub clash: Vec<bool>,
     /// Minutes that must separate two visit starts (visit length + travel buffer).
     pub spacing: u16,
     pub visit: Duration,
@@ -59,6 +61,7 @@ impl Grid {
             start: Vec::new(),
             minute: Vec::new(),
             ok: Vec::new(),
+            clash: Vec::new(),
             spacing: cap.visit_minutes.saturating_add(cap.travel_buffer_minutes),
             visit,
             max_per_day: u32::from(cap.max_visits_per_day),
@@ -93,6 +96,7 @@ impl Grid {
                     g.start.push(utc);
                     g.minute.push(m);
                     g.ok.push(exists && utc >= now && !clash);
+                    g.clash.push(clash);
                     m = m.saturating_add(cap.slot_minutes);
                     if m == u16::MAX {
                         break;
@@ -120,6 +124,27 @@ impl Grid {
         self.days.partition_point(|d| d.date <= date).checked_sub(1)
     }
 
+    /// Index of the grid day on `date`, if the practitioner works that day.
+    pub(crate) fn day_index(&self, date: NaiveDate) -> Option<usize> {
+        let i = self.day_on_or_after(date);
+        self.days.get(i).filter(|d| d.date == date).map(|_| i)
+    }
+
+    /// Whether an appointment takes any start of day `d`.
+    pub(crate) fn appointment_blocked(&self, d: usize) -> bool {
+        self.days.get(d).is_some_and(|day| {
+            self.clash
+                .get(day.first..day.end)
+                .is_some_and(|c| c.iter().any(|&x| x))
+        })
+    }
+
+    /// Free candidates of day `d`.
+    pub(crate) fn free_slots(&self, d: usize) -> impl Iterator<Item = usize> + '_ {
+        let range = self.days.get(d).map_or(0..0, |day| day.first..day.end);
+        range.filter(move |&s| self.is_free(d, s))
+    }
+
     fn clear_of(&self, placed: &[u16], m: u16) -> bool {
         placed.iter().all(|&p| p.abs_diff(m) >= self.spacing)
     }
@@ -136,11 +161,20 @@ impl Grid {
 
     /// How many more visits fit on day `d`, optionally after also placing one at minute `extra`.
     pub(crate) fn capacity_with(&self, d: usize, extra: Option<u16>) -> u32 {
+        self.fit(d, extra, self.max_per_day)
+    }
+
+    /// How many more visits the time of day `d` holds, whatever the daily limit.
+    pub(crate) fn time_capacity(&self, d: usize) -> u32 {
+        self.fit(d, None, u32::MAX)
+    }
+
+    fn fit(&self, d: usize, extra: Option<u16>, max_per_day: u32) -> u32 {
         let Some(day) = self.days.get(d) else {
             return 0;
         };
         let placed = day.placed.len() as u32 + u32::from(extra.is_some());
-        let limit = self.max_per_day.saturating_sub(placed);
+        let limit = max_per_day.saturating_sub(placed);
         if limit == 0 {
             return 0;
         }
@@ -171,12 +205,6 @@ impl Grid {
         (0..self.days.len())
             .map(|d| self.capacity_with(d, None))
             .collect()
-    }
-
-    /// The first free candidate of day `d`.
-    pub(crate) fn first_free(&self, d: usize) -> Option<usize> {
-        let day = self.days.get(d)?;
-        (day.first..day.end).find(|&s| self.is_free(d, s))
     }
 
     /// Places a visit at candidate `s` of day `d`.

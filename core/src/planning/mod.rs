@@ -14,17 +14,26 @@ mod edf;
 mod error;
 mod facts;
 mod grid;
+mod patterns;
 mod policy;
 mod random;
+mod round;
 mod scheduler;
+mod shortfall;
 
 pub use alerts::{alerts, lone_working_deadlines, Alert, AlertKind, Priority};
 pub use calendar::{
-    Appointment, BankHolidays, DayHours, Leave, PractitionerCalendar, WorkingPattern,
+    rule_holidays, Appointment, BankHolidays, DayHours, HolidaySource, Leave, PractitionerCalendar,
+    WorkingPattern, RULES_FROM_YEAR,
 };
 pub use due::{due_items, ContactRequirement, DueItem, DueStatus, HcpContact, Requirement};
 pub use error::PlanningError;
 pub use facts::{ChildFacts, PregnancyFact, VisitFact};
-pub use policy::{Capacity, Interval, IntervalUnit, PlanRule, Policy, RagRule};
+pub use patterns::{pattern_warnings, PatternWarning};
+pub use policy::{
+    Capacity, Chance, Interval, IntervalUnit, PlanRule, Policy, RagRule, UnannouncedRule,
+    CHILD_IN_NEED_UNANNOUNCED, CHILD_PROTECTION_UNANNOUNCED,
+};
 pub use random::{RandomSource, SystemRandomSource};
-pub use scheduler::{plan, priority, Plan, PlanRequest, PlannedSlot, Shortfall};
+pub use scheduler::{plan, priority, DrawSummary, Plan, PlanRequest, PlannedSlot};
+pub use shortfall::{Shortfall, ShortfallCause};

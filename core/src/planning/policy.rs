@@ -122,6 +122,7 @@ impl Interval {
 
 /// The visiting rule of one plan type.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "PlanRuleStored")]
 pub struct PlanRule {
     /// The longest time between qualifying visits; `None` when the plan sets no frequency.
     pub interval: Option<Interval>,
@@ -131,8 +132,141 @@ pub struct PlanRule {
     pub see_alone: bool,
     /// The bedroom must be seen at least once in every `n` home visits (2 = alternate visits).
     pub bedroom_every: Option<u32>,
-    /// At least one home visit in every `n` is unannounced.
-    pub unannounced_every: Option<u32>,
+    /// Unannounced visits: how often, and the longest run of announced visits allowed.
+    #[serde(default)]
+    pub unannounced: Option<UnannouncedRule>,
+}
+
+/// A plan rule as stored, including settings saved before the unannounced rule was a draw:
+/// those had `unannounced_every: k` ("at least one visit in k"), read as a chance of 1 in k with
+/// never more than 2k announced in a row — never fewer unannounced visits than the old rule.
+#[derive(serde::Deserialize)]
+struct PlanRuleStored {
+    interval: Option<Interval>,
+    contact: ContactRequirement,
+    see_alone: bool,
+    bedroom_every: Option<u32>,
+    #[serde(default)]
+    unannounced: Option<UnannouncedRule>,
+    #[serde(default)]
+    unannounced_every: Option<u32>,
+}
+
+impl From<PlanRuleStored> for PlanRule {
+    fn from(s: PlanRuleStored) -> Self {
+        let legacy = s.unannounced_every.map(|k| UnannouncedRule {
+            percent: (100 / k.max(1)).clamp(1, 100) as u8,
+            max_announced_run: k.saturating_mul(2).min(1_000),
+        });
+        Self {
+            interval: s.interval,
+            contact: s.contact,
+            see_alone: s.see_alone,
+            bedroom_every: s.bedroom_every,
+            unannounced: s.unannounced.or(legacy),
+        }
+    }
+}
+
+/// How a plan's unannounced visits are chosen. Each qualifying home visit is unannounced with
+/// probability `percent`% (a fresh draw from the secure random source), and in every run of
+/// visits one position, drawn uniformly from 1 to `max_announced_run + 1` when the run starts, is
+/// unannounced whatever the draws say. So no child goes more than `max_announced_run` visits
+/// without one, and the guaranteed one is not at the end of the run (which would be a tell).
+///
+/// The planner is stateless: given `r` announced visits since the last unannounced one, the
+/// chance that the next is unannounced is `1 - (1 - p) * (1 - 1 / (N - r))` with
+/// `N = max_announced_run + 1` — exactly the chance of the process above given what has happened.
+/// The long-run share is higher than `percent` (see [`UnannouncedRule::long_run_share`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnannouncedRule {
+    /// The chance, in percent, that any qualifying home visit is unannounced (1 to 100).
+    pub percent: u8,
+    /// The most announced qualifying home visits in a row (0 = every visit unannounced).
+    pub max_announced_run: u32,
+}
+
+/// A probability as an exact fraction, drawn without rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Chance {
+    /// Favourable outcomes.
+    pub numerator: u64,
+    /// All outcomes (positive).
+    pub denominator: u64,
+}
+
+impl Chance {
+    /// Certain.
+    pub const CERTAIN: Self = Self {
+        numerator: 1,
+        denominator: 1,
+    };
+
+    /// The probability as a float (for reports and tests).
+    pub fn value(&self) -> f64 {
+        self.numerator as f64 / self.denominator.max(1) as f64
+    }
+
+    /// Whether it is certain.
+    pub fn is_certain(&self) -> bool {
+        self.numerator >= self.denominator
+    }
+}
+
+impl UnannouncedRule {
+    /// The chance the next qualifying home visit is unannounced after `run` announced ones.
+    pub fn chance_after(&self, run: u32) -> Chance {
+        let n = u64::from(self.max_announced_run) + 1;
+        let r = u64::from(run);
+        if r + 1 >= n {
+            return Chance::CERTAIN;
+        }
+        let left = n - r; // positions still possible for the guaranteed one, >= 2
+        let pct = u64::from(self.percent.min(100));
+        // 1 - (100 - pct)/100 * (left - 1)/left
+        let denominator = 100 * left;
+        let numerator = denominator - (100 - pct) * (left - 1);
+        Chance {
+            numerator,
+            denominator,
+        }
+    }
+
+    /// The long-run share of qualifying home visits that are unannounced under this rule.
+    pub fn long_run_share(&self) -> f64 {
+        1.0 / self.mean_run_to_unannounced()
+    }
+
+    /// The expected number of visits up to and including the next unannounced one.
+    pub fn mean_run_to_unannounced(&self) -> f64 {
+        let mut survive = 1.0;
+        let mut total = 0.0;
+        for r in 0..=self.max_announced_run {
+            total += survive;
+            survive *= 1.0 - self.chance_after(r).value();
+        }
+        total
+    }
+
+    /// The share of unannounced visits among those that follow two or more announced ones: what
+    /// "unannounced after two announced" can hope to guess. Its excess over
+    /// [`UnannouncedRule::long_run_share`] is the edge any cap on the run unavoidably gives.
+    pub fn share_after_two_announced(&self) -> f64 {
+        let (mut survive, mut weight, mut hits) = (1.0, 0.0, 0.0);
+        for r in 0..=self.max_announced_run {
+            let h = self.chance_after(r).value();
+            if r >= 2 {
+                weight += survive;
+                hits += survive * h;
+            }
+            survive *= 1.0 - h;
+        }
+        if weight > 0.0 {
+            hits / weight
+        } else {
+            self.long_run_share()
+        }
+    }
 }
 
 impl PlanRule {
@@ -142,7 +276,7 @@ impl PlanRule {
             contact: ContactRequirement::VirtualAllowed,
             see_alone: false,
             bedroom_every: None,
-            unannounced_every: None,
+            unannounced: None,
         }
     }
 }
@@ -199,6 +333,24 @@ impl Capacity {
     }
 }
 
+/// Child protection: each visit unannounced with a 25% chance, never more than 8 announced in a
+/// row; about 36% of visits in the long run ("at least 1 in 3") \[LOCAL\].
+pub const CHILD_PROTECTION_UNANNOUNCED: UnannouncedRule = UnannouncedRule {
+    percent: 25,
+    max_announced_run: 8,
+};
+
+/// Child in need (social work): each visit unannounced with a 15% chance, never more than 8
+/// announced in a row; about 29% in the long run \[LOCAL\].
+pub const CHILD_IN_NEED_UNANNOUNCED: UnannouncedRule = UnannouncedRule {
+    percent: 15,
+    max_announced_run: 8,
+};
+
+fn default_overdue_spread_days() -> u32 {
+    3
+}
+
 /// Every visiting rule as a value. `Policy::default()` is the social-care default;
 /// [`Policy::health_visiting`] the health-visiting one.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -207,10 +359,11 @@ pub struct Policy {
     pub universal: PlanRule,
     /// Targeted early help: no statutory frequency; the RAG rule applies \[RAG20\].
     pub targeted_early_help: PlanRule,
-    /// Child in need: every 20 working days, face to face \[LOCAL\].
+    /// Child in need: every 20 working days, face to face, unannounced visits by
+    /// [`CHILD_IN_NEED_UNANNOUNCED`] \[LOCAL\].
     pub child_in_need: PlanRule,
     /// Child protection plan: every 10 working days face to face, child seen alone, bedroom on
-    /// alternate visits, at least one visit in three unannounced \[WT23\]\[LOCAL\]. (Councils range
+    /// alternate visits, unannounced visits by [`CHILD_PROTECTION_UNANNOUNCED`] \[WT23\]\[LOCAL\]. (Councils range
     /// from 10 to 15 working days or 4-weekly; change `interval` to match.)
     pub child_protection: PlanRule,
     /// Looked-after child: at least every 6 weeks in the first year of care \[CPR10\].
@@ -248,6 +401,10 @@ pub struct Policy {
     /// A periodic visit's window opens after this percentage of the interval since the last
     /// visit (default 50), so visits are spread rather than bunched.
     pub window_open_percent: u8,
+    /// An overdue unannounced visit is drawn among the practitioner's next this-many working days
+    /// (default 3): "as soon as possible" without "first thing tomorrow" \[LOCAL\].
+    #[serde(default = "default_overdue_spread_days")]
+    pub overdue_spread_days: u32,
     /// "Due soon" this long before the due date (default 2 working days).
     pub due_soon: Interval,
     /// A visit must be recorded within this (default 2 working days) \[LOCAL\].
@@ -276,21 +433,21 @@ impl Default for Policy {
                 contact: f2f,
                 see_alone: true,
                 bedroom_every: None,
-                unannounced_every: None,
+                unannounced: Some(CHILD_IN_NEED_UNANNOUNCED),
             },
             child_protection: PlanRule {
                 interval: Some(Interval::working_days(10)),
                 contact: f2f,
                 see_alone: true,
                 bedroom_every: Some(2),
-                unannounced_every: Some(3),
+                unannounced: Some(CHILD_PROTECTION_UNANNOUNCED),
             },
             looked_after: PlanRule {
                 interval: Some(Interval::weeks(6)),
                 contact: f2f,
                 see_alone: true,
                 bedroom_every: None,
-                unannounced_every: None,
+                unannounced: None,
             },
             lac_placement_visit: Interval::weeks(1),
             lac_after_first_year: Interval::months(3),
@@ -321,6 +478,7 @@ impl Default for Policy {
             two_year_months: (24, 30),
             hcp_lookahead: Interval::weeks(8),
             window_open_percent: 50,
+            overdue_spread_days: default_overdue_spread_days(),
             due_soon: Interval::working_days(2),
             record_within: Interval::working_days(2),
             lone_default_minutes: 120,
@@ -346,9 +504,12 @@ impl Policy {
             &mut p.looked_after,
         ] {
             rule.interval = None;
-            rule.unannounced_every = None;
+            rule.unannounced = None;
             rule.bedroom_every = None;
         }
+        // A child on a child protection plan still gets unannounced visits from the health
+        // visitor (at the RAG rating's frequency) [LOCAL].
+        p.child_protection.unannounced = Some(CHILD_PROTECTION_UNANNOUNCED);
         p
     }
 
@@ -411,14 +572,22 @@ impl Policy {
             {
                 return Err(PlanningError::Policy("plan interval"));
             }
-            if rule.unannounced_every == Some(0) || rule.bedroom_every == Some(0) {
+            if rule.bedroom_every == Some(0) {
                 return Err(PlanningError::Policy("every-n-visits"));
+            }
+            if let Some(u) = rule.unannounced {
+                if u.percent == 0 || u.percent > 100 || u.max_announced_run > 1_000 {
+                    return Err(PlanningError::Policy("unannounced rule"));
+                }
             }
         }
         for r in [&self.rag_red, &self.rag_amber, &self.rag_green] {
             if r.interval.count == 0 || r.interval.count > 10_000 {
                 return Err(PlanningError::Policy("rag interval"));
             }
+        }
+        if self.overdue_spread_days == 0 || self.overdue_spread_days > 20 {
+            return Err(PlanningError::Policy("overdue_spread_days"));
         }
         if self.window_open_percent > 100 {
             return Err(PlanningError::Policy("window_open_percent"));

@@ -1,25 +1,29 @@
-//! The planner: places every due visit in the slot grid earliest-deadline-first within the
-//! practitioner's capacity, times unannounced visits uniformly at random among every slot that
-//! keeps every other child's due date achievable, and reports — never drops — children whose
-//! due date capacity cannot meet.
+//! The planner: decides at random (secure source, the policy's rate) which visits are unannounced,
+//! draws each unannounced visit uniformly from every feasible slot of its whole window, places
+//! announced visits on the latest day that meets their due date (so the interval is not
+//! shortened for nothing) at a random free time, and reports — never drops — children whose due
+//! date capacity cannot meet, with the cause and a fix.
 //!
-//! Planning is done in rounds: round 1 is every child's next due visit; round 2 the visit after
-//! that (its due date counted from the round-1 date), and so on to the horizon. Each round is
-//! planned on the capacity the earlier rounds left. Re-plan whenever a visit happens, is missed
-//! or the calendar changes: the plan is a pure function of the facts.
+//! Planning is done in rounds: round 1 is every child's next due visit (one visit meeting every
+//! requirement whose window it can share); round 2 the visit after that (its due date counted
+//! from the round-1 date), and so on to the horizon. Each round is planned on the capacity the
+//! earlier rounds left (see `round.rs`). Re-plan whenever a visit happens, is missed or the
+//! calendar changes: the plan is a pure function of the facts and the random source.
 
 use super::calendar::add;
 use super::due::{regular_item, History, Periodic};
-use super::edf::{self, Job, Scratch, NO_DEADLINE};
 use super::grid::Grid;
-use super::policy::IntervalUnit;
+use super::patterns::{pattern_warnings, PatternWarning};
+use super::policy::Chance;
+use super::round::plan_round;
 use super::{
     due_items, Capacity, ChildFacts, ContactRequirement, DueItem, PlanningError, Policy,
-    PractitionerCalendar, RandomSource, Requirement,
+    PractitionerCalendar, RandomSource, Requirement, Shortfall,
 };
 use crate::domain::{CaseId, PlanType, Rag, VisitKind, VisitStatus};
 use crate::time::local_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use std::collections::HashSet;
 
 /// The longest horizon planned at once, in days.
 const MAX_HORIZON_DAYS: u32 = 366;
@@ -30,6 +34,23 @@ const MIN_GRID_TAIL_DAYS: i64 = 28;
 /// Safety bound on rounds.
 const MAX_ROUNDS: u32 = 60;
 
+/// How an unannounced visit's slot was drawn: the window and how many feasible slots it had
+/// (never the random value itself), so a supervisor can see the draw was fair.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DrawSummary {
+    /// The first day of the window drawn from.
+    pub first: NaiveDate,
+    /// The last day of the window drawn from.
+    pub last: NaiveDate,
+    /// Feasible slots in the window (each equally likely).
+    pub feasible_slots: u32,
+    /// Days with at least one feasible slot.
+    pub feasible_days: u32,
+    /// The chance the visit was unannounced at all (the policy's rate after the run of announced
+    /// visits before it).
+    pub chance: Chance,
+}
+
 /// One planned visit, with why it is there.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PlannedSlot {
@@ -37,6 +58,10 @@ pub struct PlannedSlot {
     pub case: CaseId,
     /// What it is for.
     pub requirement: Requirement,
+    /// Other requirements the same visit meets (e.g. the 6–8 week review that is also the
+    /// regular visit).
+    #[serde(default)]
+    pub also_meets: Vec<Requirement>,
     /// Start (UTC). Show in Europe/London.
     pub start: DateTime<Utc>,
     /// End (UTC).
@@ -59,32 +84,15 @@ pub struct PlannedSlot {
     pub round: u32,
     /// It was already booked (a planned visit in the record), not chosen now.
     pub booked: bool,
+    /// For an unannounced visit: the window and feasible slots it was drawn from.
+    #[serde(default)]
+    pub draw: Option<DrawSummary>,
+    /// Every feasible start the unannounced draw chose from, when the request asked to keep them
+    /// (audits and the unpredictability tests); never stored.
+    #[serde(skip)]
+    pub draw_options: Vec<DateTime<Utc>>,
     /// Why this slot: due date, window and why it was feasible. No identifying data.
     pub explanation: String,
-}
-
-/// A due date capacity cannot meet.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Shortfall {
-    /// The case.
-    pub case: CaseId,
-    /// What it is for.
-    pub requirement: Requirement,
-    /// The child's plan.
-    pub plan: PlanType,
-    /// The child's RAG rating.
-    pub rag: Rag,
-    /// The due date that will be missed.
-    pub due: NaiveDate,
-    /// The earliest date it can be done, if inside the planning grid.
-    pub best_possible: Option<NaiveDate>,
-    /// How late that is (in working days when the requirement counts working days).
-    pub days_late: Option<u32>,
-    /// 0 is the highest priority: child protection first, then looked after, child in need,
-    /// early help, universal; within each, red, amber, green.
-    pub priority: u8,
-    /// Round (1 = the child's next visit).
-    pub round: u32,
 }
 
 /// The plan: visits in time order and shortfalls in priority order.
@@ -96,6 +104,9 @@ pub struct Plan {
     pub shortfalls: Vec<Shortfall>,
     /// The due items of round 1 (every child's current items), for display.
     pub due: Vec<DueItem>,
+    /// Children whose recent unannounced visits form a pattern a family could learn.
+    #[serde(default)]
+    pub warnings: Vec<PatternWarning>,
 }
 
 /// What to plan.
@@ -113,6 +124,8 @@ pub struct PlanRequest<'a> {
     pub policy: &'a Policy,
     /// The children on the caseload.
     pub children: &'a [ChildFacts],
+    /// Keep every feasible start of each unannounced draw in [`PlannedSlot::draw_options`].
+    pub keep_draw_options: bool,
 }
 
 /// The priority of a plan type and RAG rating (0 = highest).
@@ -132,12 +145,68 @@ pub fn priority(plan: PlanType, rag: Rag) -> u8 {
     p * 3 + r
 }
 
-/// One item to place in a round.
-struct Pending {
-    child: usize,
-    item: DueItem,
-    history: Option<History>,
-    round: u32,
+/// One visit to place in a round.
+pub(crate) struct Pending {
+    pub child: usize,
+    pub item: DueItem,
+    /// Other requirements the visit meets.
+    pub also: Vec<Requirement>,
+    /// The periodic history, when this visit is the regular one (it has a follow-on).
+    pub history: Option<History>,
+    pub round: u32,
+    /// Drawn (or forced) unannounced.
+    pub unannounced: bool,
+    /// The chance it had of being unannounced, when the plan has an unannounced rule.
+    pub chance: Option<Chance>,
+}
+
+impl Pending {
+    /// A first visit (a new case, or a new placement): wanted as soon as there is room, not at
+    /// the end of its window — there is no interval to keep.
+    pub(crate) fn first_visit(&self) -> bool {
+        match self.item.requirement {
+            Requirement::PlacementVisit => true,
+            Requirement::Periodic => self.history.is_some_and(|h| h.last_qualifying.is_none()),
+            Requirement::Hcp(_) => false,
+        }
+    }
+
+    /// The first day of its window: for an unannounced visit the day after the visit it follows
+    /// (a family is never safe after a visit), for an announced one the policy's window opening.
+    pub(crate) fn opens(&self) -> NaiveDate {
+        if self.unannounced {
+            let visited = self.history.is_some_and(|h| h.last_qualifying.is_some());
+            if let (true, Some(basis)) = (visited, self.item.basis) {
+                if let Some(next) = basis.succ_opt() {
+                    return next.min(self.item.due);
+                }
+            }
+        }
+        self.item.earliest
+    }
+}
+
+/// Whether a visit with this chance is unannounced: a draw from `rng`, exact (no rounding).
+fn draw_unannounced(
+    item: &DueItem,
+    rng: &mut dyn RandomSource,
+) -> Result<(bool, Option<Chance>), PlanningError> {
+    if item.unannounced {
+        return Ok((true, item.unannounced_chance.or(Some(Chance::CERTAIN))));
+    }
+    match item.unannounced_chance {
+        None => Ok((false, None)),
+        Some(c) => Ok((rng.below(c.denominator)? < c.numerator, Some(c))),
+    }
+}
+
+/// Everything the rounds share.
+pub(crate) struct State<'a> {
+    pub req: &'a PlanRequest<'a>,
+    pub grid: Grid,
+    /// (child, grid day) pairs that already have a visit: never two visits to one child a day.
+    pub child_days: HashSet<(usize, usize)>,
+    pub scratch: super::edf::Scratch,
 }
 
 /// Plans visits for every child in `req` from `now` to `horizon_end`.
@@ -153,7 +222,10 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
     }
 
     // Round 1: every child's current items; booked visits first satisfy them.
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        warnings: pattern_warnings(req.children, &req.calendar.pattern),
+        ..Plan::default()
+    };
     let mut pending: Vec<Pending> = Vec::new();
     let mut booked: Vec<(usize, DateTime<Utc>, VisitKind, u32)> = Vec::new();
     for (ci, child) in req.children.iter().enumerate() {
@@ -166,20 +238,25 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
                 booked.push((ci, v.planned_for, v.kind, v.expected_minutes));
             }
         }
+        let mut mine: Vec<Pending> = Vec::new();
         for item in items {
             plan.due.push(item.clone());
             let is_regular = regular
                 .as_ref()
                 .is_some_and(|r| r.requirement == item.requirement);
             if item.earliest <= req.horizon_end {
-                pending.push(Pending {
+                mine.push(Pending {
                     child: ci,
                     item,
+                    also: Vec::new(),
                     history: if is_regular { history } else { None },
                     round: 1,
+                    unannounced: false,
+                    chance: None,
                 });
             }
         }
+        pending.extend(merge_child_items(mine, today, rng)?);
     }
 
     // The grid reaches past the horizon far enough to hold the windows that close later.
@@ -197,28 +274,27 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
         .checked_add_signed(Duration::days(MIN_GRID_TAIL_DAYS))
         .ok_or(PlanningError::DateOutOfRange)?;
     let grid_end = latest_due.clamp(min_end, tail);
-    let mut grid = Grid::build(req.calendar, &req.capacity, req.now, today, grid_end)?;
-    for &(_, at, _, _) in &booked {
-        grid.place_booked(at);
+    let grid = Grid::build(req.calendar, &req.capacity, req.now, today, grid_end)?;
+    let mut st = State {
+        req,
+        grid,
+        child_days: HashSet::new(),
+        scratch: super::edf::Scratch::default(),
+    };
+    for &(ci, at, _, _) in &booked {
+        st.grid.place_booked(at);
+        if let Some(d) = st.grid.day_index(local_date(at)) {
+            st.child_days.insert((ci, d));
+        }
     }
-    // A booked visit of the same child inside an item's window (or before its due date) meets it.
-    let mut used_booking = vec![false; booked.len()];
+    // A booked visit of the same child before an item's due date meets it — every item it can.
     let mut still: Vec<Pending> = Vec::new();
     for p in pending {
-        let hit = booked
-            .iter()
-            .enumerate()
-            .position(|(bi, &(ci, at, kind, _))| {
-                !used_booking.get(bi).copied().unwrap_or(true)
-                    && ci == p.child
-                    && local_date(at) <= p.item.due
-                    && p.item.contact.satisfied_by(kind)
-            });
-        match hit.and_then(|bi| booked.get(bi).map(|b| (bi, *b))) {
-            Some((bi, (_, at, kind, minutes))) => {
-                if let Some(u) = used_booking.get_mut(bi) {
-                    *u = true;
-                }
+        let hit = booked.iter().copied().find(|&(ci, at, kind, _)| {
+            ci == p.child && local_date(at) <= p.item.due && p.item.contact.satisfied_by(kind)
+        });
+        match hit {
+            Some((_, at, kind, minutes)) => {
                 let date = local_date(at);
                 let minutes = if minutes == 0 {
                     u32::from(req.capacity.visit_minutes)
@@ -228,6 +304,7 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
                 plan.slots.push(PlannedSlot {
                     case: p.item.case,
                     requirement: p.item.requirement,
+                    also_meets: p.also.clone(),
                     start: at,
                     end: add(at, Duration::minutes(i64::from(minutes))),
                     kind,
@@ -239,12 +316,16 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
                     earliest: p.item.earliest,
                     round: 1,
                     booked: true,
+                    draw: None,
+                    draw_options: Vec::new(),
                     explanation: format!(
                         "Already booked for {date}; due {} ({}).",
                         p.item.due, p.item.why
                     ),
                 });
-                if let Some(next) = follow_on(req, &p, date, kind == VisitKind::UnannouncedHome)? {
+                if let Some(next) =
+                    follow_on(req, &p, date, kind == VisitKind::UnannouncedHome, rng)?
+                {
                     still.push(next);
                 }
             }
@@ -253,14 +334,13 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
     }
 
     let mut pending = still;
-    let mut scratch = Scratch::default();
     let mut round = 1;
     while !pending.is_empty() && round <= MAX_ROUNDS {
-        let placed = plan_round(req, &mut grid, &pending, rng, &mut scratch, &mut plan)?;
+        let placed = plan_round(&mut st, &pending, rng, &mut plan)?;
         let mut next = Vec::new();
         for (p, when) in pending.iter().zip(placed) {
             if let Some((date, unannounced)) = when {
-                if let Some(n) = follow_on(req, p, date, unannounced)? {
+                if let Some(n) = follow_on(req, p, date, unannounced, rng)? {
                     next.push(n);
                 }
             }
@@ -274,12 +354,61 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
     Ok(plan)
 }
 
-/// The next periodic item after a visit planned on `date`, if its window opens in the horizon.
+/// Whether two items can be met by one visit: their windows overlap, or one is overdue (wanted
+/// as soon as possible) while the other's window is open today.
+fn can_share(a: &DueItem, b: &DueItem, today: NaiveDate) -> bool {
+    let open = |x: &DueItem| x.earliest <= today;
+    a.earliest.max(b.earliest) <= a.due.min(b.due)
+        || (a.due < today && open(b))
+        || (b.due < today && open(a))
+}
+
+/// One child's round-1 items as visits: the regular one drawn announced or unannounced; every
+/// other item that can share an announced regular visit is met by that same visit (a mandated
+/// review is booked with the family, so it is never merged into an unannounced one).
+fn merge_child_items(
+    mine: Vec<Pending>,
+    today: NaiveDate,
+    rng: &mut dyn RandomSource,
+) -> Result<Vec<Pending>, PlanningError> {
+    let mut out: Vec<Pending> = Vec::new();
+    let mut rest: Vec<Pending> = Vec::new();
+    for mut p in mine {
+        if p.history.is_some() {
+            let (u, c) = draw_unannounced(&p.item, rng)?;
+            p.unannounced = u;
+            p.chance = c;
+            out.insert(0, p);
+        } else {
+            rest.push(p);
+        }
+    }
+    for p in rest {
+        match out.first_mut() {
+            Some(r) if !r.unannounced && can_share(&r.item, &p.item, today) => {
+                let (a, b) = (&mut r.item, &p.item);
+                a.earliest = a.earliest.max(b.earliest);
+                a.due = a.due.min(b.due);
+                a.contact = a.contact.max(b.contact);
+                a.see_alone |= b.see_alone;
+                a.see_bedroom |= b.see_bedroom;
+                a.why = format!("{}; and {}", a.why, b.why);
+                r.also.push(b.requirement);
+            }
+            _ => out.push(p),
+        }
+    }
+    Ok(out)
+}
+
+/// The next periodic item after a visit planned on `date`, if its window opens in the horizon,
+/// with its announced/unannounced draw.
 fn follow_on(
     req: &PlanRequest<'_>,
     p: &Pending,
     date: NaiveDate,
     unannounced: bool,
+    rng: &mut dyn RandomSource,
 ) -> Result<Option<Pending>, PlanningError> {
     let Some(h) = p.history else {
         return Ok(None);
@@ -293,280 +422,18 @@ fn follow_on(
     };
     let h2 = h.with_planned(date, unannounced, p.item.see_bedroom);
     let item = rule.item(child, req.policy, hol, &h2, local_date(req.now))?;
-    if item.earliest > req.horizon_end {
-        return Ok(None);
-    }
-    Ok(Some(Pending {
+    let (u, chance) = draw_unannounced(&item, rng)?;
+    let next = Pending {
         child: p.child,
         item,
+        also: Vec::new(),
         history: Some(h2),
         round: p.round + 1,
-    }))
-}
-
-fn sort_key(p: &Pending) -> (u8, NaiveDate, CaseId) {
-    (priority(p.item.plan, p.item.rag), p.item.due, p.item.case)
-}
-
-fn days_late(req: &PlanRequest<'_>, item: &DueItem, date: NaiveDate) -> u32 {
-    if date <= item.due {
-        return 0;
+        unannounced: u,
+        chance,
+    };
+    if next.opens() > req.horizon_end {
+        return Ok(None);
     }
-    match item.unit {
-        IntervalUnit::WorkingDays => req.calendar.holidays.working_days_between(item.due, date),
-        _ => (date - item.due).num_days().clamp(0, i64::from(u32::MAX)) as u32,
-    }
-}
-
-/// Sets `v[i]` when `i` is in range.
-fn set<T>(v: &mut [T], i: u32, value: T) {
-    if let Some(x) = v.get_mut(i as usize) {
-        *x = value;
-    }
-}
-
-/// Plans one round; returns, per pending item, the date and whether unannounced if placed.
-fn plan_round(
-    req: &PlanRequest<'_>,
-    grid: &mut Grid,
-    pending: &[Pending],
-    rng: &mut dyn RandomSource,
-    scratch: &mut Scratch,
-    plan: &mut Plan,
-) -> Result<Vec<Option<(NaiveDate, bool)>>, PlanningError> {
-    let today = local_date(req.now);
-    let n_days = grid.days.len() as u32;
-    let grid_last = grid.days.last().map(|d| d.date);
-    let mut placed: Vec<Option<(usize, usize)>> = vec![None; pending.len()];
-
-    // Jobs: release and deadline as grid day indices.
-    let mut jobs: Vec<Job> = Vec::with_capacity(pending.len());
-    let mut hopeless: Vec<u32> = Vec::new();
-    for (i, p) in pending.iter().enumerate() {
-        let id = i as u32;
-        let mut release = grid.day_on_or_after(p.item.earliest.max(today)) as u32;
-        let deadline = match grid_last {
-            Some(last) if p.item.due > last => NO_DEADLINE,
-            _ => match grid.day_on_or_before(p.item.due) {
-                Some(d) => {
-                    // A window with no working day in it (e.g. a weekly due date on a bank
-                    // holiday) opens on the last working day before the due date.
-                    release = release.min(d as u32);
-                    d as u32
-                }
-                None => {
-                    hopeless.push(id);
-                    continue;
-                }
-            },
-        };
-        jobs.push(Job {
-            release,
-            deadline,
-            id,
-        });
-    }
-    jobs.sort_by_key(|j| (j.release, j.id));
-
-    // The on-time set: everyone when capacity allows, otherwise admitted by priority.
-    let mut caps = grid.capacities();
-    let mut late: Vec<u32> = hopeless;
-    if !edf::feasible(&jobs, &caps, None, None, scratch) {
-        let mut order: Vec<Job> = jobs.clone();
-        order.sort_by_key(|j| pending.get(j.id as usize).map(sort_key));
-        let mut admitted: Vec<Job> = Vec::with_capacity(jobs.len());
-        for j in order {
-            let at = admitted.partition_point(|a| (a.release, a.id) < (j.release, j.id));
-            admitted.insert(at, j);
-            if !edf::feasible(&admitted, &caps, None, None, scratch) {
-                admitted.remove(at);
-                late.push(j.id);
-            }
-        }
-        jobs = admitted;
-    }
-
-    // Late visits: as early as possible without costing an on-time child their date.
-    late.sort_by_key(|&id| pending.get(id as usize).map(sort_key));
-    for &id in &late {
-        let Some(p) = pending.get(id as usize) else {
-            continue;
-        };
-        let from = grid.day_on_or_after(p.item.earliest.max(today));
-        let mut best = None;
-        for d in from..grid.days.len() {
-            let Some(s) = grid.first_free(d) else {
-                continue;
-            };
-            let m = grid.minute.get(s).copied();
-            let cap = grid.capacity_with(d, m);
-            if edf::feasible(&jobs, &caps, Some((d, cap)), None, scratch) {
-                best = Some((d, s));
-                break;
-            }
-        }
-        let best_date = best.and_then(|(d, _)| grid.days.get(d).map(|x| x.date));
-        if let Some((d, s)) = best {
-            grid.place(d, s);
-            set(&mut caps, d as u32, grid.capacity_with(d, None));
-            set(&mut placed, id, Some((d, s)));
-        }
-        plan.shortfalls.push(Shortfall {
-            case: p.item.case,
-            requirement: p.item.requirement,
-            plan: p.item.plan,
-            rag: p.item.rag,
-            due: p.item.due,
-            best_possible: best_date,
-            days_late: best_date.map(|b| days_late(req, &p.item, b)),
-            priority: priority(p.item.plan, p.item.rag),
-            round: p.round,
-        });
-    }
-
-    // Unannounced visits: uniformly at random among every slot that keeps the rest feasible.
-    let mut unannounced: Vec<Job> = jobs
-        .iter()
-        .copied()
-        .filter(|j| {
-            pending
-                .get(j.id as usize)
-                .is_some_and(|p| p.item.unannounced)
-        })
-        .collect();
-    unannounced.sort_by_key(|j| (j.deadline, j.id));
-    let mut counts: Vec<usize> = vec![0; pending.len()];
-    for j in unannounced {
-        let last = if j.deadline == NO_DEADLINE {
-            n_days.saturating_sub(1)
-        } else {
-            j.deadline
-        };
-        let mut options: Vec<(usize, usize)> = Vec::new();
-        for d in (j.release as usize)..=(last as usize).min(grid.days.len().saturating_sub(1)) {
-            let Some(day) = grid.days.get(d) else {
-                continue;
-            };
-            let (first, end) = (day.first, day.end);
-            // The smallest capacity day d may be left with: found once per distinct value.
-            let mut verdict: Vec<(u32, bool)> = Vec::new();
-            for s in first..end {
-                if !grid.is_free(d, s) {
-                    continue;
-                }
-                let cap = grid.capacity_with(d, grid.minute.get(s).copied());
-                let ok = match verdict.iter().find(|(c, _)| *c == cap) {
-                    Some(&(_, ok)) => ok,
-                    None => {
-                        let ok = edf::feasible(&jobs, &caps, Some((d, cap)), Some(j.id), scratch);
-                        verdict.push((cap, ok));
-                        ok
-                    }
-                };
-                if ok {
-                    options.push((d, s));
-                }
-            }
-        }
-        let choice = if options.is_empty() {
-            None
-        } else {
-            let k = rng.below(options.len() as u64)? as usize;
-            options.get(k).copied()
-        };
-        if let Some((d, s)) = choice {
-            grid.place(d, s);
-            set(&mut caps, d as u32, grid.capacity_with(d, None));
-            set(&mut placed, j.id, Some((d, s)));
-            set(&mut counts, j.id, options.len());
-            jobs.retain(|x| x.id != j.id);
-        }
-    }
-
-    // Announced visits: earliest deadline first, first free slot of the day.
-    let mut days_for: Vec<(u32, usize)> = Vec::new();
-    edf::run(&jobs, &caps, None, None, scratch, &mut |id, d| {
-        days_for.push((id, d))
-    });
-    let mut placed_ids = std::collections::HashSet::new();
-    for (id, d) in days_for {
-        if let Some(s) = grid.first_free(d) {
-            grid.place(d, s);
-            set(&mut placed, id, Some((d, s)));
-            placed_ids.insert(id);
-        }
-    }
-    // Anything with a deadline in the grid that EDF could not place is a shortfall (this only
-    // happens if the grid changed under it, but no child is ever dropped silently).
-    for j in &jobs {
-        if !placed_ids.contains(&j.id) && j.deadline != NO_DEADLINE {
-            if let Some(p) = pending.get(j.id as usize) {
-                plan.shortfalls.push(Shortfall {
-                    case: p.item.case,
-                    requirement: p.item.requirement,
-                    plan: p.item.plan,
-                    rag: p.item.rag,
-                    due: p.item.due,
-                    best_possible: None,
-                    days_late: None,
-                    priority: priority(p.item.plan, p.item.rag),
-                    round: p.round,
-                });
-            }
-        }
-    }
-
-    // Emit slots.
-    let mut out = vec![None; pending.len()];
-    for (i, p) in pending.iter().enumerate() {
-        let Some((d, s)) = placed.get(i).copied().flatten() else {
-            continue;
-        };
-        let (Some(day), Some(&start)) = (grid.days.get(d), grid.start.get(s)) else {
-            continue;
-        };
-        let date = day.date;
-        let is_late = date > p.item.due;
-        let unannounced = p.item.unannounced;
-        let how = if is_late {
-            format!(
-                "Capacity is short: the earliest slot that costs no on-time child their date ({} day(s) late).",
-                days_late(req, &p.item, date)
-            )
-        } else if unannounced {
-            format!(
-                "Unannounced: drawn uniformly at random (secure random source) from {} slots in the window, each inside working hours, clear of appointments, within the daily limit and travel buffer, and keeping every other child's due date achievable.",
-                counts.get(i).copied().unwrap_or(0)
-            )
-        } else {
-            "Earliest day in the window with capacity after more urgent visits (earliest deadline first); first free slot that day inside working hours, clear of appointments and travel buffers.".to_string()
-        };
-        plan.slots.push(PlannedSlot {
-            case: p.item.case,
-            requirement: p.item.requirement,
-            start,
-            end: add(start, grid.visit),
-            kind: if unannounced {
-                VisitKind::UnannouncedHome
-            } else {
-                VisitKind::AnnouncedHome
-            },
-            contact: p.item.contact,
-            unannounced,
-            see_alone: p.item.see_alone,
-            see_bedroom: p.item.see_bedroom,
-            due: p.item.due,
-            earliest: p.item.earliest,
-            round: p.round,
-            booked: false,
-            explanation: format!(
-                "Due {} ({}). Window {} to {}. {how}",
-                p.item.due, p.item.why, p.item.earliest, p.item.due
-            ),
-        });
-        if let Some(o) = out.get_mut(i) {
-            *o = Some((date, unannounced));
-        }
-    }
-    Ok(out)
+    Ok(Some(next))
 }

@@ -86,6 +86,7 @@ impl Store {
                 notes_heads: Default::default(),
                 placement_date: None,
                 looked_after_since: None,
+                placement_intended_until_18: false,
             };
             r.insert(
                 Kind::Case,
@@ -147,12 +148,15 @@ impl Store {
     }
 
     /// Records a looked-after child's placement: the placement start (the next visit is due
-    /// within a week of it) and, if known, when the child became looked after.
+    /// within a week of it, and its first year is 6-weekly), if known when the child became looked
+    /// after, and whether this placement is intended to last until the child is 18 (then visits
+    /// are 3-monthly after its first year; otherwise 6-weekly throughout).
     pub fn set_placement(
         &self,
         case_id: CaseId,
         placement_date: chrono::NaiveDate,
         looked_after_since: Option<chrono::NaiveDate>,
+        intended_until_18: bool,
     ) -> Result<Case, StoreError> {
         self.write(|r| {
             let mut case: Case = r.get(Kind::Case, case_id.bytes())?;
@@ -162,6 +166,7 @@ impl Store {
                 ));
             }
             case.placement_date = Some(placement_date);
+            case.placement_intended_until_18 = intended_until_18;
             case.looked_after_since = looked_after_since
                 .or(case.looked_after_since)
                 .or(Some(placement_date));

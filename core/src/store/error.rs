@@ -82,6 +82,10 @@ pub enum StoreError {
     /// The action does not fit the record's state (e.g. completing a cancelled visit).
     #[error("not allowed: {0}")]
     InvalidState(&'static str),
+
+    /// A document (the family's copy) could not be made; the reason never carries its text.
+    #[error("the document could not be made: {0}")]
+    Document(&'static str),
     /// The planning settings or horizon cannot be planned with.
     #[error("planning: {0}")]
     Planning(#[from] crate::planning::PlanningError),

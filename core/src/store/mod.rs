@@ -5,6 +5,7 @@ mod caseload;
 mod db;
 mod digest;
 mod error;
+mod family;
 mod integrity;
 mod notes;
 mod outbox;
@@ -18,6 +19,7 @@ mod visits;
 
 pub use db::{DB_FILE, SCHEMA_VERSION};
 pub use error::StoreError;
+pub use family::{FamilyCopy, FamilyCopyRecord};
 pub use outbox::{Parked, QueuedOp};
 pub use planning::{
     AlertView, ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan,

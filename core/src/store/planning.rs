@@ -14,8 +14,8 @@ use crate::domain::{
 };
 use crate::planning::{
     self, alerts, due_items, Alert, Appointment, BankHolidays, Capacity, ChildFacts, DueItem,
-    DueStatus, Leave, Plan, PlanRequest, PlannedSlot, Policy, PractitionerCalendar, PregnancyFact,
-    Shortfall, SystemRandomSource, WorkingPattern,
+    DueStatus, Leave, PatternWarning, Plan, PlanRequest, PlannedSlot, Policy, PractitionerCalendar,
+    PregnancyFact, Shortfall, SystemRandomSource, WorkingPattern,
 };
 use crate::time::local_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -118,6 +118,10 @@ pub struct StoredPlan {
     pub lines: Vec<PlanLine>,
     /// Children who will miss a due date, highest priority first. Never dropped.
     pub shortfalls: Vec<Shortfall>,
+    /// Children whose recent unannounced visits (hand-booked or moved ones included) form a
+    /// pattern a family could learn.
+    #[serde(default)]
+    pub warnings: Vec<PatternWarning>,
 }
 
 /// A plan as the practitioner sees it.
@@ -145,11 +149,11 @@ pub(crate) fn mark_plan_stale(r: &Records<'_>) -> Result<(), StoreError> {
     meta_set(r.conn, "plan_stale", &[1])
 }
 
-fn singleton_id(r: &Records<'_>, key: &str) -> Result<Option<[u8; 16]>, StoreError> {
+pub(crate) fn singleton_id(r: &Records<'_>, key: &str) -> Result<Option<[u8; 16]>, StoreError> {
     Ok(meta_get(r.conn, key)?.and_then(|v| <[u8; 16]>::try_from(v.as_slice()).ok()))
 }
 
-fn put_singleton<T: serde::Serialize>(
+pub(crate) fn put_singleton<T: serde::Serialize>(
     r: &Records<'_>,
     key: &str,
     kind: Kind,
@@ -205,8 +209,6 @@ fn gather(r: &Records<'_>, me: &Practitioner) -> Result<Gathered, StoreError> {
         let household: Household = r.get(Kind::Household, case.household_id.bytes())?;
         let visits: Vec<Visit> = r.list(Kind::Visit, Some(case.id.bytes()))?;
         let mut f = ChildFacts::from_records(case, &child, &visits);
-        f.placement_date = case.placement_date;
-        f.looked_after_since = case.looked_after_since;
         f.unanswered_attempts = unanswered_attempts(&visits);
         let people: Vec<Person> = r.list(Kind::Person, Some(case.household_id.bytes()))?;
         for unborn in people.iter().filter(|p| p.role == PersonRole::Unborn) {
@@ -347,9 +349,13 @@ impl Store {
             capacity: g.settings.capacity,
             policy: &g.settings.policy,
             children: &g.facts,
+            keep_draw_options: false,
         };
         let Plan {
-            slots, shortfalls, ..
+            slots,
+            shortfalls,
+            warnings,
+            ..
         } = planning::plan(&request, &mut SystemRandomSource::default())?;
         let minutes = u32::from(g.settings.capacity.visit_minutes);
         let stored = self.write(|r| {
@@ -372,6 +378,7 @@ impl Store {
                 horizon_end,
                 lines,
                 shortfalls: shortfalls.clone(),
+                warnings: warnings.clone(),
             };
             put_singleton(r, "plan_id", Kind::Plan, &stored)?;
             meta_set(r.conn, "plan_stale", &[0])?;

@@ -55,11 +55,14 @@ pub enum Kind {
     Settings,
     /// The stored visit plan.
     Plan,
+    /// A family's copy of a visit summary, as given (kept on the device; the visit records that
+    /// it was given).
+    FamilySummary,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Practitioner,
         Kind::Household,
         Kind::Person,
@@ -68,6 +71,7 @@ impl Kind {
         Kind::Note,
         Kind::Settings,
         Kind::Plan,
+        Kind::FamilySummary,
     ];
 
     /// Whether changes to this kind are queued for the server (the device's own profile, its
@@ -130,6 +134,7 @@ impl Kind {
             Kind::Note => "note",
             Kind::Settings => "settings",
             Kind::Plan => "plan",
+            Kind::FamilySummary => "family_summary",
         }
     }
 }

@@ -189,10 +189,9 @@ pub fn enrol(
     code: &str,
 ) -> Result<Enrolment, StoreError> {
     let server_url = check_server_url(server_url)?;
-    let device_id = DeviceId::random();
     let body = serde_json::to_vec(&EnrolRequest {
         code: code.trim().to_string(),
-        device_id,
+        device_id: None,
     })
     .map_err(|_| StoreError::Protocol("encode".into()))?;
     let resp = transport
@@ -216,7 +215,7 @@ pub fn enrol(
     Ok(Enrolment {
         server_url,
         token: Zeroizing::new(e.token),
-        device_id,
+        device_id: e.device_id,
         practitioner_id: e.practitioner_id,
         name: e.name,
         agency: e.agency,
@@ -446,7 +445,7 @@ impl Store {
                 let mut skipped = 0;
                 let mut touched = std::collections::BTreeSet::new();
                 for change in &page.changes {
-                    if !apply_remote(r, &change.op)? {
+                    if !apply_remote(r, &change.op, change.vouched)? {
                         skipped += 1;
                     } else if let Some(case) = change.op.case_id {
                         touched.insert(case);
@@ -558,8 +557,14 @@ impl Store {
 }
 
 /// Applies one change from the server with the merge rules; returns `false` (and changes nothing)
-/// when the change cannot make a valid record.
-fn apply_remote(r: &Records<'_>, op: &Operation) -> Result<bool, StoreError> {
+/// when the change cannot make a valid record. A new note from elsewhere is stored with what the
+/// server vouches about its author (`vouched`, and the device that pushed it), so `verify` can
+/// report a note whose author fields say otherwise.
+fn apply_remote(
+    r: &Records<'_>,
+    op: &Operation,
+    vouched: Option<crate::domain::PractitionerId>,
+) -> Result<bool, StoreError> {
     let Some(kind) = Kind::from_name(&op.kind) else {
         return Ok(false);
     };
@@ -577,7 +582,16 @@ fn apply_remote(r: &Records<'_>, op: &Operation) -> Result<bool, StoreError> {
     if current.is_some() && !changed {
         return Ok(true);
     }
-    let value = merge::materialize(kind.name(), &fields, &stamps);
+    let mut value = merge::materialize(kind.name(), &fields, &stamps);
+    if kind == Kind::Note {
+        if let Value::Object(m) = &mut value {
+            let pushed_by = (!op.device_id.0.is_nil()).then_some(op.device_id);
+            m.insert(
+                super::verify::VOUCHED_FIELD.into(),
+                serde_json::json!({ "practitioner_id": vouched, "device_id": pushed_by }),
+            );
+        }
+    }
     let typed_ok = match kind {
         Kind::Household => serde_json::from_value::<Household>(value.clone()).is_ok(),
         Kind::Person => serde_json::from_value::<Person>(value.clone()).is_ok(),

@@ -2,7 +2,7 @@
 
 use super::records::{raw_list, Kind, Records};
 use super::{Store, StoreError};
-use crate::domain::{Case, CaseId, DeviceId, Note, NoteId};
+use crate::domain::{Case, CaseId, DeviceId, Note, NoteId, PractitionerId};
 
 /// What is wrong at a point of a case's note chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -16,6 +16,36 @@ pub enum ChainProblem {
     HeadMismatch,
     /// A note could not be opened (see `tampered`).
     Unreadable,
+    /// A note's author or device is not the one the server vouched for when it delivered the
+    /// note (or a note of this device names another author): a forged authorship.
+    AuthorMismatch,
+}
+
+/// Where a note received from the server keeps what the server vouched about its author:
+/// `{ "practitioner_id": …, "device_id": … }` (outside the note's hash; never sent).
+pub(crate) const VOUCHED_FIELD: &str = "vouched_by";
+
+/// Whether a note's author fields contradict what vouches for them: the server's word for a
+/// received note, this device's own identity for a note written here.
+fn author_mismatch(
+    note: &Note,
+    vouch: Option<&serde_json::Value>,
+    me: (DeviceId, PractitionerId),
+) -> bool {
+    if note.device_id == me.0 {
+        return note.author_id != me.1;
+    }
+    let Some(v) = vouch else { return false };
+    let said = |key: &str| {
+        v.get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    // An unvouched note (from a server that vouches for nothing) is not reported.
+    let practitioner_differs =
+        said("practitioner_id").is_some_and(|p| p != note.author_id.to_string());
+    let device_differs = said("device_id").is_some_and(|d| d != note.device_id.to_string());
+    practitioner_differs || device_differs
 }
 
 /// Where a case's note chain breaks.
@@ -116,7 +146,12 @@ impl Store {
                 }
             }
             for case in &cases {
-                check_chain(r, case, &mut report.chain_breaks)?;
+                check_chain(
+                    r,
+                    case,
+                    (self.device_id, self.practitioner_id),
+                    &mut report.chain_breaks,
+                )?;
             }
             let queue = super::outbox::check_all(r)?;
             report.queue_checked = queue.checked;
@@ -130,6 +165,7 @@ impl Store {
 fn check_chain(
     r: &Records<'_>,
     case: &Case,
+    me: (DeviceId, PractitionerId),
     breaks: &mut Vec<ChainBreak>,
 ) -> Result<(), StoreError> {
     // Each device appends to its own chain on the case: group the notes by device, walk each
@@ -140,8 +176,29 @@ fn check_chain(
         .iter()
         .enumerate()
     {
-        match r.open_raw::<Note>(Kind::Note, raw) {
-            Ok(n) => chains.entry(n.device_id).or_default().push(n),
+        match r.open_raw::<serde_json::Value>(Kind::Note, raw) {
+            Ok(v) => {
+                let Ok(n) = serde_json::from_value::<Note>(v.clone()) else {
+                    breaks.push(ChainBreak {
+                        case_id: case.id,
+                        device_id: None,
+                        position: i as u64,
+                        note_id: None,
+                        problem: ChainProblem::Unreadable,
+                    });
+                    continue;
+                };
+                if author_mismatch(&n, v.get(VOUCHED_FIELD), me) {
+                    breaks.push(ChainBreak {
+                        case_id: case.id,
+                        device_id: Some(n.device_id),
+                        position: n.position,
+                        note_id: Some(n.id),
+                        problem: ChainProblem::AuthorMismatch,
+                    });
+                }
+                chains.entry(n.device_id).or_default().push(n)
+            }
             Err(StoreError::Tampered { .. }) => breaks.push(ChainBreak {
                 case_id: case.id,
                 device_id: None,

@@ -102,7 +102,7 @@ fn open_lineage(
 }
 
 /// A visit's day tag: the blind tag of its local (Europe/London) date.
-pub(super) fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
+pub(crate) fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
     r.tag("visit-day", &local_date(at).to_string())
 }
 
@@ -156,6 +156,8 @@ impl Store {
             outcome: None,
             unsuccessful: None,
             departure_reason,
+            family_share: Default::default(),
+            copies_given: Vec::new(),
         };
         r.insert(
             Kind::Visit,

@@ -11,6 +11,9 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub const MAX_PUSH_OPS: usize = 500;
 /// The most changes one pull page may carry.
 pub const MAX_PULL_LIMIT: u32 = 1000;
+/// The most bytes of operations one pull page carries (a page always holds at least one change;
+/// the cursor continues where a full page stops).
+pub const MAX_PULL_BYTES: usize = 1024 * 1024;
 
 /// Priority lanes of the outbox: lower goes first.
 #[derive(
@@ -65,8 +68,10 @@ pub struct Operation {
 pub struct EnrolRequest {
     /// The one-time enrolment code an administrator issued.
     pub code: String,
-    /// The device's random id.
-    pub device_id: DeviceId,
+    /// Ignored: the server assigns the device id (sent by earlier builds; the reserved nil id is
+    /// refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<DeviceId>,
 }
 
 /// The answer to an enrolment.
@@ -74,6 +79,9 @@ pub struct EnrolRequest {
 pub struct EnrolResponse {
     /// The device's bearer token (kept in the device's keyring-protected store only).
     pub token: String,
+    /// The device's id, assigned by the server (never the reserved nil id the server signs its
+    /// own changes with).
+    pub device_id: DeviceId,
     /// The practitioner the device belongs to.
     pub practitioner_id: PractitionerId,
     /// Their name.
@@ -109,7 +117,8 @@ pub enum OpResult {
     Rejected {
         /// The operation.
         op_id: uuid::Uuid,
-        /// A stable code (`not_allocated`, `scope_mismatch`, `append_only`, `invalid`, ...).
+        /// A stable code (`not_allocated`, `scope_mismatch`, `append_only`, `invalid`,
+        /// `wrong_author`, `chain_break`, `too_large`, ...).
         code: String,
         /// A message fit to show the practitioner (never personal data).
         reason: String,
@@ -130,6 +139,12 @@ pub struct Change {
     pub seq: i64,
     /// The operation as the server applied it.
     pub op: Operation,
+    /// The practitioner the server vouches made this change: the one whose authenticated device
+    /// pushed it (the server checked every author field against that device before applying it).
+    /// For a snapshot of a note, the note's author as checked when it was pushed. Absent for the
+    /// server's own changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vouched: Option<PractitionerId>,
 }
 
 /// `GET /v1/changes?since=&limit=`: a page of the changes the device may see.

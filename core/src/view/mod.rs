@@ -4,6 +4,7 @@
 
 mod answers;
 mod child;
+mod family_copy;
 pub mod input;
 mod labels;
 mod plan;
@@ -13,6 +14,7 @@ mod visit_form;
 
 pub use answers::Answer;
 pub use child::{note_lines, ChildView, ChronologyLine, DueLine, NoteLine, NoteThreadLine};
+pub use family_copy::{FamilyActionInput, FamilyCopyReview, FamilyShareInput, WithheldLine};
 pub use labels::{
     agency_label, alert_kind_label, contact_label, date_label, due_status_label, hcp_label,
     interval_label, plan_label, priority_label, rag_label, requirement_label, role_label,

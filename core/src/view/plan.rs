@@ -54,6 +54,9 @@ pub struct PlanScreen {
     pub slots: Vec<PlanSlotLine>,
     /// Children who will miss a due date, highest priority first.
     pub shortfalls: Vec<ShortfallLine>,
+    /// Children whose recent unannounced visits form a pattern a family could learn, with the
+    /// measure used ("Name: 5 of the last 6 unannounced visits were on a Tuesday ...").
+    pub pattern_warnings: Vec<String>,
     /// Something changed since it was computed.
     pub stale: bool,
 }
@@ -96,14 +99,26 @@ impl PlanScreen {
                     child_name: name(&view.children, s.case),
                     title: requirement_label(s.requirement),
                     due_label: date_label(s.due),
-                    message: match (s.best_possible, s.days_late) {
-                        (Some(d), Some(late)) => format!(
-                            "Cannot be met: the earliest possible is {} ({late} days late). Raise it with your manager.",
-                            date_label(d)
-                        ),
-                        _ => "Cannot be met within the planned weeks. Raise it with your manager.".into(),
+                    message: {
+                        let when = match (s.best_possible, s.days_late) {
+                            (Some(d), Some(late)) => format!(
+                                "Cannot be met: the earliest possible is {} ({late} days late).",
+                                date_label(d)
+                            ),
+                            _ => "Cannot be met within the planned weeks.".into(),
+                        };
+                        if s.fix.is_empty() {
+                            format!("{when} Raise it with your manager.")
+                        } else {
+                            format!("{when} Why: {}. {}", s.detail, s.fix)
+                        }
                     },
                 })
+                .collect(),
+            pattern_warnings: p
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {}", name(&view.children, w.case), w.message))
                 .collect(),
             stale: view.stale,
         }

@@ -1,7 +1,7 @@
 //! Shared test helpers: a seeded random source and case builders.
 #![allow(dead_code)]
 
-use chrono::{DateTime, NaiveDate, Utc};
+pub use chrono::{DateTime, NaiveDate, Utc};
 use doorstep_core::domain::{CaseId, PlanType, Rag, VisitKind, VisitStatus};
 use doorstep_core::planning::{ChildFacts, PlanningError, RandomSource, VisitFact};
 use rand::{RngCore, SeedableRng};
@@ -71,6 +71,7 @@ pub fn child(plan: PlanType, rag: Rag, opened_on: NaiveDate) -> ChildFacts {
         expected_date: None,
         placement_date: None,
         looked_after_since: None,
+        placement_intended_until_18: false,
         opened_on,
         visits: Vec::new(),
         household_pregnancies: Vec::new(),
@@ -84,3 +85,4 @@ pub fn case_id(n: u64) -> CaseId {
         .parse()
         .unwrap()
 }
+pub mod sim;

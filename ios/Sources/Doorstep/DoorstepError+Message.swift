@@ -16,7 +16,7 @@ extension DoorstepError {
              .Unauthorized(let message), .Protocol(let message), .Wiped(let message),
              .DiskFull(let message), .KeyProvider(let message), .KeyInvalidated(let message),
              .Storage(let message),
-             .Busy(let message), .Platform(let message):
+             .Busy(let message), .Platform(let message), .Document(let message):
             return message
         }
     }

@@ -1,7 +1,7 @@
 //! What the sync benchmarks share: a real server on loopback over a real database, devices
 //! enrolled on it, operations built as a device builds them, and latency summaries.
 
-use doorstep_core::domain::{Agency, DeviceId};
+use doorstep_core::domain::{Agency, CaseId, ChainHead, DeviceId, Note, NoteId, PractitionerId};
 use doorstep_core::sync::merge::diff;
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::sync::Hlc;
@@ -35,7 +35,11 @@ pub struct Env {
 impl Drop for Env {
     fn drop(&mut self) {
         if let (Some(schema), Ok(base)) = (&self.pg_schema, std::env::var(PG_ENV)) {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1) {
+            if let Ok(admin) = PostgresBackend::connect(
+                &base,
+                1,
+                doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+            ) {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -47,7 +51,13 @@ impl Drop for Env {
 
 /// A fresh SQLite database file in `dir`, migrated.
 pub fn sqlite_db(dir: &std::path::Path, name: &str) -> Arc<dyn Backend> {
-    let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&dir.join(name)).unwrap());
+    let db: Arc<dyn Backend> = Arc::new(
+        SqliteBackend::open(
+            &dir.join(name),
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+        )
+        .unwrap(),
+    );
     db.migrate().unwrap();
     db
 }
@@ -56,7 +66,12 @@ pub fn sqlite_db(dir: &std::path::Path, name: &str) -> Arc<dyn Backend> {
 fn postgres_db(pool: u32) -> (Arc<dyn Backend>, String) {
     let base = std::env::var(PG_ENV).unwrap();
     let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    let admin = PostgresBackend::connect(&base, 1).unwrap();
+    let admin = PostgresBackend::connect(
+        &base,
+        1,
+        doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+    )
+    .unwrap();
     admin
         .transaction(&mut |tx| {
             tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -65,7 +80,14 @@ fn postgres_db(pool: u32) -> (Arc<dyn Backend>, String) {
         .unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    let db: Arc<dyn Backend> = Arc::new(PostgresBackend::connect(&url, pool).unwrap());
+    let db: Arc<dyn Backend> = Arc::new(
+        PostgresBackend::connect(
+            &url,
+            pool,
+            doorstep_server::seal::KeyRing::ephemeral().unwrap(),
+        )
+        .unwrap(),
+    );
     db.migrate().unwrap();
     (db, schema)
 }
@@ -103,7 +125,7 @@ impl Env {
         admin::add_practitioner(
             self.db.as_ref(),
             &self.team,
-            "Bench",
+            PRACTITIONER_NAME,
             Agency::SocialCare,
             now_ms(),
         )
@@ -113,32 +135,37 @@ impl Env {
     /// Enrols a new device over HTTP (`POST /v1/enrol`); returns its id and token.
     pub fn enrol_http(&self, agent: &ureq::Agent, practitioner: &str) -> (DeviceId, String) {
         let code = admin::issue_code(self.db.as_ref(), practitioner, now_ms(), 3_600_000).unwrap();
-        let device = DeviceId::random();
         let mut resp = agent
             .post(format!("{}/v1/enrol", self.server.url()))
-            .send_json(json!({"code": code, "device_id": device}))
+            .send_json(json!({ "code": code }))
             .unwrap();
         assert_eq!(resp.status().as_u16(), 200);
         let body: Value = resp.body_mut().read_json().unwrap();
+        let device = body["device_id"].as_str().unwrap().parse().unwrap();
         (device, body["token"].as_str().unwrap().to_string())
     }
 
     /// Enrols a new device through the server's own enrolment code path, without HTTP (setup for
-    /// the load run: the enrolment endpoint shares one anonymous rate-limit bucket).
+    /// the load run: every simulated device shares loopback, so one client address).
     pub fn enrol_direct(&self, practitioner: &str) -> (DeviceId, String) {
         let device = DeviceId::random();
         (device, self.enrol_as(practitioner, device))
     }
 
-    /// Enrols `device` for `practitioner` without HTTP; returns its token.
+    /// Enrols a device for `practitioner` without HTTP and gives it the id `device` (bench set-up:
+    /// operations made before the run name it); returns its token.
     pub fn enrol_as(&self, practitioner: &str, device: DeviceId) -> String {
         let now = now_ms();
         let code = admin::issue_code(self.db.as_ref(), practitioner, now, 3_600_000).unwrap();
-        let (token, _) = with_tx(self.db.as_ref(), |tx| {
-            auth::enrol(tx, &code, &device.to_string(), now, auth::TOKEN_TTL_MILLIS)
+        with_tx(self.db.as_ref(), |tx| {
+            let e = auth::enrol(tx, &code, now, auth::TOKEN_TTL_MILLIS)?;
+            tx.exec(
+                "UPDATE devices SET id = $1 WHERE id = $2",
+                &[device.to_string().into(), e.device_id.into()],
+            )?;
+            Ok(e.token)
         })
-        .unwrap();
-        token
+        .unwrap()
     }
 
     /// Every `op_id` in the `ops` table.
@@ -155,12 +182,18 @@ impl Env {
     /// The `op_id` of every row of the `changes` log.
     pub fn change_op_ids(&self) -> Vec<String> {
         let rows = with_tx(self.db.as_ref(), |tx| {
-            tx.query("SELECT op FROM changes ORDER BY seq", &[])
+            tx.query("SELECT seq, op FROM changes ORDER BY seq", &[])
         })
         .unwrap();
         rows.into_iter()
             .map(|r| {
-                let op: Operation = serde_json::from_str(r[0].text().unwrap()).unwrap();
+                let seq = r[0].int().unwrap().to_string();
+                let plain = self
+                    .db
+                    .sealer()
+                    .open("changes.op", &seq, r[1].text().unwrap())
+                    .unwrap();
+                let op: Operation = serde_json::from_str(&plain).unwrap();
                 op.op_id.to_string()
             })
             .collect()
@@ -179,8 +212,12 @@ pub fn agent() -> ureq::Agent {
 /// Builds operations as a device does: a new op id each, the device's HLC one millisecond on.
 pub struct Ops {
     device: DeviceId,
+    author: PractitionerId,
     millis: u64,
 }
+
+/// Every bench practitioner's name (what their notes' `author_name` says).
+pub const PRACTITIONER_NAME: &str = "Bench";
 
 /// Synthetic note text of about 300 bytes (nothing identifying).
 const NOTE: &str = "Visit completed as planned. Child seen alone in the bedroom and spoke about \
@@ -189,10 +226,11 @@ and agreed the next steps. Safe sleeping discussed again. No new concerns raised
 booked within ten working days as the plan requires.";
 
 impl Ops {
-    /// A generator for `device`, its clock starting a minute ago.
-    pub fn new(device: DeviceId) -> Self {
+    /// A generator for `device` of practitioner `author`, its clock starting a minute ago.
+    pub fn new(device: DeviceId, author: &str) -> Self {
         Self {
             device,
+            author: author.parse().unwrap(),
             millis: u64::try_from(now_ms() - 60_000).unwrap(),
         }
     }
@@ -258,6 +296,7 @@ impl Ops {
                 json!({"id": c, "child_id": child, "household_id": h, "plan": "child_protection", "rag": "amber"}),
             ),
         ];
+        let mut head = ChainHead::default();
         for _ in 0..visits {
             let v = uuid::Uuid::new_v4();
             out.push(self.op(
@@ -268,14 +307,29 @@ impl Ops {
                 Some(c),
                 json!({"id": v, "case_id": c, "status": "completed", "planned_for": "2026-11-30T10:00:00Z", "seen_alone": true}),
             ));
-            let n = uuid::Uuid::new_v4();
+            let mut note = Note {
+                id: NoteId::random(),
+                case_id: CaseId(c),
+                author_id: self.author,
+                author_name: PRACTITIONER_NAME.into(),
+                device_id: self.device,
+                written_at: chrono::Utc::now(),
+                text: NOTE.into(),
+                significant: false,
+                amends: None,
+                position: head.count,
+                prev_hash: head.hash,
+                hash: [0; 32],
+            };
+            note.hash = note.compute_hash();
+            head = note.head();
             out.push(self.op(
                 "note",
-                n,
+                note.id.0,
                 h,
                 Some(c),
                 Some(c),
-                json!({"id": n, "case_id": c, "visit_id": v, "text": NOTE}),
+                serde_json::to_value(&note).unwrap(),
             ));
         }
         out

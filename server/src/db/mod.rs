@@ -9,6 +9,7 @@ pub use self::postgres::PostgresBackend;
 pub use self::sqlite::SqliteBackend;
 
 use crate::error::ServerError;
+use crate::seal::Sealer;
 
 /// A value bound to, or read from, a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +70,8 @@ pub type Row = Vec<Val>;
 
 /// Statements inside one transaction.
 pub trait Tx {
+    /// Seals and opens the sensitive columns.
+    fn sealer(&self) -> &Sealer;
     /// Runs a statement; returns the number of rows changed.
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, ServerError>;
     /// Runs a query; returns every row.
@@ -146,6 +149,8 @@ pub trait Backend: Send + Sync {
     fn migrate(&self) -> Result<(), ServerError>;
     /// A short name for logs (`sqlite` or `postgres`).
     fn name(&self) -> &'static str;
+    /// Seals and opens the sensitive columns.
+    fn sealer(&self) -> &Sealer;
 }
 
 /// Runs `f` in a transaction and returns its value.
@@ -188,3 +193,48 @@ pub const SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS changes_by_case ON changes (case_id, seq)",
     "CREATE INDEX IF NOT EXISTS changes_by_household ON changes (household_id, seq)",
 ];
+
+/// Schema changes after [`SCHEMA`], in order: step `n` (from 1) runs once, when the stored
+/// schema version (the `schema` counter) is below `n`.
+pub const MIGRATIONS: &[&[&str]] = &[
+    // 1: server-vouched authorship and echo suppression on the change log; note chain heads.
+    &[
+        // The device whose operation this change is, when logged as that device sent it (the
+        // device already has it: it is not sent back).
+        "ALTER TABLE changes ADD COLUMN origin TEXT",
+        // The practitioner the server vouches wrote the change (the authenticated device's).
+        "ALTER TABLE changes ADD COLUMN vouched TEXT",
+        "CREATE TABLE IF NOT EXISTS note_heads (case_id TEXT NOT NULL, device_id TEXT NOT NULL, \
+         count BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (case_id, device_id))",
+    ],
+];
+
+/// Creates the schema and runs the migrations it has not run yet (inside the caller's
+/// transaction).
+pub fn migrate_in(tx: &mut dyn Tx) -> Result<(), ServerError> {
+    for s in SCHEMA {
+        tx.exec(s, &[])?;
+    }
+    tx.exec(
+        "INSERT INTO counters (name, value) VALUES ('schema', 0) ON CONFLICT (name) DO NOTHING",
+        &[],
+    )?;
+    let done = tx
+        .query_opt("SELECT value FROM counters WHERE name = 'schema'", &[])?
+        .and_then(|r| r[0].int())
+        .unwrap_or(0);
+    for (i, step) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version <= done {
+            continue;
+        }
+        for s in *step {
+            tx.exec(s, &[])?;
+        }
+        tx.exec(
+            "UPDATE counters SET value = $1 WHERE name = 'schema'",
+            &[Val::Int(version)],
+        )?;
+    }
+    Ok(())
+}

@@ -1,19 +1,23 @@
 //! The PostgreSQL backend: a connection pool; stateless server processes may share one database.
 //! Write transactions serialise on the change-log counter row, so sequence numbers commit in order.
 
-use super::{Backend, Row, Tx, Val, SCHEMA};
+use super::{migrate_in, Backend, Row, Tx, Val};
 use crate::error::ServerError;
+use crate::seal::{KeyProvider, Sealer};
 use postgres::types::{ToSql, Type};
 use r2d2_postgres::{postgres::NoTls, PostgresConnectionManager};
+use std::sync::Arc;
 
 /// PostgreSQL through a pool of connections.
 pub struct PostgresBackend {
     pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    sealer: Sealer,
 }
 
 impl PostgresBackend {
-    /// Connects to `url` (`postgres://user@host/db`) with a pool of `size` connections.
-    pub fn connect(url: &str, size: u32) -> Result<Self, ServerError> {
+    /// Connects to `url` (`postgres://user@host/db`) with a pool of `size` connections;
+    /// sensitive columns are sealed with `keys`.
+    pub fn connect(url: &str, size: u32, keys: Arc<dyn KeyProvider>) -> Result<Self, ServerError> {
         let config: postgres::Config = url
             .parse()
             .map_err(|_| ServerError::Config("invalid PostgreSQL URL"))?;
@@ -22,7 +26,10 @@ impl PostgresBackend {
             .max_size(size)
             .build(manager)
             .map_err(|_| ServerError::Unavailable("cannot connect to PostgreSQL"))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            sealer: Sealer::new(keys),
+        })
     }
 }
 
@@ -39,9 +46,13 @@ fn params(vals: &[Val]) -> Vec<Box<dyn ToSql + Sync>> {
         .collect()
 }
 
-struct PgTx<'a, 'b>(&'a mut postgres::Transaction<'b>);
+struct PgTx<'a, 'b>(&'a mut postgres::Transaction<'b>, &'a Sealer);
 
 impl Tx for PgTx<'_, '_> {
+    fn sealer(&self) -> &Sealer {
+        self.1
+    }
+
     fn exec(&mut self, sql: &str, vals: &[Val]) -> Result<u64, ServerError> {
         let owned = params(vals);
         let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref()).collect();
@@ -86,7 +97,7 @@ impl Backend for PostgresBackend {
             .get()
             .map_err(|_| ServerError::Unavailable("no database connection available"))?;
         let mut tx = client.transaction()?;
-        f(&mut PgTx(&mut tx))?;
+        f(&mut PgTx(&mut tx, &self.sealer))?;
         tx.commit()?;
         Ok(())
     }
@@ -95,14 +106,15 @@ impl Backend for PostgresBackend {
         self.transaction(&mut |tx| {
             // Serialise concurrent migrations from several server processes.
             tx.exec("SELECT pg_advisory_xact_lock(4242)", &[])?;
-            for s in SCHEMA {
-                tx.exec(s, &[])?;
-            }
-            Ok(())
+            migrate_in(tx)
         })
     }
 
     fn name(&self) -> &'static str {
         "postgres"
+    }
+
+    fn sealer(&self) -> &Sealer {
+        &self.sealer
     }
 }

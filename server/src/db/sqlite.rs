@@ -1,20 +1,24 @@
 //! The embedded SQLite backend: one connection, WAL, `synchronous=FULL`.
 
-use super::{placeholders, Backend, Row, Tx, Val, SCHEMA};
+use super::{migrate_in, placeholders, Backend, Row, Tx, Val};
 use crate::error::ServerError;
+use crate::seal::{KeyProvider, Sealer};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, ToSql, TransactionBehavior};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::Mutex;
 
 /// SQLite in one file.
 pub struct SqliteBackend {
     conn: Mutex<Connection>,
+    sealer: Sealer,
 }
 
 impl SqliteBackend {
-    /// Opens (creating if needed) the database file at `path`.
-    pub fn open(path: &Path) -> Result<Self, ServerError> {
+    /// Opens (creating if needed) the database file at `path`; sensitive columns are sealed with
+    /// `keys`.
+    pub fn open(path: &Path, keys: Arc<dyn KeyProvider>) -> Result<Self, ServerError> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
@@ -23,6 +27,7 @@ impl SqliteBackend {
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Self {
             conn: Mutex::new(conn),
+            sealer: Sealer::new(keys),
         })
     }
 }
@@ -57,9 +62,13 @@ impl ToSql for Val {
     }
 }
 
-struct SqliteTx<'a>(&'a rusqlite::Transaction<'a>);
+struct SqliteTx<'a>(&'a rusqlite::Transaction<'a>, &'a Sealer);
 
 impl Tx for SqliteTx<'_> {
+    fn sealer(&self) -> &Sealer {
+        self.1
+    }
+
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, ServerError> {
         let mut stmt = self.0.prepare_cached(&dialect(sql))?;
         Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
@@ -111,21 +120,20 @@ impl Backend for SqliteBackend {
     ) -> Result<(), ServerError> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        f(&mut SqliteTx(&tx))?;
+        f(&mut SqliteTx(&tx, &self.sealer))?;
         tx.commit()?;
         Ok(())
     }
 
     fn migrate(&self) -> Result<(), ServerError> {
-        self.transaction(&mut |tx| {
-            for s in SCHEMA {
-                tx.exec(s, &[])?;
-            }
-            Ok(())
-        })
+        self.transaction(&mut |tx| migrate_in(tx))
     }
 
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn sealer(&self) -> &Sealer {
+        &self.sealer
     }
 }

@@ -3,8 +3,10 @@
 //! writes, flushed through `Tx::insert_rows` at the end of the push (same transaction).
 
 use super::{allocated, household_access, StoredRecord};
+use crate::auth::DeviceAuth;
 use crate::db::{placeholders, Tx, Val};
 use crate::error::ServerError;
+use doorstep_core::domain::ChainHead;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,7 +26,7 @@ pub(super) struct Known {
 }
 
 enum Body {
-    /// The stored JSON, not parsed yet.
+    /// The stored (sealed) JSON, not opened yet.
     Stored { fields: String, stamps: String },
     /// Parsed (and perhaps merged into).
     Parsed {
@@ -50,6 +52,16 @@ impl Known {
     }
 }
 
+/// A note chain head as the push knows it.
+#[derive(Clone, Copy)]
+struct HeadState {
+    head: ChainHead,
+    /// The server holds a row for it already (updated, not inserted, when moved).
+    stored: bool,
+    /// Moved by this push.
+    moved: bool,
+}
+
 /// The per-push state.
 #[derive(Default)]
 pub(super) struct Batch {
@@ -63,10 +75,13 @@ pub(super) struct Batch {
     seq_end: i64,
     /// Rows for `ops`: op id and sequence number.
     new_ops: Vec<(String, i64)>,
-    /// Rows for `changes`: sequence number, household, case, the operation as applied (JSON).
-    new_changes: Vec<(i64, String, Option<String>, String)>,
+    /// Rows for `changes`: sequence number, household, case, the operation as applied (JSON),
+    /// and whether it was applied as the device sent it (then it is not sent back to it).
+    new_changes: Vec<(i64, String, Option<String>, String, bool)>,
     /// Records written by this push, in first-write order.
     written: Vec<String>,
+    /// Note chain heads by (case, device) read or moved by this push.
+    heads: HashMap<(String, String), HeadState>,
 }
 
 /// `value` as JSON, written into a buffer of `capacity` bytes to start with (most records and
@@ -213,10 +228,7 @@ impl Batch {
             return Ok(None);
         };
         if let Body::Stored { fields, stamps } = &k.body {
-            let fields = serde_json::from_str(fields)
-                .map_err(|_| ServerError::Internal("stored fields unreadable"))?;
-            let stamps = serde_json::from_str(stamps)
-                .map_err(|_| ServerError::Internal("stored stamps unreadable"))?;
+            let (fields, stamps) = super::open_record(tx, id, fields, stamps)?;
             k.body = Body::Parsed { fields, stamps };
         }
         let Body::Parsed { fields, stamps } = &k.body else {
@@ -264,18 +276,20 @@ impl Batch {
         );
     }
 
-    /// Records that operation `op_id` was applied at `seq`, logged as `body`.
+    /// Records that operation `op_id` was applied at `seq`, logged as `body` (`as_sent`: unchanged
+    /// by the server, so its device need not receive it back).
     pub(super) fn applied(
         &mut self,
         op_id: String,
         seq: i64,
-        household: String,
-        case: Option<String>,
+        scope: (String, Option<String>),
         body: String,
+        as_sent: bool,
     ) {
         self.ops.insert(op_id.clone(), true);
         self.new_ops.push((op_id, seq));
-        self.new_changes.push((seq, household, case, body));
+        self.new_changes
+            .push((seq, scope.0, scope.1, body, as_sent));
     }
 
     /// Whether `case` is allocated to practitioner `p` (asked once a push).
@@ -318,6 +332,70 @@ impl Batch {
         self.access.insert(household.to_string(), true);
     }
 
+    /// The head of `device`'s note chain on `case`, as the server holds it (no chain yet on a
+    /// case this push opened).
+    pub(super) fn note_head(
+        &mut self,
+        tx: &mut dyn Tx,
+        case: &str,
+        device: &str,
+    ) -> Result<ChainHead, ServerError> {
+        let key = (case.to_string(), device.to_string());
+        if let Some(h) = self.heads.get(&key) {
+            return Ok(h.head);
+        }
+        let opened_here = matches!(
+            self.records.get(case),
+            Some(Some(Known {
+                write: Write::Insert(_),
+                ..
+            }))
+        );
+        let (head, stored) = if opened_here {
+            (ChainHead::default(), false)
+        } else {
+            match tx.query_opt(
+                "SELECT count, hash FROM note_heads WHERE case_id = $1 AND device_id = $2",
+                &[Val::from(case), Val::from(device)],
+            )? {
+                Some(row) => {
+                    let mut hash = [0u8; 32];
+                    hex::decode_to_slice(row[1].text().unwrap_or_default(), &mut hash)
+                        .map_err(|_| ServerError::Internal("stored chain head"))?;
+                    let count = row[0]
+                        .int()
+                        .and_then(|c| u64::try_from(c).ok())
+                        .unwrap_or(0);
+                    (ChainHead { count, hash }, true)
+                }
+                None => (super::chain_head_from_notes(tx, case, device)?, false),
+            }
+        };
+        self.heads.insert(
+            key,
+            HeadState {
+                head,
+                stored,
+                moved: false,
+            },
+        );
+        Ok(head)
+    }
+
+    /// Moves the head of `device`'s note chain on `case` (written at the end of the push).
+    pub(super) fn set_note_head(&mut self, case: &str, device: &str, head: ChainHead) {
+        let key = (case.to_string(), device.to_string());
+        let stored = self.heads.get(&key).is_some_and(|h| h.stored);
+        self.heads.insert(
+            key,
+            HeadState {
+                head,
+                stored,
+                moved: true,
+            },
+        );
+    }
+
     /// Reserves `want` sequence numbers now (taking the counter row's lock, held until commit).
     pub(super) fn reserve(&mut self, tx: &mut dyn Tx, want: i64) -> Result<(), ServerError> {
         let want = want.max(1);
@@ -348,9 +426,10 @@ impl Batch {
     pub(super) fn flush(
         &mut self,
         tx: &mut dyn Tx,
-        device_id: &str,
+        auth: &DeviceAuth,
         now: i64,
     ) -> Result<(), ServerError> {
+        let device_id = auth.device_id.as_str();
         let mut inserts = Vec::new();
         for id in std::mem::take(&mut self.written) {
             let Some(Some(k)) = self.records.remove(&id) else {
@@ -361,6 +440,7 @@ impl Batch {
             };
             let fields = json(fields, 1024).map_err(|_| ServerError::Internal("encode fields"))?;
             let stamps = json(stamps, 512).map_err(|_| ServerError::Internal("encode stamps"))?;
+            let (fields, stamps) = super::seal_record(tx, &id, &fields, &stamps)?;
             match k.write {
                 Write::None => {}
                 Write::Update(seq) => {
@@ -391,6 +471,27 @@ impl Batch {
             8,
             inserts,
         )?;
+        let mut new_heads = Vec::new();
+        for ((case, device), h) in std::mem::take(&mut self.heads) {
+            if !h.moved {
+                continue;
+            }
+            let count = Val::Int(i64::try_from(h.head.count).unwrap_or(i64::MAX));
+            let hash = Val::Text(hex::encode(h.head.hash));
+            if h.stored {
+                tx.exec(
+                    "UPDATE note_heads SET count = $1, hash = $2 WHERE case_id = $3 AND device_id = $4",
+                    &[count, hash, Val::Text(case), Val::Text(device)],
+                )?;
+            } else {
+                new_heads.extend([Val::Text(case), Val::Text(device), count, hash]);
+            }
+        }
+        tx.insert_rows(
+            "INSERT INTO note_heads (case_id, device_id, count, hash) VALUES",
+            4,
+            new_heads,
+        )?;
         let mut ops = Vec::with_capacity(self.new_ops.len() * 4);
         for (op_id, seq) in std::mem::take(&mut self.new_ops) {
             ops.extend([
@@ -405,18 +506,25 @@ impl Batch {
             4,
             ops,
         )?;
-        let mut changes = Vec::with_capacity(self.new_changes.len() * 4);
-        for (seq, household, case, body) in std::mem::take(&mut self.new_changes) {
+        let mut changes = Vec::with_capacity(self.new_changes.len() * 6);
+        for (seq, household, case, body, as_sent) in std::mem::take(&mut self.new_changes) {
+            let body = super::seal_op(tx, seq, &body)?;
             changes.extend([
                 Val::Int(seq),
                 Val::Text(household),
                 Val::opt_text(case),
                 Val::Text(body),
+                if as_sent {
+                    Val::from(device_id)
+                } else {
+                    Val::NullText
+                },
+                Val::from(auth.practitioner_id.as_str()),
             ]);
         }
         tx.insert_rows(
-            "INSERT INTO changes (seq, household_id, case_id, op) VALUES",
-            4,
+            "INSERT INTO changes (seq, household_id, case_id, op, origin, vouched) VALUES",
+            6,
             changes,
         )
     }

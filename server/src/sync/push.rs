@@ -2,6 +2,7 @@
 //! deduplicate, merge, log). The batch's op ids and records are read in a few statements up front,
 //! and its rows are written in multi-row inserts at the end, in the same transaction.
 
+use super::authorship::{case_author_error, check_note, oversized};
 use super::batch::{json, Batch};
 use super::{envelope_error, grant_case, grant_household, reject, StoredRecord};
 use crate::auth::DeviceAuth;
@@ -51,6 +52,13 @@ pub fn push_batch_with_json(
         return Err(ServerError::Internal("operation text missing"));
     }
     let mut batch = Batch::default();
+    if ops.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Take the change-log counter row's lock before anything is read: identical pushes racing
+    // each other then run one after the other, and the second sees the first's op ids (a
+    // `Duplicate`, never a unique-key violation). SQLite's write transactions are already serial.
+    tx.exec("UPDATE counters SET value = value WHERE name = 'seq'", &[])?;
     let own: Vec<(&Operation, String)> = ops
         .iter()
         .filter_map(|op| {
@@ -90,7 +98,7 @@ pub fn push_batch_with_json(
         let text = json.and_then(|j| j.get(i).copied());
         out.push(push_with(tx, auth, op, text, now, &mut batch, remaining)?);
     }
-    batch.flush(tx, &auth.device_id, now)?;
+    batch.flush(tx, auth, now)?;
     Ok(out)
 }
 
@@ -133,6 +141,13 @@ fn push_with(
     if let Some(why) = envelope_error(op) {
         return Ok(reject(op, "invalid", why));
     }
+    if oversized(op) {
+        return Ok(reject(
+            op,
+            "too_large",
+            "a field is longer than the app allows",
+        ));
+    }
     if clock_ahead(op, clock_limit(now)) {
         return Ok(reject(
             op,
@@ -145,6 +160,12 @@ fn push_with(
     let case = op.case_id.map(|c| c.to_string());
     let record_id = op.record_id.to_string();
     let existing = batch.load(tx, &record_id)?;
+    if op.kind == "case" {
+        let history = existing.as_ref().and_then(|r| r.fields.get("rag_history"));
+        if let Some(refused) = case_author_error(op, auth, history) {
+            return Ok(refused);
+        }
+    }
     let mut new_case = false;
     match &existing {
         Some(rec) => {
@@ -194,6 +215,14 @@ fn push_with(
             if !ok {
                 return Ok(not_allocated(op));
             }
+            if op.kind == "note" {
+                let c = case.as_deref().unwrap_or_default();
+                let head = batch.note_head(tx, c, &auth.device_id)?;
+                match check_note(op, auth, head) {
+                    Ok(next) => batch.set_note_head(c, &auth.device_id, next),
+                    Err(refused) => return Ok(refused),
+                }
+            }
         }
     }
     let mut delta = Cow::Borrowed(&op.delta);
@@ -237,6 +266,7 @@ fn push_with(
             batch.granted_household(&household);
         }
     }
+    let as_sent = matches!(delta, Cow::Borrowed(_));
     let body = match delta {
         Cow::Borrowed(_) => match text {
             Some(t) => Ok(t.to_string()),
@@ -251,7 +281,7 @@ fn push_with(
         ),
     }
     .map_err(|_| ServerError::Internal("encode op"))?;
-    batch.applied(op_id, seq, household, case, body);
+    batch.applied(op_id, seq, (household, case), body, as_sent);
     Ok(OpResult::Applied {
         op_id: op.op_id,
         seq,

@@ -6,7 +6,7 @@ use super::push_batch;
 use crate::admin;
 use crate::auth::DeviceAuth;
 use crate::db::{with_tx, Backend, PostgresBackend, SqliteBackend, Val};
-use doorstep_core::domain::{Agency, DeviceId};
+use doorstep_core::domain::{Agency, CaseId, DeviceId, Note, NoteId};
 use doorstep_core::sync::merge::diff;
 use doorstep_core::sync::protocol::{OpResult, Operation};
 use doorstep_core::sync::Hlc;
@@ -29,7 +29,9 @@ struct World {
 impl Drop for World {
     fn drop(&mut self) {
         if let (Some(schema), Ok(base)) = (&self.pg_schema, std::env::var(PG_ENV)) {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1) {
+            if let Ok(admin) =
+                PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral().unwrap())
+            {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -44,12 +46,16 @@ impl World {
     fn on(backend: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let (db, pg_schema): (Box<dyn Backend>, _) = if backend == "sqlite" {
-            let db = SqliteBackend::open(&dir.path().join("server.db")).unwrap();
+            let db = SqliteBackend::open(
+                &dir.path().join("server.db"),
+                crate::seal::KeyRing::ephemeral().unwrap(),
+            )
+            .unwrap();
             (Box::new(db), None)
         } else {
             let base = std::env::var(PG_ENV).unwrap();
             let schema = format!("u_{}", Uuid::new_v4().simple());
-            PostgresBackend::connect(&base, 1)
+            PostgresBackend::connect(&base, 1, crate::seal::KeyRing::ephemeral().unwrap())
                 .unwrap()
                 .transaction(&mut |tx| {
                     tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -59,7 +65,10 @@ impl World {
             let sep = if base.contains('?') { '&' } else { '?' };
             let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
             (
-                Box::new(PostgresBackend::connect(&url, 2).unwrap()),
+                Box::new(
+                    PostgresBackend::connect(&url, 2, crate::seal::KeyRing::ephemeral().unwrap())
+                        .unwrap(),
+                ),
                 Some(schema),
             )
         };
@@ -73,6 +82,7 @@ impl World {
             auth: DeviceAuth {
                 device_id: device.to_string(),
                 practitioner_id: p,
+                practitioner_name: "P".into(),
             },
             device,
             millis: NOW as u64 - 60_000,
@@ -105,6 +115,41 @@ impl World {
             parent_id: None,
             delta: diff(kind, None, &v, hlc),
         }
+    }
+
+    /// A note by this world's device and practitioner, at `position` of its chain on `case`
+    /// after the link hashed `prev`.
+    fn note(
+        &mut self,
+        id: Uuid,
+        household: Uuid,
+        case: Uuid,
+        text: &str,
+        link: (u64, [u8; 32]),
+    ) -> (Operation, [u8; 32]) {
+        let mut note = Note {
+            id: NoteId(id),
+            case_id: CaseId(case),
+            author_id: self.auth.practitioner_id.parse().unwrap(),
+            author_name: self.auth.practitioner_name.clone(),
+            device_id: self.device,
+            written_at: chrono::DateTime::from_timestamp_millis(NOW - 60_000).unwrap(),
+            text: text.into(),
+            significant: false,
+            amends: None,
+            position: link.0,
+            prev_hash: link.1,
+            hash: [0; 32],
+        };
+        note.hash = note.compute_hash();
+        let op = self.op(
+            "note",
+            id,
+            household,
+            Some(case),
+            serde_json::to_value(&note).unwrap(),
+        );
+        (op, note.hash)
     }
 
     fn push(&self, ops: &[Operation]) -> Vec<OpResult> {
@@ -160,7 +205,11 @@ fn sees_its_own_earlier_operations(mut w: World) {
     // One row for the household, with both changes and the later sequence number.
     let rows = w.rows(&format!("SELECT fields, seq FROM records WHERE id = '{h}'"));
     assert_eq!(rows.len(), 1);
-    let fields: Value = serde_json::from_str(rows[0][0].text().unwrap()).unwrap();
+    let plain =
+        w.db.sealer()
+            .open(super::FIELDS, &h.to_string(), rows[0][0].text().unwrap())
+            .unwrap();
+    let fields: Value = serde_json::from_str(&plain).unwrap();
     assert_eq!(fields["postcode"], "ZZ1 1ZZ");
     assert_eq!(fields["address"], "2 Test Row");
     assert_eq!(rows[0][1].int(), Some(seqs[1]));
@@ -201,15 +250,9 @@ fn refuses_what_its_own_records_do_not_allow(mut w: World) {
     let case = w.op("case", c, h, Some(c), json!({"plan": "child_protection"}));
     // A visit claiming the case belongs to another household.
     let astray = w.op("visit", v, other, Some(c), json!({"status": "planned"}));
-    let note = w.op("note", n, h, Some(c), json!({"text": "Seen."}));
-    let changed = w.op("note", n, h, Some(c), json!({"text": "Changed."}));
-    let mut ahead = w.op(
-        "note",
-        Uuid::new_v4(),
-        h,
-        Some(c),
-        json!({"text": "Later."}),
-    );
+    let (note, first) = w.note(n, h, c, "Seen.", (0, [0; 32]));
+    let (changed, _) = w.note(n, h, c, "Changed.", (0, [0; 32]));
+    let (mut ahead, _) = w.note(Uuid::new_v4(), h, c, "Later.", (1, first));
     ahead.hlc.millis = NOW as u64 + 2 * 24 * 3_600_000;
     let results = w.push(&[household, case, astray, note, changed, ahead]);
     let code = |r: &OpResult| match r {
@@ -248,7 +291,12 @@ fn a_full_batch_is_written_whole_on_every_backend() {
         let logged = w.rows("SELECT seq, op FROM changes ORDER BY seq");
         assert_eq!(logged.len(), 500, "{b}");
         for (row, op) in logged.iter().zip(&ops) {
-            let back: Operation = serde_json::from_str(row[1].text().unwrap()).unwrap();
+            let seq = row[0].int().unwrap();
+            let plain =
+                w.db.sealer()
+                    .open(super::OP, &seq.to_string(), row[1].text().unwrap())
+                    .unwrap();
+            let back: Operation = serde_json::from_str(&plain).unwrap();
             assert_eq!(&back, op, "{b}: the log holds each operation as applied");
         }
         assert_eq!(

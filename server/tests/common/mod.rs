@@ -3,14 +3,16 @@
 #![allow(dead_code)]
 
 use chrono::{TimeZone, Utc};
-use doorstep_core::domain::{Agency, DeviceId};
+use doorstep_core::domain::{Agency, CaseId, ChainHead, DeviceId, Note, NoteId, PractitionerId};
 use doorstep_core::sync::merge::diff;
 use doorstep_core::sync::protocol::Operation;
 use doorstep_core::sync::Hlc;
 use doorstep_core::FixedClock;
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
+use doorstep_server::seal::{KeyProvider, KeyRing};
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config, RunningServer};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The backends to run every test against.
@@ -30,10 +32,10 @@ pub fn backends() -> Vec<&'static str> {
 
 /// A fresh PostgreSQL schema for one test, so tests never see each other's rows; dropped with the
 /// test's [`Env`].
-fn postgres() -> (Arc<dyn Backend>, String) {
+fn postgres(keys: Arc<dyn KeyProvider>) -> (Arc<dyn Backend>, String) {
     let base = std::env::var("DOORSTEP_TEST_POSTGRES_URL").unwrap();
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = PostgresBackend::connect(&base, 1).unwrap();
+    let admin = PostgresBackend::connect(&base, 1, KeyRing::ephemeral().unwrap()).unwrap();
     admin
         .transaction(&mut |tx| {
             tx.exec(&format!("CREATE SCHEMA {schema}"), &[])?;
@@ -42,7 +44,10 @@ fn postgres() -> (Arc<dyn Backend>, String) {
         .unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    (Arc::new(PostgresBackend::connect(&url, 4).unwrap()), schema)
+    (
+        Arc::new(PostgresBackend::connect(&url, 4, keys).unwrap()),
+        schema,
+    )
 }
 
 /// A running server and what a test needs around it.
@@ -52,7 +57,10 @@ pub struct Env {
     pub clock: Arc<FixedClock>,
     pub agent: ureq::Agent,
     pub team: String,
-    pg_schema: Option<String>,
+    /// The PostgreSQL schema of this test, if on PostgreSQL.
+    pub pg_schema: Option<String>,
+    /// The SQLite database file, if on SQLite.
+    pub sqlite_path: std::path::PathBuf,
     _tmp: tempfile::TempDir,
 }
 
@@ -61,7 +69,7 @@ impl Drop for Env {
         if let (Some(schema), Ok(base)) =
             (&self.pg_schema, std::env::var("DOORSTEP_TEST_POSTGRES_URL"))
         {
-            if let Ok(admin) = PostgresBackend::connect(&base, 1) {
+            if let Ok(admin) = PostgresBackend::connect(&base, 1, KeyRing::ephemeral().unwrap()) {
                 let _ = admin.transaction(&mut |tx| {
                     tx.exec(&format!("DROP SCHEMA {schema} CASCADE"), &[])?;
                     Ok(())
@@ -77,14 +85,20 @@ pub fn start() -> chrono::DateTime<Utc> {
 }
 
 pub fn env(backend: &str, config: Config) -> Env {
+    env_with_keys(backend, config, KeyRing::ephemeral().unwrap())
+}
+
+/// [`env`] with the server's data keys given.
+pub fn env_with_keys(backend: &str, config: Config, keys: Arc<dyn KeyProvider>) -> Env {
     let tmp = tempfile::tempdir().unwrap();
+    let sqlite_path = tmp.path().join("server.db");
     let (db, pg_schema): (Arc<dyn Backend>, Option<String>) = match backend {
         "sqlite" => (
-            Arc::new(SqliteBackend::open(&tmp.path().join("server.db")).unwrap()),
+            Arc::new(SqliteBackend::open(&sqlite_path, keys).unwrap()),
             None,
         ),
         _ => {
-            let (db, schema) = postgres();
+            let (db, schema) = postgres(keys);
             (db, Some(schema))
         }
     };
@@ -103,6 +117,7 @@ pub fn env(backend: &str, config: Config) -> Env {
         agent,
         team,
         pg_schema,
+        sqlite_path,
         _tmp: tmp,
     }
 }
@@ -143,18 +158,20 @@ impl Env {
         (status, resp.body_mut().read_json().unwrap_or(Value::Null))
     }
 
-    /// Enrols a new device for `practitioner`; returns its id and token.
+    /// Enrols a new device for `practitioner`; returns its id (the server's) and token.
     pub fn device(&self, practitioner: &str) -> (DeviceId, String) {
         let code =
             admin::issue_code(self.db.as_ref(), practitioner, self.now(), 3_600_000).unwrap();
-        let device = DeviceId::random();
-        let (status, body) = self.post(
-            "/v1/enrol",
-            None,
-            &json!({"code": code, "device_id": device}),
-        );
+        let (status, body) = self.post("/v1/enrol", None, &json!({ "code": code }));
         assert_eq!(status, 200, "{body}");
+        let device = body["device_id"].as_str().unwrap().parse().unwrap();
         (device, body["token"].as_str().unwrap().to_string())
+    }
+
+    /// An operation builder for `device` of `practitioner` (notes carry their name).
+    pub fn ops(&self, device: DeviceId, practitioner: &str) -> Ops {
+        let (name, _) = admin::practitioner(self.db.as_ref(), practitioner).unwrap();
+        Ops::new(device, practitioner.parse().unwrap(), &name)
     }
 
     pub fn push(&self, token: &str, ops: &[Operation]) -> (u16, Value) {
@@ -185,13 +202,19 @@ impl Env {
 /// Builds operations as a device would.
 pub struct Ops {
     pub device: DeviceId,
+    /// Who writes the notes (practitioner id and name).
+    pub author: (PractitionerId, String),
+    /// The head of this device's note chain on each case.
+    pub heads: HashMap<uuid::Uuid, ChainHead>,
     millis: u64,
 }
 
 impl Ops {
-    pub fn new(device: DeviceId) -> Self {
+    pub fn new(device: DeviceId, author: PractitionerId, name: &str) -> Self {
         Self {
             device,
+            author: (author, name.to_string()),
+            heads: HashMap::new(),
             millis: start().timestamp_millis() as u64,
         }
     }
@@ -267,14 +290,52 @@ impl Ops {
         )
     }
 
+    /// A note by this device's practitioner, the next link of its chain on the case.
     pub fn note(&mut self, h: uuid::Uuid, c: uuid::Uuid, n: uuid::Uuid, text: &str) -> Operation {
+        let head = self.heads.get(&c).copied().unwrap_or_default();
+        let note = self.note_as(c, n, text, self.author.clone(), self.device, head);
+        self.heads.insert(c, note.head());
+        self.note_op(h, &note)
+    }
+
+    /// A note with the given author and device fields at `head` of a chain (forgeries included).
+    pub fn note_as(
+        &self,
+        c: uuid::Uuid,
+        n: uuid::Uuid,
+        text: &str,
+        author: (PractitionerId, String),
+        device: DeviceId,
+        head: ChainHead,
+    ) -> Note {
+        let mut note = Note {
+            id: NoteId(n),
+            case_id: CaseId(c),
+            author_id: author.0,
+            author_name: author.1,
+            device_id: device,
+            written_at: start(),
+            text: text.into(),
+            significant: false,
+            amends: None,
+            position: head.count,
+            prev_hash: head.hash,
+            hash: [0; 32],
+        };
+        note.hash = note.compute_hash();
+        note
+    }
+
+    /// The operation that sends `note`, from this device.
+    pub fn note_op(&mut self, h: uuid::Uuid, note: &Note) -> Operation {
+        let c = note.case_id.0;
         self.op(
             "note",
-            n,
+            note.id.0,
             h,
             Some(c),
             Some(c),
-            json!({"id": n, "case_id": c, "text": text}),
+            serde_json::to_value(note).unwrap(),
         )
     }
 }

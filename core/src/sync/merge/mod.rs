@@ -42,7 +42,10 @@ fn nested(kind: &str, key: &str) -> bool {
 
 /// Fields merged as grow-only sets of objects with a unique `id`.
 fn grow_only_set(kind: &str, key: &str) -> bool {
-    matches!((kind, key), ("case", "rag_history"))
+    matches!(
+        (kind, key),
+        ("case", "rag_history") | ("visit", "copies_given")
+    )
 }
 
 /// Fields computed from others (after every merge, or from the device's visits); never

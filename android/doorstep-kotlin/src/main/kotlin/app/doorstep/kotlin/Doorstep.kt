@@ -7,6 +7,8 @@ import app.doorstep.ffi.CheckInView
 import app.doorstep.ffi.ChildView
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.DoorstepStore
+import app.doorstep.ffi.FamilyCopyReview
+import app.doorstep.ffi.FamilyShareInput
 import app.doorstep.ffi.HouseholdInput
 import app.doorstep.ffi.IntegrityReport
 import app.doorstep.ffi.KeyProvider
@@ -194,6 +196,27 @@ class Doorstep private constructor(
     /** Amends a note (the original is kept); returns the amendment's id. */
     suspend fun amendNote(noteId: String, text: String, significant: Boolean? = null): String =
         write { amendNote(noteId, text, significant) }
+
+    // --- The family's copy of a visit summary ------------------------------------------------
+
+    /** Sets what is marked "share with family" on a visit (nothing is shared unless marked). */
+    suspend fun setFamilyShare(visitId: String, share: FamilyShareInput) =
+        write { setFamilyShare(visitId, share) }
+
+    /** The review: exactly what the family's copy will say, and what is left out and why. */
+    suspend fun familyCopyReview(visitId: String, recipientId: String): FamilyCopyReview =
+        call { familyCopyReview(visitId, recipientId) }
+
+    /**
+     * Produces the copy the practitioner reviewed (refused if it changed since) and returns the
+     * PDF's bytes, for the print framework or the share sheet.
+     */
+    suspend fun giveFamilyCopy(
+        visitId: String,
+        recipientId: String,
+        largePrint: Boolean,
+        fingerprint: String,
+    ): ByteArray = write { giveFamilyCopy(visitId, recipientId, largePrint, fingerprint) }
 
     // --- Screens ------------------------------------------------------------------------------
 

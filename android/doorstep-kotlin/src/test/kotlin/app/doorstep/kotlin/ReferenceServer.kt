@@ -8,22 +8,24 @@ import java.util.concurrent.TimeUnit
 
 /**
  * The real reference sync server (`doorstep-server`, built by the pom) on a free loopback port,
- * with a SQLite database in [dir]. Administered through its own CLI, as an administrator would.
+ * with a SQLite database in [dir] sealed under a data key file beside it (mode 0600, made by
+ * `admin init-key`). Administered through its own CLI, as an administrator would.
  */
 class ReferenceServer private constructor(
     private val binary: String,
     private val dir: File,
 ) : AutoCloseable {
     private val db = File(dir, "server.db").path
+    private val keyFile = File(dir, "server.key").path
     private var process: Process? = null
 
     /** The server's base URL, once [serve] has started it. */
     lateinit var url: String
         private set
 
-    /** Runs `doorstep-server --db <db> admin <args>` and returns what it printed, trimmed. */
+    /** Runs `doorstep-server --db <db> --key-file <key> admin <args>`; returns its output, trimmed. */
     fun admin(vararg args: String): String {
-        val p = ProcessBuilder(listOf(binary, "--db", db, "admin") + args)
+        val p = ProcessBuilder(listOf(binary, "--db", db, "--key-file", keyFile, "admin") + args)
             .redirectError(ProcessBuilder.Redirect.PIPE)
             .start()
         val out = p.inputStream.bufferedReader().readText()
@@ -47,7 +49,7 @@ class ReferenceServer private constructor(
     fun serve(): ReferenceServer {
         val port = ServerSocket(0).use { it.localPort }
         val log = File(dir, "server.log")
-        val p = ProcessBuilder(binary, "--db", db, "serve", "--listen", "127.0.0.1:$port")
+        val p = ProcessBuilder(binary, "--db", db, "--key-file", keyFile, "serve", "--listen", "127.0.0.1:$port")
             .redirectErrorStream(true)
             .redirectOutput(log)
             .start()
@@ -79,7 +81,9 @@ class ReferenceServer private constructor(
             val binary = System.getProperty("doorstep.server.binary")
                 ?: error("set -Ddoorstep.server.binary (the pom does)")
             check(File(binary).canExecute()) { "no server binary at $binary: cargo build -p doorstep-server" }
-            return ReferenceServer(binary, dir)
+            val server = ReferenceServer(binary, dir)
+            if (!File(dir, "server.key").exists()) server.admin("init-key")
+            return server
         }
     }
 }

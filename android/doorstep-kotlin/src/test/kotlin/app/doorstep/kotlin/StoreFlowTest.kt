@@ -1,6 +1,7 @@
 package app.doorstep.kotlin
 
 import app.doorstep.ffi.DoorstepException
+import app.doorstep.ffi.FamilyShareInput
 import app.doorstep.ffi.PlanType
 import app.doorstep.ffi.PractitionerInput
 import app.doorstep.ffi.Rag
@@ -105,6 +106,42 @@ class StoreFlowTest {
     }
 
     @Test
+    fun `the family's copy shares only what is marked and comes back as a PDF`() = runTest {
+        newStore().use { d ->
+            val f = d.family()
+            val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 45u, null))
+            d.completeVisit(
+                visit,
+                visitAnswers(
+                    childSeen = true,
+                    othersPresentAnswered = true,
+                    concerns = listOf("nappy rash"),
+                    actionsAgreed = listOf("try the new cream for a week"),
+                ),
+            )
+            val unmarked = d.familyCopyReview(visit, f.carer)
+            val printed = { r: app.doorstep.ffi.FamilyCopyReview ->
+                r.sections.flatMap { it.paragraphs + it.items }.joinToString("\n")
+            }
+            assertFalse(printed(unmarked).contains("nappy rash"), "nothing is shared unless marked")
+            assertTrue(unmarked.withheld.any { it.reasonCode == "not_marked" })
+
+            d.setFamilyShare(visit, FamilyShareInput(listOf("concerns"), emptyList(), emptyList()))
+            val review = d.familyCopyReview(visit, f.carer)
+            assertTrue(printed(review).contains("nappy rash"))
+            assertFalse(printed(review).contains("new cream"))
+
+            val pdf = d.giveFamilyCopy(visit, f.carer, true, review.fingerprint)
+            assertEquals("%PDF", String(pdf.copyOfRange(0, 4), Charsets.US_ASCII))
+            val stale = assertFailsWith<DoorstepException.NotAllowed> {
+                d.giveFamilyCopy(visit, f.carer, false, "0".repeat(64))
+            }
+            assertEquals("NotAllowed", stale.code)
+            assertTrue(d.child(f.case).chronology.any { it.kindCode == "copy_given" })
+        }
+    }
+
+    @Test
     fun `an amended note keeps both versions`() = runTest {
         newStore().use { d ->
             val f = d.family()
@@ -128,12 +165,20 @@ class StoreFlowTest {
             val cp = d.family(PlanType.CHILD_PROTECTION, Rag.RED, childName = "Protected Child")
             d.family(PlanType.UNIVERSAL, Rag.GREEN, childName = "Universal Child")
 
-            val plan = d.plan(4u, book = false)
+            // Each visit is unannounced at random (about a third, the OS's secure source); every
+            // re-plan redraws, so one of 40 plans has one (the chance of none is below 1e-20).
+            var plan = d.plan(4u, book = false)
+            var tries = 1
+            while (plan.slots.none { it.caseId == cp.case && it.unannounced } && tries < 40) {
+                plan = d.plan(4u, book = false)
+                tries++
+            }
             assertTrue(plan.slots.isNotEmpty())
             assertTrue(
                 plan.slots.any { it.caseId == cp.case && it.unannounced },
                 "slots: ${plan.slots.map { it.caseId to it.unannounced }}",
             )
+            assertTrue(plan.patternWarnings.isEmpty())
             assertTrue(plan.slots.none { it.visitId != null }, "not booked")
         }
     }

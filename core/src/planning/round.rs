@@ -1,0 +1,469 @@
+//! One planning round: who can be on time (earliest deadline first decides exactly), the late
+//! visits as soon as they cost no on-time child (an unannounced one drawn among the next few
+//! working days), unannounced visits drawn uniformly from every feasible slot of their whole
+//! window, and announced visits on the latest day that meets their due date at a random free
+//! time that keeps the day's capacity.
+
+use super::calendar::add;
+use super::edf::{self, Job, Scratch, NO_DEADLINE};
+use super::grid::Grid;
+use super::policy::{Chance, IntervalUnit};
+use super::scheduler::{priority, DrawSummary, Pending, PlanRequest, State};
+use super::shortfall::diagnose;
+use super::{DueItem, Plan, PlannedSlot, PlanningError, RandomSource, Shortfall};
+use crate::domain::{CaseId, VisitKind};
+use crate::time::local_date;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashSet;
+
+fn sort_key(p: &Pending) -> (u8, NaiveDate, CaseId) {
+    (priority(p.item.plan, p.item.rag), p.item.due, p.item.case)
+}
+
+fn days_late(req: &PlanRequest<'_>, item: &DueItem, date: NaiveDate) -> u32 {
+    if date <= item.due {
+        return 0;
+    }
+    match item.unit {
+        IntervalUnit::WorkingDays => req.calendar.holidays.working_days_between(item.due, date),
+        _ => (date - item.due).num_days().clamp(0, i64::from(u32::MAX)) as u32,
+    }
+}
+
+/// Sets `v[i]` when `i` is in range.
+fn set<T>(v: &mut [T], i: u32, value: T) {
+    if let Some(x) = v.get_mut(i as usize) {
+        *x = value;
+    }
+}
+
+/// Free slots of day `d` whose use keeps every job in `jobs` (but `skip`) on time.
+fn feasible_slots_on(
+    grid: &Grid,
+    d: usize,
+    jobs: &[Job],
+    caps: &[u32],
+    skip: Option<u32>,
+    scratch: &mut Scratch,
+    out: &mut Vec<(usize, usize)>,
+) {
+    // The capacity day d is left with takes few distinct values: one feasibility run each.
+    let mut verdict: Vec<(u32, bool)> = Vec::new();
+    for s in grid.free_slots(d) {
+        let cap = grid.capacity_with(d, grid.minute.get(s).copied());
+        let ok = match verdict.iter().find(|(c, _)| *c == cap) {
+            Some(&(_, ok)) => ok,
+            None => {
+                let ok = edf::feasible(jobs, caps, Some((d, cap)), skip, scratch);
+                verdict.push((cap, ok));
+                ok
+            }
+        };
+        if ok {
+            out.push((d, s));
+        }
+    }
+}
+
+/// One uniformly random element of `options`.
+fn pick<T: Copy>(options: &[T], rng: &mut dyn RandomSource) -> Result<Option<T>, PlanningError> {
+    if options.is_empty() {
+        return Ok(None);
+    }
+    let k = rng.below(options.len() as u64)? as usize;
+    Ok(options.get(k).copied())
+}
+
+/// How a visit's slot was chosen, for its explanation.
+enum How {
+    Late(u32),
+    Drawn(DrawSummary, Vec<DateTime<Utc>>),
+    Announced,
+}
+
+/// The summary of a draw from `options`.
+fn summary(
+    grid: &Grid,
+    p: &Pending,
+    options: &[(usize, usize)],
+    first: usize,
+    last: usize,
+) -> (DrawSummary, Vec<DateTime<Utc>>) {
+    let mut days: Vec<usize> = options.iter().map(|o| o.0).collect();
+    days.dedup();
+    let date = |d: usize| grid.days.get(d).map_or(p.item.due, |x| x.date);
+    (
+        DrawSummary {
+            first: date(first),
+            last: date(last),
+            feasible_slots: options.len() as u32,
+            feasible_days: days.len() as u32,
+            chance: p.chance.unwrap_or(Chance::CERTAIN),
+        },
+        options
+            .iter()
+            .filter_map(|&(_, s)| grid.start.get(s).copied())
+            .collect(),
+    )
+}
+
+/// Plans one round; returns, per pending visit, the date and whether unannounced if placed.
+pub(crate) fn plan_round(
+    st: &mut State<'_>,
+    pending: &[Pending],
+    rng: &mut dyn RandomSource,
+    plan: &mut Plan,
+) -> Result<Vec<Option<(NaiveDate, bool)>>, PlanningError> {
+    let req = st.req;
+    let today = local_date(req.now);
+    let n_days = st.grid.days.len();
+    let grid_last = st.grid.days.last().map(|d| d.date);
+    let mut placed: Vec<Option<(usize, usize)>> = vec![None; pending.len()];
+    let mut how: Vec<Option<How>> = (0..pending.len()).map(|_| None).collect();
+
+    // Jobs: release and deadline as grid day indices.
+    let mut jobs: Vec<Job> = Vec::with_capacity(pending.len());
+    let mut hopeless: Vec<u32> = Vec::new();
+    let mut window_jobs: Vec<Option<Job>> = vec![None; pending.len()];
+    for (i, p) in pending.iter().enumerate() {
+        let id = i as u32;
+        let mut release = st.grid.day_on_or_after(p.opens().max(today)) as u32;
+        let deadline = match grid_last {
+            Some(last) if p.item.due > last => NO_DEADLINE,
+            _ => match st.grid.day_on_or_before(p.item.due) {
+                Some(d) => {
+                    // A window with no working day in it (e.g. a weekly due date on a bank
+                    // holiday) opens on the last working day before the due date.
+                    release = release.min(d as u32);
+                    d as u32
+                }
+                None => {
+                    hopeless.push(id);
+                    continue;
+                }
+            },
+        };
+        let j = Job {
+            release,
+            deadline,
+            id,
+        };
+        set(&mut window_jobs, id, Some(j));
+        jobs.push(j);
+    }
+    jobs.sort_by_key(|j| (j.release, j.id));
+
+    // The on-time set: everyone when capacity allows, otherwise admitted by priority.
+    let mut caps = st.grid.capacities();
+    let mut late: Vec<u32> = hopeless;
+    if !edf::feasible(&jobs, &caps, None, None, &mut st.scratch) {
+        let mut order: Vec<Job> = jobs.clone();
+        order.sort_by_key(|j| pending.get(j.id as usize).map(sort_key));
+        let mut admitted: Vec<Job> = Vec::with_capacity(jobs.len());
+        for j in order {
+            let at = admitted.partition_point(|a| (a.release, a.id) < (j.release, j.id));
+            admitted.insert(at, j);
+            if !edf::feasible(&admitted, &caps, None, None, &mut st.scratch) {
+                admitted.remove(at);
+                late.push(j.id);
+            }
+        }
+        jobs = admitted;
+    }
+
+    // Late visits: as early as possible without costing an on-time child their date; an
+    // unannounced one drawn among the feasible slots of the next few such days.
+    late.sort_by_key(|&id| pending.get(id as usize).map(sort_key));
+    for &id in &late {
+        let Some(p) = pending.get(id as usize) else {
+            continue;
+        };
+        let from = st.grid.day_on_or_after(p.opens().max(today));
+        let (cause, detail, extra, fix) = diagnose(
+            req.calendar,
+            &st.grid,
+            today,
+            p.opens(),
+            p.item.due,
+            window_jobs.get(id as usize).copied().flatten(),
+            &jobs,
+            &caps,
+            &mut st.scratch,
+        );
+        let want_days = if p.unannounced {
+            req.policy.overdue_spread_days as usize
+        } else {
+            1
+        };
+        let mut options: Vec<(usize, usize)> = Vec::new();
+        let mut days_found = 0;
+        let mut first_day = None;
+        let mut last_day = from;
+        for d in from..n_days {
+            if st.child_days.contains(&(p.child, d)) {
+                continue;
+            }
+            let before = options.len();
+            feasible_slots_on(
+                &st.grid,
+                d,
+                &jobs,
+                &caps,
+                None,
+                &mut st.scratch,
+                &mut options,
+            );
+            if options.len() > before {
+                first_day.get_or_insert(d);
+                last_day = d;
+                days_found += 1;
+                if days_found >= want_days {
+                    break;
+                }
+            }
+        }
+        let best_date = first_day.and_then(|d| st.grid.days.get(d).map(|x| x.date));
+        if let Some((d, s)) = pick(&options, rng)? {
+            let drawn_date = st.grid.days.get(d).map_or(p.item.due, |x| x.date);
+            st.grid.place(d, s);
+            st.child_days.insert((p.child, d));
+            set(&mut caps, d as u32, st.grid.capacity_with(d, None));
+            set(&mut placed, id, Some((d, s)));
+            let h = if p.unannounced {
+                let (sum, opts) = summary(&st.grid, p, &options, first_day.unwrap_or(d), last_day);
+                How::Drawn(sum, opts)
+            } else {
+                How::Late(days_late(req, &p.item, drawn_date))
+            };
+            set(&mut how, id, Some(h));
+        }
+        plan.shortfalls.push(Shortfall {
+            case: p.item.case,
+            requirement: p.item.requirement,
+            plan: p.item.plan,
+            rag: p.item.rag,
+            due: p.item.due,
+            best_possible: best_date,
+            days_late: best_date.map(|b| days_late(req, &p.item, b)),
+            priority: priority(p.item.plan, p.item.rag),
+            round: p.round,
+            cause: Some(cause),
+            detail,
+            one_more_slot_on: extra,
+            fix,
+        });
+    }
+
+    // Unannounced visits: uniformly at random among every slot of the whole window that keeps
+    // the rest feasible.
+    let mut unannounced: Vec<Job> = jobs
+        .iter()
+        .copied()
+        .filter(|j| pending.get(j.id as usize).is_some_and(|p| p.unannounced))
+        .collect();
+    unannounced.sort_by_key(|j| (j.deadline, j.id));
+    for j in unannounced {
+        let Some(p) = pending.get(j.id as usize) else {
+            continue;
+        };
+        let last = (j.deadline as usize).min(n_days.saturating_sub(1));
+        let mut options: Vec<(usize, usize)> = Vec::new();
+        for d in (j.release as usize)..=last {
+            if !st.child_days.contains(&(p.child, d)) {
+                feasible_slots_on(
+                    &st.grid,
+                    d,
+                    &jobs,
+                    &caps,
+                    Some(j.id),
+                    &mut st.scratch,
+                    &mut options,
+                );
+            }
+        }
+        if let Some((d, s)) = pick(&options, rng)? {
+            let (sum, opts) = summary(&st.grid, p, &options, j.release as usize, last);
+            st.grid.place(d, s);
+            st.child_days.insert((p.child, d));
+            set(&mut caps, d as u32, st.grid.capacity_with(d, None));
+            set(&mut placed, j.id, Some((d, s)));
+            set(&mut how, j.id, Some(How::Drawn(sum, opts)));
+            jobs.retain(|x| x.id != j.id);
+        }
+    }
+
+    // Announced visits: the latest day that meets the due date, then a random free time that
+    // leaves room for the day's other visits.
+    let child_of = |id: u32| pending.get(id as usize).map_or(usize::MAX, |p| p.child);
+    let days = &st.child_days;
+    let (mut days_for, failed) =
+        edf::run_latest(&jobs, &caps, &|id, d| days.contains(&(child_of(id), d)));
+    // A first visit moves to the earliest day with room left (it costs nobody their day).
+    let mut used = vec![0u32; n_days];
+    for &(_, d) in &days_for {
+        if let Some(u) = used.get_mut(d) {
+            *u += 1;
+        }
+    }
+    for (id, d) in days_for.iter_mut() {
+        let Some(p) = pending.get(*id as usize) else {
+            continue;
+        };
+        if !p.first_visit() {
+            continue;
+        }
+        let release = window_jobs
+            .get(*id as usize)
+            .copied()
+            .flatten()
+            .map_or(*d, |j| j.release as usize);
+        let room =
+            (release..*d).find(|&e| used.get(e) < caps.get(e) && !days.contains(&(p.child, e)));
+        if let Some(e) = room {
+            if let Some(u) = used.get_mut(*d) {
+                *u -= 1;
+            }
+            if let Some(u) = used.get_mut(e) {
+                *u += 1;
+            }
+            *d = e;
+        }
+    }
+    days_for.sort_by_key(|&(id, d)| (d, id));
+    let mut not_placed: HashSet<u32> = failed.into_iter().collect();
+    let mut i = 0;
+    while i < days_for.len() {
+        let d = days_for.get(i).map_or(0, |x| x.1);
+        let on_day: Vec<u32> = days_for
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|x| x.1 == d)
+            .map(|x| x.0)
+            .collect();
+        i += on_day.len().max(1);
+        for (k, &id) in on_day.iter().enumerate() {
+            let still = (on_day.len() - k - 1) as u32;
+            let options: Vec<usize> = st
+                .grid
+                .free_slots(d)
+                .filter(|&s| st.grid.capacity_with(d, st.grid.minute.get(s).copied()) >= still)
+                .collect();
+            match pick(&options, rng)? {
+                Some(s) => {
+                    st.grid.place(d, s);
+                    st.child_days.insert((child_of(id), d));
+                    set(&mut placed, id, Some((d, s)));
+                    set(&mut how, id, Some(How::Announced));
+                }
+                None => {
+                    not_placed.insert(id);
+                }
+            }
+        }
+    }
+    // Anything with a deadline in the grid that could not be placed is a shortfall (this only
+    // happens when one child's visits compete for a day, but no child is ever dropped silently).
+    for j in &jobs {
+        if not_placed.contains(&j.id) && j.deadline != NO_DEADLINE {
+            if let Some(p) = pending.get(j.id as usize) {
+                let (cause, detail, extra, fix) = diagnose(
+                    req.calendar,
+                    &st.grid,
+                    today,
+                    p.opens(),
+                    p.item.due,
+                    None,
+                    &[],
+                    &caps,
+                    &mut st.scratch,
+                );
+                plan.shortfalls.push(Shortfall {
+                    case: p.item.case,
+                    requirement: p.item.requirement,
+                    plan: p.item.plan,
+                    rag: p.item.rag,
+                    due: p.item.due,
+                    best_possible: None,
+                    days_late: None,
+                    priority: priority(p.item.plan, p.item.rag),
+                    round: p.round,
+                    cause: Some(cause),
+                    detail,
+                    one_more_slot_on: extra,
+                    fix,
+                });
+            }
+        }
+    }
+
+    // Emit slots.
+    let mut out = vec![None; pending.len()];
+    for (i, p) in pending.iter().enumerate() {
+        let Some((d, s)) = placed.get(i).copied().flatten() else {
+            continue;
+        };
+        let (Some(day), Some(&start)) = (st.grid.days.get(d), st.grid.start.get(s)) else {
+            continue;
+        };
+        let date = day.date;
+        let (text, draw, draw_options) = match how.get_mut(i).and_then(Option::take) {
+            Some(How::Drawn(sum, opts)) => (
+                format!(
+                    "Unannounced (chance {:.0}% at this point of the plan's rule). Drawn uniformly at random (secure random source) from {} feasible slots on {} day(s) between {} and {}: every free slot in working hours, clear of appointments and travel time, within the daily limit, keeping every other child's due date achievable, never on a day the child already has a visit.",
+                    sum.chance.value() * 100.0, sum.feasible_slots, sum.feasible_days, sum.first, sum.last
+                ),
+                Some(sum),
+                if req.keep_draw_options { opts } else { Vec::new() },
+            ),
+            Some(How::Late(n)) => (
+                format!("Will miss its due date: the earliest slot that costs no on-time child their date ({n} day(s) late); see the shortfall for why."),
+                None,
+                Vec::new(),
+            ),
+            _ if p.first_visit() => (
+                "Announced first visit (a new case or placement): the earliest day with room, at a random free time that leaves room for the day's other visits. Agree the time with the family.".to_string(),
+                None,
+                Vec::new(),
+            ),
+            _ => (
+                "Announced: on the latest day that meets the due date with capacity (the interval is not shortened), at a random free time that leaves room for the day's other visits, so the hours left for unannounced visits are not biased. Agree the time with the family.".to_string(),
+                None,
+                Vec::new(),
+            ),
+        };
+        plan.slots.push(PlannedSlot {
+            case: p.item.case,
+            requirement: p.item.requirement,
+            also_meets: p.also.clone(),
+            start,
+            end: add(start, st.grid.visit),
+            kind: if p.unannounced {
+                VisitKind::UnannouncedHome
+            } else {
+                VisitKind::AnnouncedHome
+            },
+            contact: p.item.contact,
+            unannounced: p.unannounced,
+            see_alone: p.item.see_alone,
+            see_bedroom: p.item.see_bedroom,
+            due: p.item.due,
+            earliest: p.opens(),
+            round: p.round,
+            booked: false,
+            draw,
+            draw_options,
+            explanation: format!(
+                "Due {} ({}). Window {} to {}. {text}",
+                p.item.due,
+                p.item.why,
+                p.opens(),
+                p.item.due
+            ),
+        });
+        if let Some(o) = out.get_mut(i) {
+            *o = Some((date, p.unannounced));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,76 @@
+import Doorstep
+import SwiftUI
+import UIKit
+
+/// The family's copy through the iOS share sheet (print, AirDrop, Files, Mail): the PDF's bytes
+/// come from the core, already laid out, tagged and with its font embedded; this only hands them
+/// to the system. The file lives in the app's temporary directory (file protection complete) and
+/// is removed when the sheet closes.
+struct FamilyCopyShareSheet: UIViewControllerRepresentable {
+    let pdf: Data
+    var onFinished: () -> Void = {}
+
+    func makeUIViewController(context: Context) -> UIActivityViewController {
+        // The file name is shown to the recipient: no name of the family in it.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("Visit summary.pdf")
+        try? pdf.write(to: url, options: [.atomic, .completeFileProtection])
+        let sheet = UIActivityViewController(activityItems: [url], applicationActivities: nil)
+        sheet.completionWithItemsHandler = { _, _, _, _ in
+            try? FileManager.default.removeItem(at: url)
+            onFinished()
+        }
+        return sheet
+    }
+
+    func updateUIViewController(_ controller: UIActivityViewController, context: Context) {}
+}
+
+/// The practitioner's review, then the share sheet: what the copy will say is shown before it is
+/// produced, and the core refuses to produce it if anything changed since this review.
+struct FamilyCopyReviewScreen: View {
+    let store: DoorstepStore
+    let review: FamilyCopyReview
+    let recipientId: String
+    @State private var largePrint = false
+    @State private var pdf: Data?
+    @State private var error: String?
+
+    var body: some View {
+        List {
+            ForEach(review.sections, id: \.heading) { section in
+                Section(section.heading) {
+                    ForEach(section.paragraphs + section.items, id: \.self) { Text($0) }
+                }
+            }
+            if !review.withheld.isEmpty {
+                Section("Left out") {
+                    ForEach(review.withheld, id: \.what) { Text("\($0.what): \($0.reason)") }
+                }
+            }
+            ForEach(review.warnings, id: \.self) { Text($0).foregroundStyle(.orange) }
+            Toggle("Large print", isOn: $largePrint)
+            Button("Give this copy") { produce() }
+            if let error { Text(error).foregroundStyle(.red) }
+        }
+        .navigationTitle(review.title)
+        .sheet(isPresented: Binding(get: { pdf != nil }, set: { if !$0 { pdf = nil } })) {
+            if let pdf { FamilyCopyShareSheet(pdf: pdf) }
+        }
+    }
+
+    /// The core's call blocks (it renders and seals): off the main thread, like every store call.
+    private func produce() {
+        let store = store, review = review, recipientId = recipientId, largePrint = largePrint
+        Task {
+            do {
+                pdf = try await Task.detached {
+                    try store.giveFamilyCopy(
+                        visit: review.visitId, recipientId: recipientId,
+                        largePrint: largePrint, fingerprint: review.fingerprint)
+                }.value
+            } catch {
+                self.error = userMessage(for: error)
+            }
+        }
+    }
+}
