@@ -147,7 +147,9 @@ impl From<StoreError> for DoorstepError {
         let msg = capitalised(e.to_string());
         match e {
             StoreError::NoStore => Self::NoStore(msg),
-            StoreError::AlreadyExists => Self::AlreadyExists(msg),
+            StoreError::AlreadyExists | StoreError::DatabaseWithoutKeyring { .. } => {
+                Self::AlreadyExists(msg)
+            }
             StoreError::Locked => Self::Locked(msg),
             StoreError::WrongPassphrase => Self::WrongPassphrase(msg),
             StoreError::WrongKey => Self::WrongKey(msg),

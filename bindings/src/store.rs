@@ -234,6 +234,21 @@ impl DoorstepStore {
             .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))?)
     }
 
+    /// Rotates the data key (unlocked): a new key wrapped by the passphrase and / or the key
+    /// provider given (a slot not given is dropped; the background-sync key is set up again
+    /// afterwards), every record and queued change re-sealed under it, the old key forgotten.
+    /// Resumed by the next unlock if the app is killed meanwhile. Returns the records re-sealed.
+    pub fn rotate_data_key(
+        &self,
+        passphrase: Option<String>,
+        key_provider: Option<Arc<dyn KeyProvider>>,
+    ) -> Result<u64> {
+        Ok(self
+            .get()?
+            .rotate_data_key(methods(passphrase, key_provider), None)?
+            .records)
+    }
+
     /// Sets (or replaces) the platform key provider slot, e.g. after biometrics changed.
     pub fn set_key_provider(&self, key_provider: Arc<dyn KeyProvider>) -> Result<()> {
         Ok(self
@@ -543,6 +558,11 @@ impl DoorstepStore {
             tampered: r.tampered.len() as u64,
             chain_breaks: r.chain_breaks.len() as u64,
             digest_ok: r.digest_ok,
+            database_ok: r.database_ok,
+            unknown_records: r.unknown_records,
+            queue_checked: r.queue_checked,
+            queue_damaged: r.queue_damaged.len() as u64,
+            problems: r.problems(),
         })
     }
 }

@@ -545,8 +545,19 @@ pub struct IntegrityReport {
     pub tampered: u64,
     /// Breaks in note chains.
     pub chain_breaks: u64,
-    /// The set of records matches the store digest.
+    /// The set of records and queued changes matches the store digest (none deleted, added,
+    /// relabelled or rolled back).
     pub digest_ok: bool,
+    /// SQLite's own integrity check passed.
+    pub database_ok: bool,
+    /// Records of a kind this build does not know (relabelled).
+    pub unknown_records: u64,
+    /// Queued changes opened and authenticated.
+    pub queue_checked: u64,
+    /// Queued changes that failed authentication.
+    pub queue_damaged: u64,
+    /// Every problem found, each check counted.
+    pub problems: u64,
 }
 
 /// The service's details printed on every family copy (placeholders until set).

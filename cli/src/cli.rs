@@ -66,7 +66,12 @@ pub enum Command {
     /// Check the store: database integrity, record authentication, note chains.
     Verify,
     /// Change the passphrase (DOORSTEP_PASSPHRASE = old, DOORSTEP_NEW_PASSPHRASE = new for scripts).
-    Passwd,
+    Passwd {
+        /// Also rotate the data key: every record is re-sealed under a new key, so a copy of the
+        /// old keyring with the old passphrase reads nothing written afterwards.
+        #[arg(long)]
+        rotate: bool,
+    },
     /// Destroy the store (crypto-shred).
     Wipe {
         /// Do not ask for confirmation.

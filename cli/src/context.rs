@@ -28,6 +28,12 @@ impl Ctx {
         let dir = self.dir()?;
         match Store::open_default(dir) {
             Ok(s) => Ok(s),
+            Err(StoreError::NoStore) if dir.join(doorstep_core::store::DB_FILE).exists() => bail!(
+                "{} holds a store database but not its keyring (keyring.json): restore \
+                 keyring.json from the backup taken with the database; `doorstep init` will not \
+                 replace the database",
+                dir.display()
+            ),
             Err(StoreError::NoStore) => bail!(
                 "no store at {} (create one with `doorstep init`)",
                 dir.display()

@@ -12,6 +12,7 @@ mod output;
 mod parse;
 mod passphrase;
 mod progress;
+mod terminal;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -39,7 +40,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync => cmd::sync::run(&ctx),
         Command::Queue => cmd::queue::run(&ctx),
         Command::Verify => cmd::store_admin::verify(&ctx),
-        Command::Passwd => cmd::store_admin::passwd(&ctx),
+        Command::Passwd { rotate } => cmd::store_admin::passwd(&ctx, rotate),
         Command::Wipe { yes } => cmd::store_admin::wipe(&ctx, yes),
         Command::Demo => demo::run(&ctx),
     }
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
                 } else {
                     first.join(" ")
                 };
-            eprintln!("{line} (see --help)");
+            eprintln!("{} (see --help)", terminal::neutralise(&line));
             return ExitCode::from(2);
         }
     };
@@ -88,7 +89,7 @@ fn main() -> ExitCode {
             if json {
                 let _ = output::print_json(&error::json(&e));
             }
-            eprintln!("error: {line}");
+            eprintln!("error: {}", terminal::neutralise(&line));
             ExitCode::FAILURE
         }
     }

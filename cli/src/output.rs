@@ -4,11 +4,13 @@ use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 use std::io::Write;
 
-/// Writes one line to stdout; a closed pipe (e.g. `| head`) ends the program quietly.
+/// Writes one line to stdout, with control characters neutralised (see `terminal`); a closed
+/// pipe (e.g. `| head`) ends the program quietly.
 pub fn write_line(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
     let mut out = std::io::stdout().lock();
     if out
-        .write_fmt(args)
+        .write_all(crate::terminal::neutralise(&text).as_bytes())
         .and_then(|()| out.write_all(b"\n"))
         .is_err()
     {
@@ -50,7 +52,7 @@ impl Out {
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|_| anyhow::anyhow!("could not format the output as JSON"))?;
-    outln!("{text}");
+    outln!("{}", crate::terminal::escape_json(&text));
     Ok(())
 }
 

@@ -437,7 +437,76 @@ fn errors_are_one_clear_line() {
         Some(PASS),
         &["init", "--name", "Again", "--agency", "gp"],
     );
-    assert!(fails(&o).contains("already exists"));
+    assert!(fails(&o).contains("already holds a store"));
+}
+
+#[test]
+fn init_never_replaces_a_database_without_its_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    caseload(s);
+    let db_before = std::fs::read(s.join("doorstep.db")).unwrap();
+    // The keyring is lost (deleted, or not restored with the database).
+    let keyring = std::fs::read(s.join("keyring.json")).unwrap();
+    std::fs::remove_file(s.join("keyring.json")).unwrap();
+
+    let o = doorstep(s, Some(PASS), &["household", "list"]);
+    let line = fails(&o);
+    assert!(
+        line.contains("restore keyring.json") && !line.contains("doorstep init`)"),
+        "{line}"
+    );
+    let o = doorstep(s, Some(PASS), &["init", "--name", "New", "--agency", "gp"]);
+    let line = fails(&o);
+    assert!(
+        line.contains("doorstep.db")
+            && line.contains("without its keyring")
+            && line.contains("restore keyring.json")
+            && line.contains("--destroy-existing")
+            && line.contains("Nothing was changed"),
+        "{line}"
+    );
+    assert_eq!(std::fs::read(s.join("doorstep.db")).unwrap(), db_before);
+
+    // Restoring the keyring brings every record back.
+    std::fs::write(s.join("keyring.json"), &keyring).unwrap();
+    let households = json(s, &["household", "list"]);
+    assert_eq!(households.as_array().map(Vec::len), Some(1), "{households}");
+
+    // Only the explicit flag destroys, and a store in its place is new and empty.
+    std::fs::remove_file(s.join("keyring.json")).unwrap();
+    ok(
+        s,
+        &[
+            "init",
+            "--name",
+            "New",
+            "--agency",
+            "gp",
+            "--destroy-existing",
+        ],
+    );
+    assert_eq!(json(s, &["household", "list"]), serde_json::json!([]));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("a").join("store");
+    caseload(s);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(s), 0o700, "the store directory");
+    let mut files = 0;
+    for entry in std::fs::read_dir(s).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+        files += 1;
+    }
+    // The keyring and the database at least (the write-ahead log goes when the last process
+    // closes the database).
+    assert!(files >= 2, "{files} files");
 }
 
 #[test]
@@ -533,4 +602,105 @@ fn demo_leaves_a_store_that_verifies() {
     // A second demo refuses to overwrite the store.
     let o = doorstep(s, Some(PASS), &["demo"]);
     assert!(fails(&o).contains("already exists"));
+}
+
+#[test]
+fn control_characters_are_shown_not_obeyed_and_kept_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    let (_, _, case) = caseload(s);
+    let typed = "Seen\x1b[2J\x1b]0;owned\x07 in \rthe kitchen\u{202e}gnp.exe\x1b[8m";
+    json(s, &["note", "add", "--case", &case[..8], "--text", typed]);
+    let human = ok(s, &["note", "list", "--case", &case[..8]]);
+    assert!(
+        !human.contains('\x1b') && !human.contains('\r') && !human.contains('\u{202e}'),
+        "{human:?}"
+    );
+    assert!(human.contains("␛[2J"), "{human}");
+    // Kept as typed: the JSON output (escaped by JSON itself) gives the text back exactly.
+    let notes = json(s, &["note", "list", "--case", &case[..8]]);
+    assert_eq!(notes[0]["original"]["text"], typed);
+    let raw = ok(s, &["--json", "note", "list", "--case", &case[..8]]);
+    assert!(!raw.contains('\x1b'), "{raw:?}");
+}
+
+#[test]
+fn verify_counts_and_prints_every_check_and_fails_on_a_deleted_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    caseload(s);
+    let out = ok(s, &["verify"]);
+    for line in [
+        "Database integrity: ok",
+        "Store digest",
+        "Records authenticated:",
+        "Queued changes authenticated:",
+        "Note chain breaks: 0",
+        "Problems found: 0",
+        "Result: OK",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    // Someone with the file deletes the household.
+    let c = rusqlite::Connection::open(s.join("doorstep.db")).unwrap();
+    assert_eq!(
+        c.execute("DELETE FROM records WHERE kind = 'household'", [])
+            .unwrap(),
+        1
+    );
+    drop(c);
+    let o = doorstep(s, Some(PASS), &["verify"]);
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("MISMATCH") && out.contains("Problems found: 1"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains("verification failed: 1 problem(s) found"),
+        "{}",
+        stderr(&o)
+    );
+    // The ordinary reads say so too.
+    let o = doorstep(s, Some(PASS), &["household", "list"]);
+    assert!(fails(&o).contains("failed authentication"));
+}
+
+#[test]
+fn passwd_rotate_leaves_the_old_keyring_reading_nothing_written_afterwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = &dir.path().join("store");
+    init(s);
+    ok(s, &["household", "add", "--address", "1 Before Row"]);
+    let old_keyring = std::fs::read(s.join("keyring.json")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_doorstep"))
+        .arg("--store")
+        .arg(s)
+        .args(["--json", "passwd", "--rotate"])
+        .env_remove("DOORSTEP_STORE")
+        .env("DOORSTEP_PASSPHRASE", PASS)
+        .env("DOORSTEP_NEW_PASSPHRASE", "a rotated new passphrase")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["rotated"]["key_id"], 2, "{report}");
+    let new = "a rotated new passphrase";
+    let o = doorstep(
+        s,
+        Some(new),
+        &["household", "add", "--address", "2 After Row"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = doorstep(s, Some(new), &["verify"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    // The old keyring with the old passphrase: nothing opens.
+    std::fs::write(s.join("keyring.json"), &old_keyring).unwrap();
+    let o = doorstep(s, Some(PASS), &["household", "list"]);
+    let line = fails(&o);
+    assert!(
+        !line.contains("After Row") && !line.contains("Before Row"),
+        "{line}"
+    );
 }

@@ -531,4 +531,26 @@ fn a_damaged_passphrase_slot_never_opens_and_never_panics() {
         matches!(o, Outcome::Failed("unlock", StoreError::Corrupt { .. })),
         "{o:?}"
     );
+    // Above the ceiling: refused before any key derivation (4,294,967,295 iterations would take
+    // minutes; the refusal does no work at all, so this test cannot depend on speed).
+    for (name, count) in [
+        ("pp-iterations-max", u32::MAX),
+        (
+            "pp-iterations-over-ceiling",
+            doorstep_core::crypto::MAX_PBKDF2_ITERATIONS + 1,
+        ),
+    ] {
+        let d = damage_keyring(&dir, name, |t| {
+            let v = field(&t, "iterations");
+            Some(t.replace(
+                &format!("\"iterations\": {v}"),
+                &format!("\"iterations\": {count}"),
+            ))
+        });
+        let o = exercise(&d, Unlock::Pass, &x);
+        assert!(
+            matches!(o, Outcome::Failed("unlock", StoreError::Corrupt { .. })),
+            "{name}: {o:?}"
+        );
+    }
 }

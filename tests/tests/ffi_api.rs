@@ -64,7 +64,7 @@ impl Transport for Gate {
                 .go
                 .lock()
                 .unwrap()
-                .recv_timeout(Duration::from_secs(20))
+                .recv_timeout(Duration::from_secs(600))
                 .is_ok();
             *self.released_by_test.lock().unwrap() = Some(ok);
         }
@@ -189,7 +189,7 @@ fn a_running_sync_blocks_neither_the_screens_nor_new_notes_and_wipe_waits_for_it
         std::thread::spawn(move || s.sync(gate, None))
     };
     entered_rx
-        .recv_timeout(Duration::from_secs(20))
+        .recv_timeout(Duration::from_secs(600))
         .expect("the sync reached the network");
     // The sync is now waiting on the network. The screens must still work.
     assert_eq!(s.caseload().unwrap().len(), 1);

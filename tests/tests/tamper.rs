@@ -692,3 +692,176 @@ fn a_moved_visit_is_detected() {
         );
     }
 }
+
+/// Runs `f` and expects `Tampered`, whatever record it names.
+fn expect_tampered<T: std::fmt::Debug>(what: &str, r: Result<T, StoreError>) {
+    match no_panic(|| r) {
+        Err(StoreError::Tampered { .. }) => {}
+        other => panic!("{what}: expected Tampered, got {other:?}"),
+    }
+}
+
+fn version(c: &Connection, id: &[u8; 16]) -> i64 {
+    c.query_row(
+        "SELECT version FROM records WHERE id = ?1",
+        [&id[..]],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_normal_reads_report_a_deleted_relabelled_or_moved_visit_as_tampered() {
+    let f = fixture();
+    let victim = f.sample.visits[1].bytes();
+    let day = sample::visit_times()[1].date_naive();
+    let case = f.sample.cases[0];
+    for (name, sql) in [
+        ("delete", "DELETE FROM records WHERE id = ?1"),
+        ("relabel", "UPDATE records SET kind = 'bogus' WHERE id = ?1"),
+        (
+            // Another real visit's day tag: the visit leaves its day for another.
+            "move-day",
+            "UPDATE records SET tag = (SELECT tag FROM records r2 WHERE r2.kind = 'visit' \
+             AND r2.tag <> records.tag AND r2.tag IS NOT NULL LIMIT 1) WHERE id = ?1",
+        ),
+    ] {
+        let dir = f.copy(name);
+        let c = stores::raw_db(&dir);
+        assert_eq!(c.execute(sql, [&victim[..]]).unwrap(), 1, "{name}");
+        drop(c);
+        let s = open(&dir);
+        expect_tampered(&format!("{name}: its day"), s.day_list(day));
+        expect_tampered(
+            &format!("{name}: the case's visits"),
+            s.visits_for_case(case),
+        );
+        expect_tampered(&format!("{name}: the child"), s.child_view(case));
+        if name == "move-day" {
+            // The day it moved to (whichever it is) reports it too.
+            let reported = sample::visit_times()
+                .iter()
+                .map(|t| t.date_naive())
+                .filter(|d| *d != day)
+                .any(|d| matches!(s.day_list(d), Err(StoreError::Tampered { .. })));
+            assert!(reported, "{name}: the day it moved to shows it as its own");
+        }
+        assert!(!s.verify().unwrap().is_ok(), "{name}");
+    }
+}
+
+#[test]
+fn a_visit_rolled_back_with_its_version_is_reported_by_every_read_of_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let m = Markers::new(&mut Rng::new(3));
+    let s = stores::create_with_key(&dir, KEY, m.practitioner()).unwrap();
+    let x = sample::populate(&s, &m).unwrap();
+    let at = sample::visit_times()[4];
+    let planned = s
+        .plan_visit(doorstep_core::domain::NewVisit {
+            case_id: x.cases[0],
+            kind: doorstep_core::domain::VisitKind::AnnouncedHome,
+            planned_for: at,
+            expected_minutes: 30,
+            departure_reason: None,
+        })
+        .unwrap();
+    stores::checkpoint(&dir);
+    let c = stores::raw_db(&dir);
+    let (old_body, old_version) = (
+        body(&c, &planned.id.bytes()),
+        version(&c, &planned.id.bytes()),
+    );
+    drop(c);
+    s.complete_visit(
+        planned.id,
+        doorstep_core::domain::VisitOutcome {
+            child_seen: true,
+            concerns: vec!["bruise on the left arm".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    drop(s);
+    // The whole row put back as it was when planned: body and version together, validly sealed.
+    let c = stores::raw_db(&dir);
+    c.execute(
+        "UPDATE records SET body = ?1, version = ?2 WHERE id = ?3",
+        params![old_body, old_version, &planned.id.bytes()[..]],
+    )
+    .unwrap();
+    drop(c);
+    let s = open(&dir);
+    expect_tampered("the visit", s.visit(planned.id));
+    expect_tampered("its day", s.day_list(at.date_naive()));
+    expect_tampered("the case's visits", s.visits_for_case(x.cases[0]));
+    expect_tampered("the child", s.child_view(x.cases[0]));
+    assert!(!s.verify().unwrap().is_ok());
+}
+
+#[test]
+fn deleted_notes_and_a_rolled_back_case_are_reported_by_the_notes_and_the_case() {
+    let f = fixture();
+    let case = f.sample.cases[0];
+    let dir = f.copy("note-deleted");
+    let c = stores::raw_db(&dir);
+    drop_triggers(&c);
+    let last = f.sample.notes.last().unwrap().bytes();
+    assert_eq!(
+        c.execute("DELETE FROM records WHERE id = ?1", [&last[..]])
+            .unwrap(),
+        1
+    );
+    drop(c);
+    let s = open(&dir);
+    expect_tampered("the notes", s.notes(case));
+    expect_tampered("the child", s.child_view(case));
+
+    // A case's RAG change undone by putting back its earlier row (body and version).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rag");
+    let m = Markers::new(&mut Rng::new(4));
+    let s = stores::create_with_key(&dir, KEY, m.practitioner()).unwrap();
+    let x = sample::populate(&s, &m).unwrap();
+    let id = x.cases[0].bytes();
+    stores::checkpoint(&dir);
+    let c = stores::raw_db(&dir);
+    let (old_body, old_version) = (body(&c, &id), version(&c, &id));
+    drop(c);
+    s.set_rag(x.cases[0], doorstep_core::domain::Rag::Red, "injury seen")
+        .unwrap();
+    drop(s);
+    let c = stores::raw_db(&dir);
+    c.execute(
+        "UPDATE records SET body = ?1, version = ?2 WHERE id = ?3",
+        params![old_body, old_version, &id[..]],
+    )
+    .unwrap();
+    drop(c);
+    let s = open(&dir);
+    expect_tampered("the case", s.case(x.cases[0]));
+}
+
+#[test]
+fn unlock_reports_a_deleted_queued_change_and_verify_still_tells_what_is_wrong() {
+    let f = fixture();
+    let dir = f.copy("queue-deleted");
+    let c = stores::raw_db(&dir);
+    let queued: i64 = c
+        .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
+        .unwrap();
+    assert!(queued > 0);
+    c.execute(
+        "DELETE FROM outbox WHERE seq = (SELECT max(seq) FROM outbox)",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let s = Store::open(&dir, stores::clock()).unwrap();
+    expect_tampered("unlock", s.unlock_with_provider(stores::provider(KEY)));
+    expect_tampered("today", s.today());
+    expect_tampered("a case", s.case(f.sample.cases[0]));
+    let report = s.verify().unwrap();
+    assert!(!report.digest_ok && report.problems >= 1, "{report:?}");
+}

@@ -22,7 +22,7 @@ pub const VISITS_PER_CASE: usize = 10;
 /// Visits planned for "today".
 pub const TODAY_VISITS: usize = 6;
 /// Bump when the fixture's shape changes, so stale caches are not reused.
-const VERSION: &str = "v5";
+const VERSION: &str = "v6";
 
 /// The key-encryption key of the benchmark's software key provider (a fixed test value).
 pub fn kek() -> [u8; 32] {

@@ -8,6 +8,10 @@ use zeroize::Zeroizing;
 /// The fewest PBKDF2 iterations this build accepts, for new stores and for opening old ones.
 pub const MIN_PBKDF2_ITERATIONS: u32 = 600_000;
 
+/// The most PBKDF2 iterations this build accepts (eight times the default). A keyring asking for
+/// more is damaged or edited: an edited count of four billion would hang unlocking for minutes.
+pub const MAX_PBKDF2_ITERATIONS: u32 = 8 * MIN_PBKDF2_ITERATIONS;
+
 /// The parameters stored (in plaintext) beside a passphrase-wrapped key.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KdfParams {
@@ -28,12 +32,18 @@ impl KdfParams {
     }
 
     /// Derives the 256-bit key-encryption key. Parameters below the floor are refused, so a
-    /// keyring edited to weaken the KDF cannot be used to speed up guessing.
+    /// keyring edited to weaken the KDF cannot be used to speed up guessing; parameters above the
+    /// ceiling are refused before any work, so an edited keyring cannot hang unlocking.
     pub fn derive(&self, passphrase: &Passphrase) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
         if self.iterations < MIN_PBKDF2_ITERATIONS {
             return Err(CryptoError::WeakKdf {
                 min: MIN_PBKDF2_ITERATIONS,
             });
+        }
+        if self.iterations > MAX_PBKDF2_ITERATIONS {
+            return Err(CryptoError::MalformedKeyring(
+                "key derivation parameters above the maximum",
+            ));
         }
         let iterations = NonZeroU32::new(self.iterations).ok_or(CryptoError::WeakKdf {
             min: MIN_PBKDF2_ITERATIONS,

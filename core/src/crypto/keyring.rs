@@ -56,6 +56,27 @@ pub struct Keyring {
     /// while the app itself stays locked. It never unlocks the app's screens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     background: Option<ProviderSlot>,
+    /// While the data key is being rotated: the previous key, sealed by the current one, to open
+    /// what is not yet re-sealed. Removed when the rotation is done, and with it the last way to
+    /// the old key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retired: Option<RetiredKey>,
+}
+
+/// The previous data key during a rotation, sealed by the current data key.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct RetiredKey {
+    key_id: KeyId,
+    #[serde(with = "hex::serde")]
+    sealed: Vec<u8>,
+}
+
+fn retired_aad(store_id: &[u8; 16], current: KeyId, retired: KeyId) -> Vec<u8> {
+    let mut aad = b"doorstep.retired.v1".to_vec();
+    aad.extend_from_slice(store_id);
+    aad.extend_from_slice(&current.0.to_be_bytes());
+    aad.extend_from_slice(&retired.0.to_be_bytes());
+    aad
 }
 
 fn slot_aad(store_id: &[u8; 16], key_id: KeyId, slot: &str) -> Vec<u8> {
@@ -90,7 +111,54 @@ impl Keyring {
             passphrase: None,
             provider: None,
             background: None,
+            retired: None,
         })
+    }
+
+    /// A keyring for a rotation: `key` (with the next key id) replaces `old`, which stays
+    /// reachable, sealed by `key`, until [`Keyring::forget_retired`]. No unlock slots yet (the
+    /// background-sync slot is not carried over: it is set up again after the rotation).
+    pub fn rotated(&self, key: &DataKey, old: &DataKey) -> Result<Self, CryptoError> {
+        let key_id = KeyId(
+            self.key_id
+                .0
+                .checked_add(1)
+                .ok_or(CryptoError::MalformedKeyring("key id"))?,
+        );
+        let mut next = Self::new(self.store_id, key_id, key)?;
+        next.retired = Some(RetiredKey {
+            key_id: self.key_id,
+            sealed: seal(
+                key,
+                &retired_aad(&self.store_id, key_id, self.key_id),
+                old.expose(),
+            )?,
+        });
+        Ok(next)
+    }
+
+    /// The previous data key while a rotation is unfinished, opened with the current `key`.
+    pub fn retired_key(&self, key: &DataKey) -> Result<Option<(KeyId, DataKey)>, CryptoError> {
+        let Some(r) = &self.retired else {
+            return Ok(None);
+        };
+        let plain = open(
+            key,
+            &retired_aad(&self.store_id, self.key_id, r.key_id),
+            &r.sealed,
+        )
+        .map_err(|_| CryptoError::MalformedKeyring("the retired key does not open"))?;
+        Ok(Some((r.key_id, DataKey::from_slice(&plain)?)))
+    }
+
+    /// Whether a rotation is unfinished.
+    pub fn is_rotating(&self) -> bool {
+        self.retired.is_some()
+    }
+
+    /// Forgets the previous data key (the rotation is done).
+    pub fn forget_retired(&mut self) {
+        self.retired = None;
     }
 
     /// The store id the keyring belongs to.
@@ -260,7 +328,7 @@ impl Keyring {
             serde_json::to_vec_pretty(self).map_err(|_| CryptoError::MalformedKeyring("encode"))?;
         let tmp = dir.join(format!("{KEYRING_FILE}.tmp"));
         {
-            let mut f = File::create(&tmp).map_err(io)?;
+            let mut f = crate::files::create_private_file(&tmp).map_err(io)?;
             f.write_all(&bytes).map_err(io)?;
             f.sync_all().map_err(io)?;
         }

@@ -16,7 +16,7 @@ mod seal;
 
 pub use aad::RecordAad;
 pub use error::CryptoError;
-pub use kdf::{KdfParams, MIN_PBKDF2_ITERATIONS};
+pub use kdf::{KdfParams, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS};
 pub use key_provider::{KeyProvider, KeyProviderError, SoftwareKeyProvider};
 pub use keyring::{Keyring, KEYRING_FILE};
 pub use keys::{DataKey, KeyId, Passphrase, TagKey, MIN_PASSPHRASE_CHARS};

@@ -141,11 +141,11 @@ impl NewPerson {
             }
             _ => {}
         }
-        if self.date_of_birth.is_some_and(|d| d > today) {
-            return Err(InputError::Invalid {
-                field: "date of birth",
-                reason: "is in the future",
-            });
+        if let Some(dob) = self.date_of_birth {
+            super::check_date_of_birth(dob, self.role, today)?;
+        }
+        if let Some(expected) = self.expected_date {
+            super::check_expected_date(expected, today)?;
         }
         if self.role != PersonRole::Unborn && self.expected_date.is_some() {
             return Err(InputError::Invalid {

@@ -4,6 +4,7 @@
 
 mod case;
 mod chronology;
+mod dates;
 mod family_share;
 mod household;
 mod ids;
@@ -17,6 +18,7 @@ pub(crate) use case::rag_reason;
 pub use case::{Case, NewCase, PlanType, Rag, RagChange};
 pub(crate) use chronology::build as build_chronology;
 pub use chronology::{ChronologyEntry, ChronologyFilter, ChronologyKind};
+pub use dates::{check_date_of_birth, check_expected_date, check_visit_time};
 pub use family_share::{CopyGiven, FamilyAction, FamilyShare, ShareableAnswer};
 pub use household::{Household, NewHousehold, NewPerson, Person, PersonRole};
 pub use ids::{CaseId, DeviceId, HouseholdId, NoteId, PersonId, PractitionerId, VisitId};

@@ -7,7 +7,7 @@ use std::path::Path;
 /// The database file's name inside a store directory.
 pub const DB_FILE: &str = "doorstep.db";
 /// The newest schema this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The schema, one migration per version (index 0 brings a new file to version 1).
 pub(crate) const MIGRATIONS: &[&str] = &[
@@ -59,6 +59,23 @@ pub(crate) const MIGRATIONS: &[&str] = &[
        SELECT seq, op_id, household, lane, parked, attempts, body FROM outbox;
      DROP TABLE outbox;
      ALTER TABLE outbox_v3 RENAME TO outbox;",
+    // 4: reads that notice and a queue inside the integrity model. `digests` holds a keyed digest
+    // per group of records (a case's notes, a day's visits...) under a keyed hash of the group, so
+    // it links nothing. Each queued operation gains `target`, the record it changes, sealed
+    // apart from its body, so that a damaged operation's record can be queued again. The outbox's
+    // `household` becomes a keyed hash and its `lane` moves inside the sealed body; both need the
+    // key, so they are rewritten at the first unlock (with the digests, `store/integrity.rs`).
+    // A note may be updated only to re-seal it, unchanged, under a newer data key (a rotation).
+    "CREATE TABLE digests (
+         grp BLOB PRIMARY KEY NOT NULL CHECK (length(grp) = 16),
+         value BLOB NOT NULL
+     ) STRICT, WITHOUT ROWID;
+     ALTER TABLE outbox ADD COLUMN target BLOB;
+     DROP TRIGGER notes_are_append_only_update;
+     CREATE TRIGGER notes_are_append_only_update BEFORE UPDATE ON records
+       WHEN OLD.kind = 'note' AND NOT (NEW.key_id > OLD.key_id AND NEW.kind = OLD.kind
+         AND NEW.id IS OLD.id AND NEW.parent IS OLD.parent)
+       BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END;",
 ];
 
 /// Opens (or, with `create`, creates) the database with WAL, `synchronous=FULL`, `secure_delete`
@@ -68,7 +85,18 @@ pub fn open(dir: &Path, create: bool) -> Result<Connection, StoreError> {
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let conn = Connection::open_with_flags(dir.join(DB_FILE), flags)?;
+    let path = dir.join(DB_FILE);
+    if create {
+        // Created private before SQLite opens it: SQLite gives its write-ahead log and shared
+        // memory file the database's own permissions.
+        crate::files::create_private_file(&path)?;
+    } else {
+        // A store written by an earlier build (files created 0644) is made private.
+        for f in [DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
+            crate::files::make_private(&dir.join(f))?;
+        }
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Every hot statement stays prepared (the default cache of 16 thrashes and re-parses SQL).
     conn.set_prepared_statement_cache_capacity(128);

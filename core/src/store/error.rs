@@ -13,6 +13,16 @@ pub enum StoreError {
     /// A store already exists where a new one was to be created.
     #[error("a store already exists at this location")]
     AlreadyExists,
+    /// The directory holds a store database but not its keyring: the records in it can only be
+    /// read with that keyring, so nothing is created over it.
+    #[error(
+        "this location holds a store database ({bytes} bytes) without its keyring: restore \
+         keyring.json from the backup taken with the database to read it; nothing was changed"
+    )]
+    DatabaseWithoutKeyring {
+        /// The size of the database's files.
+        bytes: u64,
+    },
     /// The store is locked: unlock it first.
     #[error("the store is locked")]
     Locked,

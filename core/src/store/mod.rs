@@ -7,10 +7,12 @@ mod db;
 mod digest;
 mod error;
 mod family;
+mod integrity;
 mod notes;
 mod outbox;
 mod planning;
 mod records;
+mod rotation;
 mod sync;
 mod verify;
 mod views;
@@ -24,6 +26,7 @@ pub use outbox::{Parked, QueuedOp};
 pub use planning::{
     ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan, MAX_PLAN_WEEKS,
 };
+pub use rotation::RotationReport;
 pub use sync::{
     enrol, Enrolment, QueueStatus, SyncObserver, SyncOptions, SyncProgress, SyncReport,
 };
@@ -56,6 +59,9 @@ struct Inner {
     sync_only: bool,
     /// The background-sync provider, once seen, so that `wipe` destroys its key too.
     background: Option<Arc<dyn KeyProvider>>,
+    /// Unlocking found the store tampered with (what): every call but `verify`, `lock` and `wipe`
+    /// answers `Tampered` until the store is locked.
+    tampered: Option<String>,
 }
 
 /// An open store. Safe to share between threads; each call takes the store's lock for its length.
@@ -81,20 +87,73 @@ pub fn exists(dir: &Path) -> bool {
     dir.join(KEYRING_FILE).is_file() && dir.join(DB_FILE).is_file()
 }
 
+/// The marker a store's creation writes before its database and removes once its keyring is
+/// saved: a database found beside it is a creation that was interrupted, not someone's records.
+const CREATING_FILE: &str = "creating";
+
+/// The database's files, with its write-ahead log and shared memory.
+const DB_FILES: [&str; 4] = [
+    DB_FILE,
+    "doorstep.db-wal",
+    "doorstep.db-shm",
+    "doorstep.db-journal",
+];
+
+/// Whether `dir` holds what an interrupted creation left (a database without a keyring, beside the
+/// creation marker): `create` replaces it.
+pub fn interrupted_creation(dir: &Path) -> bool {
+    dir.join(CREATING_FILE).exists() && !dir.join(KEYRING_FILE).exists()
+}
+
+/// What `create` would destroy in `dir`: refused when a keyring or a database is there (a
+/// database whose keyring is missing is someone's records, to be restored, not replaced), unless
+/// it is what an interrupted creation left.
+fn check_nothing_to_destroy(dir: &Path) -> Result<(), StoreError> {
+    if dir.join(KEYRING_FILE).exists() {
+        return Err(StoreError::AlreadyExists);
+    }
+    if interrupted_creation(dir) {
+        return Ok(());
+    }
+    let bytes: u64 = DB_FILES
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum();
+    if dir.join(DB_FILE).exists() || bytes > 0 {
+        return Err(StoreError::DatabaseWithoutKeyring { bytes });
+    }
+    Ok(())
+}
+
+/// Destroys whatever store is in `dir` — its keyring shredded first, then its database — so that
+/// a new one can be created there. Only for an explicit request (`init --destroy-existing`): the
+/// records cannot be recovered afterwards.
+pub fn destroy_existing(dir: &Path) -> Result<(), StoreError> {
+    Keyring::shred(dir)?;
+    for f in DB_FILES.iter().chain([&CREATING_FILE]) {
+        match std::fs::remove_file(dir.join(f)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Creates a new store in `dir` for `practitioner`, unlocked.
     ///
     /// The database is written first and the keyring last, so a store whose creation was
-    /// interrupted has no keyring: it is unreadable, and `create` replaces it.
+    /// interrupted has no keyring: it is unreadable, and `create` replaces it (a marker file says
+    /// so). Any other database or keyring already in `dir` is refused, never replaced.
     pub fn create(
         dir: &Path,
         methods: UnlockMethods,
         practitioner: NewPractitioner,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StoreError> {
-        if dir.join(KEYRING_FILE).exists() {
-            return Err(StoreError::AlreadyExists);
-        }
+        check_nothing_to_destroy(dir)?;
         if methods.passphrase.is_none() && methods.provider.is_none() {
             return Err(StoreError::InvalidState(
                 "a new store needs a passphrase or a key provider",
@@ -107,9 +166,7 @@ impl Store {
     /// Whether a store could be created in `dir` with `methods`: checked before anything that
     /// cannot be undone (such as spending a one-time enrolment code).
     pub fn check_can_create(dir: &Path, methods: &UnlockMethods) -> Result<(), StoreError> {
-        if dir.join(KEYRING_FILE).exists() {
-            return Err(StoreError::AlreadyExists);
-        }
+        check_nothing_to_destroy(dir)?;
         if methods.passphrase.is_none() && methods.provider.is_none() {
             return Err(StoreError::InvalidState(
                 "a new store needs a passphrase or a key provider",
@@ -130,9 +187,14 @@ impl Store {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StoreError> {
         Self::check_can_create(dir, &methods)?;
-        std::fs::create_dir_all(dir)?;
-        for leftover in [DB_FILE, "doorstep.db-wal", "doorstep.db-shm"] {
-            let _ = std::fs::remove_file(dir.join(leftover));
+        crate::files::create_private_dir(dir)?;
+        crate::files::write_durably(&dir.join(CREATING_FILE), b"")?;
+        for leftover in DB_FILES {
+            match std::fs::remove_file(dir.join(leftover)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
         }
         let store_id = crate::crypto::random_array::<16>()?;
         let key_id = KeyId(1);
@@ -158,6 +220,7 @@ impl Store {
                 device_id,
                 u64::try_from(clock.now().timestamp_millis()).unwrap_or(0),
             );
+            integrity::mark_current(&r)?;
             r.insert(
                 Kind::Practitioner,
                 practitioner.id.bytes(),
@@ -169,6 +232,7 @@ impl Store {
             tx.commit()?;
         }
         keyring.save(dir)?;
+        crate::files::remove_durably(&dir.join(CREATING_FILE))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             store_id,
@@ -182,6 +246,7 @@ impl Store {
                 provider: methods.provider,
                 sync_only: false,
                 background: None,
+                tampered: None,
             }),
         })
     }
@@ -191,6 +256,7 @@ impl Store {
         if !exists(dir) {
             return Err(StoreError::NoStore);
         }
+        crate::files::make_private(&dir.join(KEYRING_FILE))?;
         let keyring = Keyring::load(dir)?;
         let conn = db::open(dir, false)?;
         let [store_id, device, practitioner] =
@@ -213,6 +279,7 @@ impl Store {
                 provider: None,
                 sync_only: false,
                 background: None,
+                tampered: None,
             }),
         })
     }
@@ -234,7 +301,46 @@ impl Store {
         let key = inner.keyring.unlock_with_passphrase(passphrase)?;
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.sync_only = false;
-        Ok(())
+        self.check_after_unlock(&mut inner)
+    }
+
+    /// Checks the store after its keys were unlocked (and brings an earlier build's digests to
+    /// the current form, once). Found tampered, the store stays open for `verify` only.
+    fn check_after_unlock(&self, inner: &mut Inner) -> Result<(), StoreError> {
+        self.resume_rotation(inner)?;
+        let Inner { conn, keys, .. } = &mut *inner;
+        let keys = keys.as_ref().ok_or(StoreError::Locked)?;
+        let result = (|| {
+            let current = integrity::is_current(&Records::new(
+                conn,
+                keys,
+                self.store_id,
+                self.device_id,
+                self.now_millis(),
+            ))?;
+            if !current {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                {
+                    let r =
+                        Records::new(&tx, keys, self.store_id, self.device_id, self.now_millis());
+                    integrity::upgrade(&r)?;
+                    r.flush()?;
+                }
+                tx.commit()?;
+            }
+            integrity::check_at_unlock(&Records::new(
+                conn,
+                keys,
+                self.store_id,
+                self.device_id,
+                self.now_millis(),
+            ))
+        })();
+        inner.tampered = match &result {
+            Err(StoreError::Tampered { record_id }) => Some(record_id.clone()),
+            _ => None,
+        };
+        result
     }
 
     /// Unlocks with the platform key provider, which `wipe` will also ask to destroy its key.
@@ -244,7 +350,7 @@ impl Store {
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.provider = Some(provider);
         inner.sync_only = false;
-        Ok(())
+        self.check_after_unlock(&mut inner)
     }
 
     /// Unlocks for background sync only, with the background-sync key: `sync` may run, every
@@ -262,7 +368,7 @@ impl Store {
         inner.keys = Some(Keys::new(key, inner.keyring.key_id()));
         inner.sync_only = true;
         inner.background = Some(provider);
-        Ok(())
+        self.check_after_unlock(&mut inner)
     }
 
     /// Ends a background sync: locks the store again if it was unlocked for sync only (a store the
@@ -314,6 +420,7 @@ impl Store {
         let mut inner = self.lock_inner();
         inner.keys = None;
         inner.sync_only = false;
+        inner.tampered = None;
     }
 
     /// Whether the store is locked (for the practitioner: a store open for background sync only
@@ -367,12 +474,7 @@ impl Store {
             let _ = b.destroy();
         }
         drop(inner);
-        for f in [
-            DB_FILE,
-            "doorstep.db-wal",
-            "doorstep.db-shm",
-            "doorstep.db-journal",
-        ] {
+        for f in DB_FILES {
             match std::fs::remove_file(self.dir.join(f)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -436,6 +538,28 @@ impl Store {
         if inner.sync_only && !for_sync {
             return Err(StoreError::Locked);
         }
+        refuse_if_tampered(&inner)?;
+        self.read_with(&inner, f)
+    }
+
+    /// Runs `f` with read access even when unlocking found the store tampered with (for `verify`,
+    /// which reports what is wrong).
+    fn read_even_if_tampered<R>(
+        &self,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let inner = self.lock_inner();
+        if inner.sync_only {
+            return Err(StoreError::Locked);
+        }
+        self.read_with(&inner, f)
+    }
+
+    fn read_with<R>(
+        &self,
+        inner: &Inner,
+        f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
         f(&Records::new(
             &inner.conn,
@@ -473,6 +597,7 @@ impl Store {
         if inner.sync_only && !for_sync {
             return Err(StoreError::Locked);
         }
+        refuse_if_tampered(inner)?;
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
         let tx = inner
             .conn
@@ -485,6 +610,16 @@ impl Store {
         };
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// `Tampered` when unlocking found the store tampered with.
+fn refuse_if_tampered(inner: &Inner) -> Result<(), StoreError> {
+    match &inner.tampered {
+        Some(what) => Err(StoreError::Tampered {
+            record_id: what.clone(),
+        }),
+        None => Ok(()),
     }
 }
 

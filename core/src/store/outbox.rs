@@ -10,7 +10,7 @@
 use super::db::{meta_get, meta_set};
 use super::records::{Kind, Records};
 use super::StoreError;
-use crate::crypto::{open, seal};
+use crate::crypto::seal;
 use crate::sync::merge::{self, Delta, Stamped};
 use crate::sync::protocol::{Lane, Operation};
 use crate::sync::Hlc;
@@ -108,6 +108,46 @@ fn stored_change(delta: Delta, hlc: Hlc) -> (Option<Delta>, Option<BTreeMap<Stri
 struct StoredEntry {
     op: StoredOp,
     parked: Option<Parked>,
+    /// The priority lane (see [`Lane::number`]), sealed so that it tells nothing; an earlier
+    /// build's operation has none (its lane is then the clear column's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lane: Option<i64>,
+}
+
+/// An outbox row's clear `parked` state: waiting to be sent.
+const WAITING: i64 = 0;
+/// Parked: the server refused it for good, it waits for attention.
+const PARKED: i64 = 1;
+/// Damaged: its sealed body fails authentication; the record it changed was queued again.
+const DAMAGED: i64 = 2;
+
+/// The clear `lane` column of every operation queued by this build (the lane is sealed inside).
+const CLEAR_LANE: i64 = 0;
+
+/// The smallest sealed body of a queued operation, in bytes of plaintext (see `records::padded`).
+const QUEUED_FLOOR: usize = 2 * super::records::PAD_STEP;
+
+/// The clear household column of an operation: a keyed hash of the household id, so that a
+/// household's changes stay in order without linking the queue to the household's record.
+fn blinded_household(r: &Records<'_>, household: &uuid::Uuid) -> [u8; 16] {
+    r.tag("outbox-household", &household.to_string())
+}
+
+/// What a queued operation changes, sealed apart from its body.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Target {
+    kind: String,
+    record_id: uuid::Uuid,
+}
+
+fn seal_target(r: &Records<'_>, op_id: &[u8], t: &Target) -> Result<Vec<u8>, StoreError> {
+    let plain = serde_json::to_vec(t).map_err(|_| StoreError::Io("encode target".into()))?;
+    Ok(seal(&r.keys.data, &aad(r, b"target", op_id), &plain)?)
+}
+
+fn open_target(r: &Records<'_>, op_id: &[u8], sealed: &[u8]) -> Option<Target> {
+    let plain = r.open_sealed(&aad(r, b"target", op_id), sealed)?;
+    serde_json::from_slice(&plain).ok()
 }
 
 fn aad(r: &Records<'_>, what: &[u8], id: &[u8]) -> Vec<u8> {
@@ -156,11 +196,11 @@ fn current_hlc(r: &Records<'_>) -> Result<Hlc, StoreError> {
     match meta_get(r.conn, "hlc")? {
         None => Ok(Hlc::zero(r.device_id)),
         Some(sealed) => {
-            let plain = open(&r.keys.data, &aad(r, b"hlc", &[]), &sealed).map_err(|_| {
-                StoreError::Tampered {
+            let plain = r
+                .open_sealed(&aad(r, b"hlc", &[]), &sealed)
+                .ok_or_else(|| StoreError::Tampered {
                     record_id: "clock".into(),
-                }
-            })?;
+                })?;
             let mut h: Hlc = serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered {
                 record_id: "clock".into(),
             })?;
@@ -277,7 +317,9 @@ pub fn enqueue(
         Some(d) => stored_change(d, hlc),
         None => (None, None),
     };
+    let lane = lane(kind, value).number();
     let entry = StoredEntry {
+        lane: Some(lane),
         op: StoredOp {
             op_id: uuid::Uuid::new_v4(),
             device_id: r.device_id,
@@ -293,16 +335,133 @@ pub fn enqueue(
         parked: None,
     };
     let body = seal_queued(r, &entry)?;
+    let op_id = entry.op.op_id.as_bytes();
+    let target = seal_target(
+        r,
+        op_id,
+        &Target {
+            kind: kind.name().to_string(),
+            record_id: entry.op.record_id,
+        },
+    )?;
     r.conn
         .prepare_cached(
-            "INSERT INTO outbox (op_id, household, lane, body) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO outbox (op_id, household, lane, body, target) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
         .execute(params![
-            &entry.op.op_id.as_bytes()[..],
-            &household.as_bytes()[..],
-            lane(kind, value).number(),
-            body
+            &op_id[..],
+            &blinded_household(r, &household)[..],
+            CLEAR_LANE,
+            body,
+            target
         ])?;
+    r.bump_queue(op_id, None, Some(WAITING))
+}
+
+/// Queues a record's current state again, every field with the stamp it carries (how a damaged
+/// queued operation's change still reaches the server: applying a field with the stamp it
+/// already has there changes nothing). A note is queued as new (it is sent whole).
+pub fn requeue_current(r: &Records<'_>, kind: Kind, id: [u8; 16]) -> Result<bool, StoreError> {
+    let Some(raw) = r.raw(kind, id)? else {
+        return Ok(false);
+    };
+    let (value, stamps) = r.open_envelope::<Value>(kind, &raw)?;
+    let default = stamps.get("").copied();
+    if kind == Kind::Note {
+        let Some(hlc) = default else {
+            return Ok(false);
+        };
+        enqueue(r, kind, id, raw.parent, &value, None, hlc)?;
+        return Ok(true);
+    }
+    let delta: Delta = merge::flatten(kind.name(), &value)
+        .into_iter()
+        .filter_map(|(field, value)| {
+            let hlc = stamps.get(&field).copied().or(default)?;
+            Some((field, Stamped { value, hlc }))
+        })
+        .collect();
+    let Some(hlc) = delta.values().map(|s| s.hlc).max() else {
+        return Ok(false);
+    };
+    enqueue(r, kind, id, raw.parent, &value, Some(delta), hlc)?;
+    Ok(true)
+}
+
+/// Re-seals every readable queued operation, its target and the device clock under the current
+/// key, its household blinded with the current key (a rotation; idempotent). A damaged operation
+/// stays as it is.
+pub fn reseal_all(r: &Records<'_>) -> Result<(), StoreError> {
+    let hlc = current_hlc(r)?;
+    if meta_get(r.conn, "hlc")?.is_some() {
+        save_hlc(r, &hlc)?;
+    }
+    let rows = queue_rows(
+        r,
+        "SELECT seq, op_id, body FROM outbox WHERE parked <> 2 ORDER BY seq",
+        [],
+    )?;
+    for (seq, op_id, body) in rows {
+        let entry = open_queued(r, &op_id, &body)?;
+        let target = seal_target(
+            r,
+            &op_id,
+            &Target {
+                kind: entry.op.kind.clone(),
+                record_id: entry.op.record_id,
+            },
+        )?;
+        r.conn
+            .prepare_cached(
+                "UPDATE outbox SET household = ?1, body = ?2, target = ?3 WHERE seq = ?4",
+            )?
+            .execute(params![
+                &blinded_household(r, &entry.op.household_id)[..],
+                seal_queued(r, &entry)?,
+                target,
+                seq
+            ])?;
+    }
+    Ok(())
+}
+
+/// Rewrites the queue of a store written by an earlier build (at its first unlock, see
+/// `integrity::upgrade`): each operation's lane sealed inside its body, its household blinded, its
+/// target sealed beside it. An operation that does not open is left for `next_batch` to park.
+pub fn upgrade_rows(r: &Records<'_>) -> Result<(), StoreError> {
+    let mut stmt = r
+        .conn
+        .prepare("SELECT seq, op_id, lane, body FROM outbox WHERE target IS NULL")?;
+    let rows: Vec<(i64, Vec<u8>, i64, Vec<u8>)> = stmt
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    for (seq, op_id, lane, body) in rows {
+        let Ok(mut entry) = open_queued(r, &op_id, &body) else {
+            continue;
+        };
+        entry.lane = entry.lane.or(Some(lane));
+        let target = seal_target(
+            r,
+            &op_id,
+            &Target {
+                kind: entry.op.kind.clone(),
+                record_id: entry.op.record_id,
+            },
+        )?;
+        r.conn.execute(
+            "UPDATE outbox SET household = ?1, lane = ?2, body = ?3, target = ?4 WHERE seq = ?5",
+            params![
+                &blinded_household(r, &entry.op.household_id)[..],
+                CLEAR_LANE,
+                seal_queued(r, &entry)?,
+                target,
+                seq
+            ],
+        )?;
+    }
     Ok(())
 }
 
@@ -352,10 +511,11 @@ fn seal_queued(r: &Records<'_>, q: &StoredEntry) -> Result<Vec<u8>, StoreError> 
     let plain = zeroize::Zeroizing::new(
         serde_json::to_vec(q).map_err(|_| StoreError::Io("encode operation".into()))?,
     );
+    let padded = super::records::padded(&plain, QUEUED_FLOOR);
     Ok(seal(
         &r.keys.data,
         &aad(r, b"op", q.op.op_id.as_bytes()),
-        &plain,
+        &padded,
     )?)
 }
 
@@ -365,7 +525,9 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry
             .map(|u| u.to_string())
             .unwrap_or_default(),
     };
-    let plain = open(&r.keys.data, &aad(r, b"op", op_id), body).map_err(|_| tampered())?;
+    let plain = r
+        .open_sealed(&aad(r, b"op", op_id), body)
+        .ok_or_else(tampered)?;
     let q: StoredEntry = serde_json::from_slice(&plain).map_err(|_| tampered())?;
     if q.op.op_id.as_bytes()[..] != *op_id {
         return Err(tampered());
@@ -374,21 +536,66 @@ fn open_queued(r: &Records<'_>, op_id: &[u8], body: &[u8]) -> Result<StoredEntry
 }
 
 /// The next operations to send, at most `limit`: households with urgent changes first, and within
-/// a household in the order the changes were made (so a case always goes before its visits).
-/// A note operation whose note is gone (only a damaged store has one) is parked with the reason,
-/// so that it shows as needing attention instead of blocking the queue (call it in a write).
+/// a household in the order the changes were made (so a case always goes before its visits). The
+/// lanes are sealed, so the waiting operations are opened to order them (a window of the oldest:
+/// the queue empties at every sync). `sync` checks the queue against its digest first. An
+/// operation that fails authentication is parked as damaged and its record's
+/// current state queued again; a note operation whose note is gone (only a damaged store has
+/// one) is parked with the reason; either shows as needing attention instead of blocking the
+/// queue (call it in a write).
 pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Queued>, StoreError> {
-    let rows = queue_rows(
-        r,
-        "SELECT o.seq, o.op_id, o.body FROM outbox o
-         JOIN (SELECT household, MIN(lane) AS prio FROM outbox WHERE parked = 0 GROUP BY household) h
-           ON h.household = o.household
-         WHERE o.parked = 0 ORDER BY h.prio, o.seq LIMIT ?1",
-        [limit as i64],
+    // The oldest waiting operations, a window several batches wide: a long queue (weeks without
+    // signal) is not opened whole for every batch. Within the window, households with urgent
+    // changes go first; a household's changes keep their order across windows.
+    let window = (limit.saturating_mul(8)).max(1024) as i64;
+    let mut stmt = r.conn.prepare_cached(
+        "SELECT seq, op_id, household, lane, body, target FROM outbox WHERE parked = 0 \
+         ORDER BY seq LIMIT ?1",
     )?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (seq, id, body) in rows {
-        match build(r, &open_queued(r, &id, &body)?.op)? {
+    type Waiting = (i64, Vec<u8>, Vec<u8>, i64, Vec<u8>, Option<Vec<u8>>);
+    let rows: Vec<Waiting> = stmt
+        .query_map([window], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    drop(stmt);
+    let mut opened = Vec::with_capacity(rows.len());
+    let mut requeued = false;
+    for (seq, op_id, household, clear_lane, body, target) in rows {
+        match open_queued(r, &op_id, &body) {
+            Ok(entry) => {
+                let lane = entry.lane.unwrap_or(clear_lane);
+                opened.push((seq, household, lane, entry));
+            }
+            Err(StoreError::Tampered { .. }) => {
+                requeued |= park_damaged(r, seq, &op_id, target.as_deref())?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if requeued {
+        // The records' current states were queued behind: order them with the rest.
+        return next_batch(r, limit);
+    }
+    let mut priority: std::collections::HashMap<Vec<u8>, i64> = std::collections::HashMap::new();
+    for (_, household, lane, _) in &opened {
+        let p = priority.entry(household.clone()).or_insert(*lane);
+        *p = (*p).min(*lane);
+    }
+    opened.sort_by_key(|(seq, household, _, _)| (priority[household], *seq));
+    let mut out = Vec::with_capacity(limit.min(opened.len()));
+    for (seq, _, _, entry) in opened {
+        if out.len() >= limit {
+            break;
+        }
+        match build(r, &entry.op)? {
             Some(op) => out.push(Queued { seq, op }),
             None => park(
                 r,
@@ -403,12 +610,48 @@ pub fn next_batch(r: &Records<'_>, limit: usize) -> Result<Vec<Queued>, StoreErr
     Ok(out)
 }
 
+/// Parks an operation whose sealed body fails authentication, and queues the current state of the
+/// record it changed (known from its separately sealed target) so that the change still reaches
+/// the server. Returns whether a record was queued again.
+fn park_damaged(
+    r: &Records<'_>,
+    seq: i64,
+    op_id: &[u8],
+    target: Option<&[u8]>,
+) -> Result<bool, StoreError> {
+    r.conn
+        .prepare_cached("UPDATE outbox SET parked = ?1 WHERE seq = ?2")?
+        .execute(params![DAMAGED, seq])?;
+    r.bump_queue(op_id, Some(WAITING), Some(DAMAGED))?;
+    let Some(t) = target.and_then(|t| open_target(r, op_id, t)) else {
+        return Ok(false);
+    };
+    let Some(kind) = Kind::from_name(&t.kind) else {
+        return Ok(false);
+    };
+    match requeue_current(r, kind, *t.record_id.as_bytes()) {
+        Ok(queued) => Ok(queued),
+        // The record itself is damaged too: `verify` names it; the operation stays parked.
+        Err(StoreError::Tampered { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// The server has the operation: drop it from the queue.
 pub fn acknowledge(r: &Records<'_>, seq: i64) -> Result<(), StoreError> {
+    use rusqlite::OptionalExtension;
+    let Some((op_id, state)) = r
+        .conn
+        .prepare_cached("SELECT op_id, parked FROM outbox WHERE seq = ?1")?
+        .query_row([seq], |row| Ok((row.get::<_, Vec<u8>>(0)?, row.get(1)?)))
+        .optional()?
+    else {
+        return Ok(());
+    };
     r.conn
         .prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
         .execute([seq])?;
-    Ok(())
+    r.bump_queue(&op_id, Some(state), None)
 }
 
 /// An outbox row's op id and sealed body.
@@ -430,9 +673,13 @@ pub fn park(r: &Records<'_>, seq: i64, parked: Parked) -> Result<(), StoreError>
     };
     let mut q = open_queued(r, &op_id, &body)?;
     q.parked = Some(parked);
-    r.conn
-        .prepare_cached("UPDATE outbox SET parked = 1, body = ?1 WHERE seq = ?2")?
-        .execute(params![seal_queued(r, &q)?, seq])?;
+    let changed = r
+        .conn
+        .prepare_cached("UPDATE outbox SET parked = ?1, body = ?2 WHERE seq = ?3 AND parked = ?4")?
+        .execute(params![PARKED, seal_queued(r, &q)?, seq, WAITING])?;
+    if changed == 1 {
+        r.bump_queue(&op_id, Some(WAITING), Some(PARKED))?;
+    }
     Ok(())
 }
 
@@ -498,15 +745,28 @@ pub fn restamp(r: &Records<'_>, seq: i64) -> Result<bool, StoreError> {
 }
 
 /// Puts every parked operation back in the queue (after the cause was dealt with, e.g. a case
-/// re-allocated). Returns how many.
+/// re-allocated), and clears away the damaged ones (their records were queued again when they
+/// were found). Returns how many.
 pub fn retry_parked(r: &Records<'_>) -> Result<u64, StoreError> {
     let entries = parked_entries(r)?;
-    let count = entries.len() as u64;
-    for (seq, mut q) in entries {
-        q.parked = None;
-        r.conn
-            .prepare_cached("UPDATE outbox SET parked = 0, body = ?1 WHERE seq = ?2")?
-            .execute(params![seal_queued(r, &q)?, seq])?;
+    let mut count = 0u64;
+    for (seq, op_id, entry) in entries {
+        match entry {
+            Some(mut q) => {
+                q.parked = None;
+                r.conn
+                    .prepare_cached("UPDATE outbox SET parked = ?1, body = ?2 WHERE seq = ?3")?
+                    .execute(params![WAITING, seal_queued(r, &q)?, seq])?;
+                r.bump_queue(&op_id, Some(PARKED), Some(WAITING))?;
+            }
+            None => {
+                r.conn
+                    .prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+                    .execute([seq])?;
+                r.bump_queue(&op_id, Some(DAMAGED), None)?;
+            }
+        }
+        count += 1;
     }
     Ok(count)
 }
@@ -529,10 +789,14 @@ pub fn pending_count(r: &Records<'_>) -> Result<u64, StoreError> {
         })? as u64)
 }
 
-/// Every parked operation, oldest first, as it would be sent.
+/// Every parked or damaged operation, oldest first, as it would be sent.
 pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
     let mut out = Vec::new();
-    for (_, entry) in parked_entries(r)? {
+    for (_, op_id, entry) in parked_entries(r)? {
+        let Some(entry) = entry else {
+            out.push(damaged_op(r, &op_id)?);
+            continue;
+        };
         // With nothing left to send, the refusal is still shown until it is retried.
         let op = match build(r, &entry.op)? {
             Some(op) => op,
@@ -546,18 +810,69 @@ pub fn parked(r: &Records<'_>) -> Result<Vec<QueuedOp>, StoreError> {
     Ok(out)
 }
 
-fn parked_entries(r: &Records<'_>) -> Result<Vec<(i64, StoredEntry)>, StoreError> {
-    let rows = queue_rows(
-        r,
-        "SELECT seq, op_id, body FROM outbox WHERE parked = 1 ORDER BY seq",
-        [],
+/// A damaged operation as shown: its id, the record it changed when its target still opens, and
+/// why it needs attention.
+fn damaged_op(r: &Records<'_>, op_id: &[u8]) -> Result<QueuedOp, StoreError> {
+    use rusqlite::OptionalExtension;
+    let target: Option<Vec<u8>> = r
+        .conn
+        .prepare_cached("SELECT target FROM outbox WHERE op_id = ?1")?
+        .query_row([op_id], |row| row.get(0))
+        .optional()?
+        .flatten();
+    let target = target.and_then(|t| open_target(r, op_id, &t));
+    let op = Operation {
+        op_id: uuid::Uuid::from_slice(op_id).unwrap_or_default(),
+        device_id: r.device_id,
+        hlc: Hlc::zero(r.device_id),
+        kind: target.as_ref().map(|t| t.kind.clone()).unwrap_or_default(),
+        record_id: target.as_ref().map(|t| t.record_id).unwrap_or_default(),
+        household_id: uuid::Uuid::nil(),
+        case_id: None,
+        parent_id: None,
+        delta: Delta::new(),
+    };
+    let reason = if target.is_some() {
+        "This change was damaged on the phone and could not be sent; the record's current state \
+         was queued again in its place."
+    } else {
+        "This change was damaged on the phone and could not be sent, nor the record it changed \
+         found: check the store with verify."
+    };
+    Ok(QueuedOp {
+        op,
+        parked: Some(Parked {
+            code: "damaged".into(),
+            reason: reason.into(),
+        }),
+    })
+}
+
+/// Every parked operation (`Some`, opened) and damaged one (`None`), oldest first.
+type ParkedRow = (i64, Vec<u8>, Option<StoredEntry>);
+
+fn parked_entries(r: &Records<'_>) -> Result<Vec<ParkedRow>, StoreError> {
+    let mut stmt = r.conn.prepare_cached(
+        "SELECT seq, op_id, body, parked FROM outbox WHERE parked <> 0 ORDER BY seq",
     )?;
+    let rows: Vec<(i64, Vec<u8>, Vec<u8>, i64)> = stmt
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
     rows.into_iter()
-        .map(|(seq, id, body)| Ok((seq, open_queued(r, &id, &body)?)))
+        .map(|(seq, id, body, state)| {
+            let entry = if state == DAMAGED {
+                None
+            } else {
+                Some(open_queued(r, &id, &body)?)
+            };
+            Ok((seq, id, entry))
+        })
         .collect()
 }
 
-/// Whether an operation still in the outbox carries `field` of `record` (of `household`): `None`
+/// Whether an operation still in the outbox carries `field` of `record` (of `household`, found by its blinded column): `None`
 /// when none does (the server has every change of that field), `Some(parked)` when one is queued
 /// (`false`) or was refused (`true`). Opens only the household's rows.
 pub fn queued_field(
@@ -569,7 +884,7 @@ pub fn queued_field(
     let rows = queue_rows(
         r,
         "SELECT parked, op_id, body FROM outbox WHERE household = ?1 ORDER BY seq",
-        [&household.as_bytes()[..]],
+        [&blinded_household(r, &household)[..]],
     )?;
     let mut found = None;
     for (parked, id, body) in rows {
@@ -583,6 +898,28 @@ pub fn queued_field(
         }
     }
     Ok(found)
+}
+
+/// What checking every queued operation found.
+#[derive(Debug, Default)]
+pub struct QueueCheck {
+    /// Operations opened and authenticated.
+    pub checked: u64,
+    /// Operation ids of those that failed authentication.
+    pub damaged: Vec<String>,
+}
+
+/// Opens every queued operation, parked or not, and reports those that fail authentication.
+pub fn check_all(r: &Records<'_>) -> Result<QueueCheck, StoreError> {
+    let mut out = QueueCheck::default();
+    for (_, id, body) in queue_rows(r, "SELECT seq, op_id, body FROM outbox ORDER BY seq", [])? {
+        match open_queued(r, &id, &body) {
+            Ok(_) => out.checked += 1,
+            Err(StoreError::Tampered { record_id }) => out.damaged.push(record_id),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
 }
 
 /// An outbox row: its `seq`, operation id and sealed body.
@@ -620,13 +957,14 @@ mod tests {
         let (store, case) = new_store(dir.path());
         let before = bodies(&store).len();
         let text =
-            "The baby was asleep in the Moses basket; mother says the partner left. ".repeat(14);
+            "The baby was asleep in the Moses basket; mother says the partner left. ".repeat(40);
         let note = store.add_note(case, &text, true).unwrap();
         let added = bodies(&store);
         // The note's operation and the case's chain-head update.
         assert_eq!(added.len(), before + 2);
+        // Padded to the floor, and no more: the text (2,800 bytes) is not in it.
         assert!(
-            added[before].len() < 600,
+            added[before].len() <= QUEUED_FLOOR + 64,
             "the queued note holds no copy of the text: {} bytes",
             added[before].len()
         );
@@ -721,7 +1059,7 @@ mod tests {
                         body
                     ],
                 )?;
-                Ok(())
+                r.bump_queue(legacy.op_id.as_bytes(), None, Some(WAITING))
             })
             .unwrap();
         let batch = store.write(|r| next_batch(r, 100)).unwrap();

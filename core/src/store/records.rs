@@ -14,6 +14,28 @@ use zeroize::Zeroizing;
 /// The format version of record bodies written by this build.
 pub const RECORD_FORMAT: u32 = 1;
 
+/// Sealed bodies are padded (with JSON white space, which reading ignores) to a multiple of this
+/// many bytes, above a floor per kind, so that their length says little about their content.
+pub const PAD_STEP: usize = 1024;
+
+/// A copy of `plain` padded with spaces to at least `floor` bytes and then to a multiple of
+/// [`PAD_STEP`] (allocated once at its final size, so no unzeroized copy is left behind).
+pub fn padded(plain: &[u8], floor: usize) -> Zeroizing<Vec<u8>> {
+    let target = plain.len().max(floor).div_ceil(PAD_STEP) * PAD_STEP;
+    let mut out = Zeroizing::new(Vec::with_capacity(target));
+    out.extend_from_slice(plain);
+    out.resize(target, b' ');
+    out
+}
+
+/// A fresh random record version: versions say which sealed copy is current (they are bound into
+/// its associated data and the digests) without counting its writes in the clear.
+fn random_version() -> Result<i64, StoreError> {
+    let bytes = crate::crypto::random_array::<8>()?;
+    // Positive and never 0 (a version read back as u64 for the associated data).
+    Ok((i64::from_be_bytes(bytes) & i64::MAX).max(1))
+}
+
 /// The kinds of record, as stored in the clear `kind` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -39,6 +61,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 9] = [
+        Kind::Practitioner,
+        Kind::Household,
+        Kind::Person,
+        Kind::Case,
+        Kind::Visit,
+        Kind::Note,
+        Kind::Settings,
+        Kind::Plan,
+        Kind::FamilySummary,
+    ];
+
     /// Whether changes to this kind are queued for the server (the device's own profile, its
     /// planning settings and its plan stay on the device).
     pub fn syncable(&self) -> bool {
@@ -46,6 +81,33 @@ impl Kind {
             self,
             Kind::Household | Kind::Person | Kind::Case | Kind::Visit | Kind::Note
         )
+    }
+
+    /// Whether records of this kind have no parent (households, the practitioner, settings, the
+    /// plan): they form one group per kind.
+    pub fn parentless(&self) -> bool {
+        matches!(
+            self,
+            Kind::Practitioner | Kind::Household | Kind::Settings | Kind::Plan
+        )
+    }
+
+    /// The smallest sealed body of this kind, in bytes of plaintext: every visit is as long as a
+    /// completed one with a concern, so its length does not tell its status; a case as long as one
+    /// with a few RAG changes.
+    fn padded_floor(&self) -> usize {
+        match self {
+            Kind::Visit => 3 * PAD_STEP,
+            Kind::Case => 2 * PAD_STEP,
+            Kind::Note => PAD_STEP,
+            _ => PAD_STEP / 2,
+        }
+    }
+
+    /// Whether reading one record of this kind checks its group's digest (cases, people and
+    /// visits, whose groups are small: a child's cases, a household's people, a case's visits).
+    fn checked_when_read(&self) -> bool {
+        matches!(self, Kind::Case | Kind::Person | Kind::Visit)
     }
 
     /// The kind with a stored name.
@@ -87,6 +149,9 @@ pub struct Keys {
     pub digest: ring::hmac::Key,
     /// Which key it is.
     pub key_id: KeyId,
+    /// While the data key is being rotated: the previous key's keys, to open what is not yet
+    /// re-sealed.
+    pub retired: Option<Box<Keys>>,
 }
 
 impl Keys {
@@ -102,7 +167,18 @@ impl Keys {
             tag,
             digest,
             key_id,
+            retired: None,
         }
+    }
+
+    /// The keys that sealed a record claiming `key_id`: these, or the retired ones.
+    fn for_key_id(&self, key_id: i64) -> Option<&Keys> {
+        if key_id == i64::from(self.key_id.0) {
+            return Some(self);
+        }
+        self.retired
+            .as_deref()
+            .filter(|r| key_id == i64::from(r.key_id.0))
     }
 }
 
@@ -129,6 +205,10 @@ pub struct TxCache {
     pub digest: Option<([u8; 32], bool)>,
     /// The device clock, once read; `true` when changed.
     pub hlc: Option<(crate::sync::Hlc, bool)>,
+    /// Group digests read or changed in this transaction; `true` when changed.
+    groups: std::collections::HashMap<digest::GroupKey, (digest::Digest, bool)>,
+    /// The queue digest, once read; `true` when changed.
+    queue: Option<(digest::Digest, bool)>,
     /// Records opened by `get` in this transaction, so that updating one of them neither reads
     /// nor decrypts it again. Zeroized when dropped; an entry goes as soon as the record is written.
     opened: std::collections::HashMap<[u8; 16], Opened>,
@@ -203,7 +283,129 @@ impl<'a> Records<'a> {
         if let Some((hlc, true)) = cache.hlc {
             outbox::save_hlc(self, &hlc)?;
         }
+        for (g, (acc, changed)) in &cache.groups {
+            if *changed {
+                digest::group_save(self.conn, g, acc)?;
+            }
+        }
+        if let Some((acc, true)) = cache.queue {
+            digest::queue_save(self.conn, &acc)?;
+        }
         Ok(())
+    }
+
+    /// A group digest as this transaction sees it.
+    fn group_value(&self, g: &digest::GroupKey) -> Result<digest::Digest, StoreError> {
+        if let Some((acc, _)) = self.cache.borrow().groups.get(g) {
+            return Ok(*acc);
+        }
+        let acc = digest::group_stored(self.conn, g)?;
+        self.cache.borrow_mut().groups.insert(*g, (acc, false));
+        Ok(acc)
+    }
+
+    fn bump_group(&self, g: digest::GroupKey, c: &digest::Digest) -> Result<(), StoreError> {
+        let mut acc = self.group_value(&g)?;
+        digest::xor_into(&mut acc, c);
+        self.cache.borrow_mut().groups.insert(g, (acc, true));
+        Ok(())
+    }
+
+    /// Checks that `rows` are exactly the records of the group `g` (of `kind`), as its digest
+    /// says: none deleted, added, relabelled, moved or rolled back. `named` is the id reported.
+    fn check_group(
+        &self,
+        kind: Kind,
+        g: &digest::GroupKey,
+        rows: &[RawRecord],
+        named: Option<&[u8; 16]>,
+    ) -> Result<(), StoreError> {
+        let mut acc = [0u8; 32];
+        for raw in rows {
+            digest::xor_into(&mut acc, &self.contribution(kind, raw));
+        }
+        if acc == self.group_value(g)? {
+            Ok(())
+        } else {
+            Err(StoreError::Tampered {
+                record_id: named.map_or_else(
+                    || format!("{}s", kind.name()),
+                    |id| uuid::Uuid::from_bytes(*id).to_string(),
+                ),
+            })
+        }
+    }
+
+    fn contribution(&self, kind: Kind, raw: &RawRecord) -> digest::Digest {
+        digest::contribution(
+            &self.keys.digest,
+            &digest::Member {
+                kind: kind.name(),
+                id: &raw.id,
+                version: raw.version,
+                parent: raw.parent.as_ref(),
+                tag: raw.tag.as_ref(),
+            },
+        )
+    }
+
+    /// Checks the group of records of `kind` under `parent` against its digest, reading its rows.
+    pub fn check_children(&self, kind: Kind, parent: Option<[u8; 16]>) -> Result<(), StoreError> {
+        let rows = raw_list(self.conn, kind, parent)?;
+        let g = digest::parent_group(&self.keys.digest, kind.name(), parent.as_ref());
+        self.check_group(kind, &g, &rows, parent.as_ref())
+    }
+
+    /// The queue digest as this transaction sees it.
+    fn queue_value(&self) -> Result<digest::Digest, StoreError> {
+        if let Some((acc, _)) = self.cache.borrow().queue {
+            return Ok(acc);
+        }
+        let acc = digest::queue_stored(self.conn)?;
+        self.cache.borrow_mut().queue = Some((acc, false));
+        Ok(acc)
+    }
+
+    /// Replaces a queued operation's state in the queue digest (`None`: not in the queue).
+    pub fn bump_queue(
+        &self,
+        op_id: &[u8],
+        old: Option<i64>,
+        new: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let mut acc = self.queue_value()?;
+        for state in [old, new].into_iter().flatten() {
+            digest::xor_into(
+                &mut acc,
+                &digest::queued_contribution(&self.keys.digest, op_id, state),
+            );
+        }
+        self.cache.borrow_mut().queue = Some((acc, true));
+        Ok(())
+    }
+
+    /// Checks that the sync queue holds exactly the operations its digest says: none deleted,
+    /// added or put back in another state.
+    pub fn check_queue(&self) -> Result<(), StoreError> {
+        let mut acc = [0u8; 32];
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT op_id, parked FROM outbox")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let op_id: Vec<u8> = row.get(0)?;
+            digest::xor_into(
+                &mut acc,
+                &digest::queued_contribution(&self.keys.digest, &op_id, row.get(1)?),
+            );
+        }
+        if acc == self.queue_value()? {
+            Ok(())
+        } else {
+            Err(StoreError::Tampered {
+                record_id: "sync queue".into(),
+            })
+        }
     }
 
     /// Remembers the clear kind and parent of a record read in this transaction.
@@ -231,20 +433,46 @@ impl<'a> Records<'a> {
             .transpose()
     }
 
+    /// Replaces a record's old state (if any) by its new one in the store digest, its parent
+    /// group and its tag groups.
     fn bump_digest(
         &self,
         kind: Kind,
         id: &[u8; 16],
-        old: Option<i64>,
-        new: i64,
+        parent: Option<&[u8; 16]>,
+        old: Option<(i64, Option<[u8; 16]>)>,
+        new: (i64, Option<[u8; 16]>),
     ) -> Result<(), StoreError> {
-        let mut cache = self.cache.borrow_mut();
-        let mut acc = match cache.digest {
-            Some((acc, _)) => acc,
-            None => digest::stored(self.conn)?,
+        let key = &self.keys.digest;
+        let member = |(version, tag): (i64, Option<[u8; 16]>)| {
+            let c = digest::contribution(
+                key,
+                &digest::Member {
+                    kind: kind.name(),
+                    id,
+                    version,
+                    parent,
+                    tag: tag.as_ref(),
+                },
+            );
+            (c, tag)
         };
-        digest::replace_in(&mut acc, &self.keys.digest, kind.name(), id, old, new);
-        cache.digest = Some((acc, true));
+        let mut changes = vec![member(new)];
+        changes.extend(old.map(member));
+        let mut acc = {
+            let cache = self.cache.borrow();
+            cache.digest.map(|(acc, _)| acc)
+        }
+        .map_or_else(|| digest::stored(self.conn), Ok)?;
+        let g = digest::parent_group(key, kind.name(), parent);
+        for (c, tag) in &changes {
+            digest::xor_into(&mut acc, c);
+            self.bump_group(g, c)?;
+            if let Some(t) = tag {
+                self.bump_group(digest::tag_group(key, kind.name(), t), c)?;
+            }
+        }
+        self.cache.borrow_mut().digest = Some((acc, true));
         Ok(())
     }
 }
@@ -338,7 +566,8 @@ impl Records<'_> {
             })
             .map_err(|_| StoreError::Io("could not encode a record".into()))?,
         );
-        Ok(seal(&self.keys.data, &self.aad(place), &plain)?)
+        let padded = padded(&plain, place.kind.padded_floor());
+        Ok(seal(&self.keys.data, &self.aad(place), &padded)?)
     }
 
     /// Opens a raw record of `kind`; any failure names the record as tampered.
@@ -366,20 +595,68 @@ impl Records<'_> {
 
     /// Authenticates and decrypts a raw record's body.
     fn open_plain(&self, kind: Kind, raw: &RawRecord) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-        if raw.key_id != i64::from(self.keys.key_id.0) || raw.format != i64::from(RECORD_FORMAT) {
-            return Err(tampered(raw));
-        }
+        let keys = self
+            .keys
+            .for_key_id(raw.key_id)
+            .filter(|_| raw.format == i64::from(RECORD_FORMAT))
+            .ok_or_else(|| tampered(raw))?;
         let version = u64::try_from(raw.version).map_err(|_| tampered(raw))?;
         let place = Place {
             kind,
             id: &raw.id,
-            key_id: self.keys.key_id,
+            key_id: keys.key_id,
             format: RECORD_FORMAT,
             version,
             parent: raw.parent.as_ref(),
             tag: raw.tag.as_ref(),
         };
-        open(&self.keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered(raw))
+        open(&keys.data, &self.aad(&place), &raw.body).map_err(|_| tampered(raw))
+    }
+
+    /// Opens a value sealed beside the records (a queued operation, the clock, the sync
+    /// configuration) with the data key, or during a rotation the retired one.
+    pub fn open_sealed(&self, aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        open(&self.keys.data, aad, sealed).ok().or_else(|| {
+            self.keys
+                .retired
+                .as_ref()
+                .and_then(|r| open(&r.data, aad, sealed).ok())
+        })
+    }
+
+    /// Re-seals a record opened with the retired key under the current one (a rotation): a new
+    /// version, the given day tag (computed with the current key), the same value and stamps. The
+    /// digests are rebuilt once every record is re-sealed.
+    pub fn reseal(
+        &self,
+        kind: Kind,
+        raw: &RawRecord,
+        tag: Option<[u8; 16]>,
+    ) -> Result<(), StoreError> {
+        let (value, stamps) = self.open_envelope::<Value>(kind, raw)?;
+        let version = random_version()?;
+        let place = Place {
+            kind,
+            id: &raw.id,
+            key_id: self.keys.key_id,
+            format: RECORD_FORMAT,
+            version: version as u64,
+            parent: raw.parent.as_ref(),
+            tag: tag.as_ref(),
+        };
+        let body = self.seal_value(&place, &value, &stamps)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE records SET body = ?1, key_id = ?2, version = ?3, tag = ?4 WHERE id = ?5",
+            )?
+            .execute(params![
+                body,
+                self.keys.key_id.0,
+                version,
+                tag.as_ref().map(|t| &t[..]),
+                &raw.id[..]
+            ])?;
+        Ok(())
     }
 
     /// The raw row of one record, if it exists.
@@ -485,15 +762,10 @@ impl Records<'_> {
         previous: Option<Previous>,
     ) -> Result<(), StoreError> {
         self.cache.borrow_mut().opened.remove(&id);
-        let (old_version, version) = match previous {
-            None => (None, 1),
-            Some(p) => (
-                Some(p.version),
-                p.version.checked_add(1).ok_or(StoreError::Corrupt {
-                    detail: "a record version overflowed".into(),
-                })?,
-            ),
-        };
+        let mut version = random_version()?;
+        if previous.is_some_and(|p| p.version == version) {
+            version = random_version()?;
+        }
         let place = Place {
             kind,
             id: &id,
@@ -537,7 +809,7 @@ impl Records<'_> {
                 self.conn
                 .prepare_cached(
                     "INSERT INTO records (id, kind, parent, tag, key_id, format, version, body) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )?
                 .execute(params![
                     &id[..],
@@ -546,11 +818,18 @@ impl Records<'_> {
                     tag.as_ref().map(|t| &t[..]),
                     self.keys.key_id.0,
                     RECORD_FORMAT,
+                    version,
                     body
                 ])?;
             }
         }
-        self.bump_digest(kind, &id, old_version, version)
+        self.bump_digest(
+            kind,
+            &id,
+            parent.as_ref(),
+            previous.map(|p| (p.version, p.tag)),
+            (version, tag),
+        )
     }
 
     /// Reads and opens one record.
@@ -564,6 +843,10 @@ impl Records<'_> {
             .optional()?
             .ok_or_else(|| not_found(kind, &id))??;
         let plain = self.open_plain(kind, &raw)?;
+        if kind.checked_when_read() {
+            // This copy must be the current one: its siblings and it match their group digest.
+            self.check_children(kind, raw.parent)?;
+        }
         self.remember_parent(kind, &raw);
         let value = serde_json::from_slice::<ValueOnly<T>>(&plain)
             .map(|e| e.v)
@@ -592,8 +875,12 @@ impl Records<'_> {
         kind: Kind,
         parent: Option<[u8; 16]>,
     ) -> Result<Vec<T>, StoreError> {
-        raw_list(self.conn, kind, parent)?
-            .iter()
+        let rows = raw_list(self.conn, kind, parent)?;
+        if parent.is_some() || kind.parentless() {
+            let g = digest::parent_group(&self.keys.digest, kind.name(), parent.as_ref());
+            self.check_group(kind, &g, &rows, parent.as_ref())?;
+        }
+        rows.iter()
             .map(|raw| {
                 let value = self.open_raw(kind, raw)?;
                 self.remember_parent(kind, raw);
@@ -624,6 +911,10 @@ impl Records<'_> {
         for raw in self.conn.prepare_cached(&sql)?.query_map([], row_to_raw)? {
             records.push(raw??);
         }
+        // Exactly the records carrying this tag, as current as its digest says: none deleted,
+        // rolled back or moved to another day.
+        let g = digest::tag_group(&self.keys.digest, kind.name(), &tag);
+        self.check_group(kind, &g, &records, None)?;
         let mut generations: Vec<std::collections::HashMap<[u8; 16], RawRecord>> = Vec::new();
         let mut wanted: Vec<[u8; 16]> = records.iter().filter_map(|r| r.parent).collect();
         for _ in 0..3 {
@@ -717,13 +1008,22 @@ fn id16(v: Option<Vec<u8>>) -> Result<Option<[u8; 16]>, StoreError> {
 }
 
 fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, StoreError>> {
-    let id: Vec<u8> = row.get(0)?;
-    let body: Vec<u8> = row.get(1)?;
-    let key_id: i64 = row.get(2)?;
-    let format: i64 = row.get(3)?;
-    let version: i64 = row.get(4)?;
-    let parent: Option<Vec<u8>> = row.get(5)?;
-    let tag: Option<Vec<u8>> = row.get(6)?;
+    row_to_raw_at(row, 0)
+}
+
+/// A raw record from the row's columns `id, body, key_id, format, version, parent, tag`, the
+/// first at index `at`.
+pub fn row_to_raw_at(
+    row: &rusqlite::Row<'_>,
+    at: usize,
+) -> rusqlite::Result<Result<RawRecord, StoreError>> {
+    let id: Vec<u8> = row.get(at)?;
+    let body: Vec<u8> = row.get(at + 1)?;
+    let key_id: i64 = row.get(at + 2)?;
+    let format: i64 = row.get(at + 3)?;
+    let version: i64 = row.get(at + 4)?;
+    let parent: Option<Vec<u8>> = row.get(at + 5)?;
+    let tag: Option<Vec<u8>> = row.get(at + 6)?;
     Ok((|| {
         Ok(RawRecord {
             id: id16(Some(id))?.ok_or(StoreError::Corrupt {

@@ -9,7 +9,7 @@ use super::db::{meta_get, meta_set};
 use super::outbox::{self, Parked, QueuedOp};
 use super::records::{Kind, Records};
 use super::{Store, StoreError};
-use crate::crypto::{open, seal};
+use crate::crypto::seal;
 use crate::domain::{
     Agency, Case, DeviceId, Household, Note, Person, Practitioner, PractitionerId, Visit,
 };
@@ -148,6 +148,39 @@ fn config_aad(store_id: &[u8; 16]) -> Vec<u8> {
     a
 }
 
+fn last_sync_aad(store_id: &[u8; 16]) -> Vec<u8> {
+    let mut a = b"doorstep.last-sync.v1".to_vec();
+    a.extend_from_slice(store_id);
+    a
+}
+
+/// When the last sync finished, sealed (a time in the clear would say when the practitioner was
+/// last in signal); an earlier build's clear value is still read.
+fn last_sync(r: &Records<'_>) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    let Some(v) = meta_get(r.conn, "last_sync")? else {
+        return Ok(None);
+    };
+    let plain = match r.open_sealed(&last_sync_aad(&r.store_id), &v) {
+        Some(p) => p.to_vec(),
+        None => v,
+    };
+    Ok(<[u8; 8]>::try_from(plain.as_slice())
+        .ok()
+        .and_then(|b| chrono::DateTime::from_timestamp_millis(i64::from_be_bytes(b))))
+}
+
+fn save_last_sync(r: &Records<'_>, millis: i64) -> Result<(), StoreError> {
+    meta_set(
+        r.conn,
+        "last_sync",
+        &seal(
+            &r.keys.data,
+            &last_sync_aad(&r.store_id),
+            &millis.to_be_bytes(),
+        )?,
+    )
+}
+
 /// Enrols this device with a server using a one-time code. The store is then created with
 /// [`Store::create_enrolled`].
 pub fn enrol(
@@ -233,15 +266,39 @@ impl Store {
         })
     }
 
+    /// Re-seals the sync configuration and the time of the last sync under the current key (a
+    /// rotation, or an earlier build's clear time; idempotent).
+    pub(crate) fn reseal_sync_config(
+        r: &Records<'_>,
+        store_id: &[u8; 16],
+    ) -> Result<(), StoreError> {
+        if let Some(t) = last_sync(r)? {
+            save_last_sync(r, t.timestamp_millis())?;
+        }
+        let Some(sealed) = meta_get(r.conn, "sync_config")? else {
+            return Ok(());
+        };
+        let plain = r
+            .open_sealed(&config_aad(store_id), &sealed)
+            .ok_or_else(|| StoreError::Tampered {
+                record_id: "sync configuration".into(),
+            })?;
+        meta_set(
+            r.conn,
+            "sync_config",
+            &seal(&r.keys.data, &config_aad(store_id), &plain)?,
+        )
+    }
+
     fn sync_config(&self) -> Result<SyncConfig, StoreError> {
         let store_id = self.store_id;
         self.sync_read(|r| {
             let sealed = meta_get(r.conn, "sync_config")?.ok_or(StoreError::NotEnrolled)?;
-            let plain = open(&r.keys.data, &config_aad(&store_id), &sealed).map_err(|_| {
-                StoreError::Tampered {
+            let plain = r
+                .open_sealed(&config_aad(&store_id), &sealed)
+                .ok_or_else(|| StoreError::Tampered {
                     record_id: "sync configuration".into(),
-                }
-            })?;
+                })?;
             serde_json::from_slice(&plain).map_err(|_| StoreError::Tampered {
                 record_id: "sync configuration".into(),
             })
@@ -263,9 +320,7 @@ impl Store {
         };
         // Counts and refusal reasons only reach the screens: readable during a background sync.
         self.sync_read(|r| {
-            let last_sync = meta_get(r.conn, "last_sync")?
-                .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
-                .and_then(|b| chrono::DateTime::from_timestamp_millis(i64::from_be_bytes(b)));
+            let last_sync = last_sync(r)?;
             Ok(QueueStatus {
                 enrolled,
                 pending: outbox::pending_count(r)?,
@@ -284,6 +339,9 @@ impl Store {
         options: SyncOptions,
     ) -> Result<SyncReport, StoreError> {
         let config = self.sync_config()?;
+        // The queue must be what its digest says (none deleted or put back) before any of it is
+        // sent; each batch's own changes keep the digest current.
+        self.sync_read(|r| r.check_queue())?;
         let mut report = SyncReport::default();
         let tell = |p: SyncProgress| {
             if let Some(o) = observer {
@@ -414,7 +472,7 @@ impl Store {
             }
         }
         let now = self.clock.now().timestamp_millis();
-        self.sync_write(|r| meta_set(r.conn, "last_sync", &now.to_be_bytes()))?;
+        self.sync_write(|r| save_last_sync(r, now))?;
         report.progress.remaining = self.sync_read(outbox::pending_count)?;
         Ok(report)
     }

@@ -68,8 +68,8 @@ pub struct ChainBreak {
 pub struct VerifyReport {
     /// SQLite's integrity check passed.
     pub database_ok: bool,
-    /// The set of records and their versions matches the store digest: none was deleted, added,
-    /// relabelled or rolled back to an older version.
+    /// The records and queued operations match the store, group and queue digests: none was
+    /// deleted, added, relabelled, moved or rolled back to an older version.
     pub digest_ok: bool,
     /// Rows whose kind this build does not know (a relabelled record).
     pub unknown_records: u64,
@@ -79,41 +79,44 @@ pub struct VerifyReport {
     pub tampered: Vec<String>,
     /// Breaks in note chains.
     pub chain_breaks: Vec<ChainBreak>,
+    /// Queued operations opened and authenticated.
+    pub queue_checked: u64,
+    /// Queued operations that failed authentication (their operation ids, random).
+    pub queue_damaged: Vec<String>,
+    /// How many problems were found, every check counted (the same as [`VerifyReport::problems`]).
+    pub problems: u64,
 }
 
 impl VerifyReport {
+    /// How many problems were found: a failed database check, a digest mismatch, each unknown
+    /// record, each record and each queued operation failing authentication, each chain break.
+    pub fn problems(&self) -> u64 {
+        u64::from(!self.database_ok)
+            + u64::from(!self.digest_ok)
+            + self.unknown_records
+            + self.tampered.len() as u64
+            + self.queue_damaged.len() as u64
+            + self.chain_breaks.len() as u64
+    }
+
     /// Whether nothing is wrong.
     pub fn is_ok(&self) -> bool {
-        self.database_ok
-            && self.digest_ok
-            && self.unknown_records == 0
-            && self.tampered.is_empty()
-            && self.chain_breaks.is_empty()
+        self.problems() == 0
     }
 }
-
-const ALL_KINDS: [Kind; 9] = [
-    Kind::Practitioner,
-    Kind::Household,
-    Kind::Person,
-    Kind::Case,
-    Kind::Visit,
-    Kind::Note,
-    Kind::Settings,
-    Kind::Plan,
-    Kind::FamilySummary,
-];
 
 impl Store {
     /// Checks the whole store and reports every problem found; it never stops at the first.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
-        self.read(|r| {
+        self.read_even_if_tampered(|r| {
             let integrity: String = r
                 .conn
                 .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
-            let digest_ok =
-                super::digest::recompute(r.conn, &r.keys.digest)? == super::digest::stored(r.conn)?;
-            let known: Vec<&str> = ALL_KINDS.iter().map(|k| k.name()).collect();
+            let digests = super::digest::recompute(r.conn, &r.keys.digest)?;
+            let digest_ok = digests.store == super::digest::stored(r.conn)?
+                && digests.queue == super::digest::queue_stored(r.conn)?
+                && digests.groups == super::digest::all_groups_stored(r.conn)?;
+            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
             let mut unknown_records = 0u64;
             let mut stmt = r.conn.prepare("SELECT kind FROM records")?;
             for kind in stmt.query_map([], |row| row.get::<_, String>(0))? {
@@ -128,7 +131,7 @@ impl Store {
                 ..Default::default()
             };
             let mut cases = Vec::new();
-            for kind in ALL_KINDS {
+            for kind in Kind::ALL {
                 for raw in raw_list(r.conn, kind, None)? {
                     let opened = if kind == Kind::Case {
                         r.open_raw::<Case>(kind, &raw).map(|c| cases.push(c))
@@ -150,6 +153,10 @@ impl Store {
                     &mut report.chain_breaks,
                 )?;
             }
+            let queue = super::outbox::check_all(r)?;
+            report.queue_checked = queue.checked;
+            report.queue_damaged = queue.damaged;
+            report.problems = report.problems();
             Ok(report)
         })
     }

@@ -101,6 +101,7 @@ fn open_lineage(
     Ok((case, child, household))
 }
 
+/// A visit's day tag: the blind tag of its local (Europe/London) date.
 pub(crate) fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
     r.tag("visit-day", &local_date(at).to_string())
 }
@@ -125,6 +126,7 @@ impl Store {
             }
             .into());
         }
+        crate::domain::check_visit_time(new.planned_for, self.clock.now())?;
         let departure_reason =
             crate::domain::optional_text("departure reason", new.departure_reason.as_deref())?;
         let case: Case = r.get(Kind::Case, new.case_id.bytes())?;

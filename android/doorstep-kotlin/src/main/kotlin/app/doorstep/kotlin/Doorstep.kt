@@ -131,13 +131,20 @@ class Doorstep private constructor(
     /** Changes the passphrase (the store must be unlocked). */
     suspend fun changePassphrase(old: String, new: String) = call { changePassphrase(old, new) }
 
+    /**
+     * Rotates the data key: a new key wrapped by the passphrase and / or key provider given (a slot
+     * not given is dropped), every record re-sealed. Resumed by the next unlock if the app is killed.
+     */
+    suspend fun rotateDataKey(passphrase: String?, keyProvider: KeyProvider?): ULong =
+        call { rotateDataKey(passphrase, keyProvider) }
+
     /** Sets (or replaces) the platform key provider slot. */
     suspend fun setKeyProvider(keyProvider: KeyProvider) = call { setKeyProvider(keyProvider) }
 
     /** Erases the store for good. Refused with [DoorstepException.Busy] while a sync runs. */
     suspend fun wipe() = call { wipe() }
 
-    /** Checks every record, the store digest and the note chains. */
+    /** Checks every record, queued change, digest and note chain; `problems` counts what is wrong. */
     suspend fun verify(): IntegrityReport = call { verify() }
 
     // --- Records ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import app.doorstep.ffi.PlatformException
 import com.sun.net.httpserver.HttpServer
 import java.net.InetSocketAddress
 import java.net.ServerSocket
+import java.net.http.HttpClient
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.test.assertEquals
@@ -86,21 +87,31 @@ class JdkHttpTransportTest {
     @Test
     fun `TLS to something that does not speak TLS is a Tls failure`() {
         ServerSocket(0).use { plain ->
-            // Reads the TLS hello, then answers in plain HTTP, as a misconfigured proxy would.
+            // Reads the whole TLS hello, answers in plain HTTP (as a misconfigured proxy would), then
+            // waits for the client to hang up. Nothing here depends on speed: no sleeps, the answer
+            // is in the stream before any close, the socket is never closed with the hello unread
+            // (which would reset the connection instead), and the timeouts are far beyond any load.
             val answerer = Thread {
                 runCatching {
-                    plain.accept().use {
-                        it.getInputStream().read(ByteArray(512))
-                        it.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".toByteArray())
-                        it.getOutputStream().flush()
-                        Thread.sleep(500)
+                    plain.accept().use { s ->
+                        val input = java.io.DataInputStream(s.getInputStream())
+                        val header = ByteArray(5)
+                        input.readFully(header)
+                        val length = ((header[3].toInt() and 0xff) shl 8) or (header[4].toInt() and 0xff)
+                        input.readFully(ByteArray(length))
+                        s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".toByteArray())
+                        s.getOutputStream().flush()
+                        while (input.read() >= 0) { /* until the client closes */ }
                     }
                 }
             }.apply { isDaemon = true; start() }
-            // A generous timeout: on a loaded machine the handshake itself can take seconds.
-            val t = JdkHttpTransport(requestTimeout = Duration.ofSeconds(30))
+            val patient = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofMinutes(10))
+                .build()
+            val t = JdkHttpTransport(requestTimeout = Duration.ofMinutes(10), client = patient)
             assertFailsWith<PlatformException.Tls> { t.send(request("https://127.0.0.1:${plain.localPort}/x")) }
-            answerer.join(1_000)
+            answerer.join(600_000)
         }
     }
 

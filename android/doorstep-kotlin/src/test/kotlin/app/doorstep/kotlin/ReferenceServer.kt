@@ -54,7 +54,7 @@ class ReferenceServer private constructor(
             .redirectOutput(log)
             .start()
         process = p
-        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
+        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300)
         while (true) {
             check(p.isAlive) { "the server exited (${p.exitValue()}): ${log.readText()}" }
             val up = runCatching {

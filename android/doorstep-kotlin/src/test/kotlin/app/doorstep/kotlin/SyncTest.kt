@@ -77,7 +77,7 @@ class SyncTest {
             assertEquals(0uL, result.remaining)
             assertTrue(observed.isNotEmpty(), "the Kotlin observer was told the progress")
             assertEquals(result.sent, observed.last().sent)
-            withTimeout(5_000) { while (fromFlow.size < observed.size) delay(10) }
+            withTimeout(300_000) { while (fromFlow.size < observed.size) delay(10) }
             collector.cancel()
             assertEquals(observed.toList(), fromFlow.toList())
 
