@@ -52,6 +52,18 @@ pub struct Interval {
 }
 
 impl Interval {
+    /// The interval in words, such as "10 working days" or "1 week".
+    pub fn words(self) -> String {
+        let unit = match self.unit {
+            IntervalUnit::WorkingDays => "working day",
+            IntervalUnit::Days => "day",
+            IntervalUnit::Weeks => "week",
+            IntervalUnit::Months => "month",
+        };
+        let s = if self.count == 1 { "" } else { "s" };
+        format!("{} {unit}{s}", self.count)
+    }
+
     /// `n` working days.
     pub const fn working_days(n: u32) -> Self {
         Self {

@@ -4,7 +4,7 @@
 
 use super::planning::{put_singleton, singleton_id};
 use super::records::{Kind, Records};
-use super::visits::day_tag;
+use super::visits::update_visit;
 use super::{Store, StoreError};
 use crate::domain::{
     Case, CopyGiven, FamilyShare, InputError, Note, NoteThread, Person, PersonId, Practitioner,
@@ -152,12 +152,7 @@ impl Store {
         self.write(|r| {
             let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
             v.family_share = checked_share(r, &v, share)?;
-            r.update(
-                Kind::Visit,
-                v.id.bytes(),
-                Some(day_tag(r, v.planned_for)),
-                &v,
-            )?;
+            update_visit(r, &v)?;
             Ok(v)
         })
     }
@@ -261,12 +256,7 @@ impl Store {
                 by_name: practitioner.name,
                 large_print,
             });
-            r.update(
-                Kind::Visit,
-                visit.id.bytes(),
-                Some(day_tag(r, visit.planned_for)),
-                &visit,
-            )?;
+            update_visit(r, &visit)?;
             Ok(FamilyCopy { record, pdf })
         })
     }

@@ -101,6 +101,16 @@ fn open_lineage(
     Ok((case, child, household))
 }
 
+/// Writes a changed visit back under its day's blind tag.
+pub(crate) fn update_visit(r: &Records<'_>, v: &Visit) -> Result<(), StoreError> {
+    r.update(
+        Kind::Visit,
+        v.id.bytes(),
+        Some(day_tag(r, v.planned_for)),
+        v,
+    )
+}
+
 /// A visit's day tag: the blind tag of its local (Europe/London) date.
 pub(crate) fn day_tag(r: &Records<'_>, at: DateTime<Utc>) -> [u8; 16] {
     r.tag("visit-day", &local_date(at).to_string())
@@ -182,12 +192,7 @@ impl Store {
                 ));
             }
             v.checked_out_at = Some(now);
-            r.update(
-                Kind::Visit,
-                v.id.bytes(),
-                Some(day_tag(r, v.planned_for)),
-                &v,
-            )?;
+            update_visit(r, &v)?;
             Ok(v)
         })
     }
@@ -216,12 +221,7 @@ impl Store {
             }
             v.status = VisitStatus::InProgress;
             v.started_at = Some(now);
-            r.update(
-                Kind::Visit,
-                v.id.bytes(),
-                Some(day_tag(r, v.planned_for)),
-                &v,
-            )?;
+            update_visit(r, &v)?;
             Ok(v)
         })
     }
@@ -262,12 +262,7 @@ impl Store {
             // visit while still in the home does not mean they are out of it.
             v.ended_at = Some(now);
             v.outcome = Some(outcome);
-            r.update(
-                Kind::Visit,
-                v.id.bytes(),
-                Some(day_tag(r, v.planned_for)),
-                &v,
-            )?;
+            update_visit(r, &v)?;
             // This visit ended last, so the count restarts (recounted from all the visits only
             // when visits arrive from other devices).
             if case.consecutive_no_access != 0 {
@@ -334,12 +329,7 @@ impl Store {
             // A checked-in practitioner stays on lone working until they check out.
             v.unsuccessful = Some(what);
             super::planning::mark_plan_stale(r)?;
-            r.update(
-                Kind::Visit,
-                v.id.bytes(),
-                Some(day_tag(r, v.planned_for)),
-                &v,
-            )?;
+            update_visit(r, &v)?;
             let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
             if status != VisitStatus::Cancelled {
                 case.consecutive_no_access = case.consecutive_no_access.saturating_add(1);

@@ -2,8 +2,7 @@
 
 use crate::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, VisitStatus};
 use crate::planning::{
-    AlertKind, ContactRequirement, DueStatus, HcpContact, Interval, IntervalUnit, Priority,
-    Requirement,
+    AlertKind, ContactRequirement, DueStatus, HcpContact, Interval, Priority, Requirement,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::London;
@@ -70,14 +69,7 @@ pub fn priority_label(p: Priority) -> &'static str {
 
 /// An interval such as "10 working days".
 pub fn interval_label(i: Interval) -> String {
-    let unit = match i.unit {
-        IntervalUnit::WorkingDays => "working day",
-        IntervalUnit::Days => "day",
-        IntervalUnit::Weeks => "week",
-        IntervalUnit::Months => "month",
-    };
-    let s = if i.count == 1 { "" } else { "s" };
-    format!("{} {unit}{s}", i.count)
+    i.words()
 }
 
 /// A RAG rating.

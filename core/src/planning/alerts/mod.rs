@@ -211,17 +211,6 @@ fn unit_words(unit: IntervalUnit, n: u32) -> String {
     }
 }
 
-fn interval_words(i: super::Interval) -> String {
-    let unit = match i.unit {
-        IntervalUnit::WorkingDays => "working day",
-        IntervalUnit::Days => "day",
-        IntervalUnit::Weeks => "week",
-        IntervalUnit::Months => "month",
-    };
-    let s = if i.count == 1 { "" } else { "s" };
-    format!("{} {unit}{s}", i.count)
-}
-
 /// The name of a mandated contact in an alert's message.
 pub fn hcp_name(c: HcpContact) -> &'static str {
     match c {
@@ -512,7 +501,7 @@ fn child_alerts(
             format!(
                 "{} visit record(s) not completed within {}: visits on {}.",
                 late_records.len(),
-                interval_words(policy.record_within),
+                policy.record_within.words(),
                 dates(&late_records)
             ),
             &["Complete the visit record"],
