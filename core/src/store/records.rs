@@ -105,9 +105,13 @@ impl Kind {
     }
 
     /// Whether reading one record of this kind checks its group's digest (cases, people and
-    /// visits, whose groups are small: a child's cases, a household's people, a case's visits).
+    /// visits, whose groups are small: a child's cases, a household's people, a case's visits;
+    /// and households, one group read once per transaction).
     fn checked_when_read(&self) -> bool {
-        matches!(self, Kind::Case | Kind::Person | Kind::Visit)
+        matches!(
+            self,
+            Kind::Case | Kind::Person | Kind::Visit | Kind::Household
+        )
     }
 
     /// The kind with a stored name.
@@ -209,6 +213,9 @@ pub struct TxCache {
     groups: std::collections::HashMap<digest::GroupKey, (digest::Digest, bool)>,
     /// The queue digest, once read; `true` when changed.
     queue: Option<(digest::Digest, bool)>,
+    /// Groups whose rows matched their digest in this transaction (a read transaction sees one
+    /// snapshot, so a group checked once need not be read again; a write to it forgets it).
+    checked: std::collections::HashSet<digest::GroupKey>,
     /// Records opened by `get` in this transaction, so that updating one of them neither reads
     /// nor decrypts it again. Zeroized when dropped; an entry goes as soon as the record is written.
     opened: std::collections::HashMap<[u8; 16], Opened>,
@@ -307,7 +314,9 @@ impl<'a> Records<'a> {
     fn bump_group(&self, g: digest::GroupKey, c: &digest::Digest) -> Result<(), StoreError> {
         let mut acc = self.group_value(&g)?;
         digest::xor_into(&mut acc, c);
-        self.cache.borrow_mut().groups.insert(g, (acc, true));
+        let mut cache = self.cache.borrow_mut();
+        cache.groups.insert(g, (acc, true));
+        cache.checked.remove(&g);
         Ok(())
     }
 
@@ -325,6 +334,7 @@ impl<'a> Records<'a> {
             digest::xor_into(&mut acc, &self.contribution(kind, raw));
         }
         if acc == self.group_value(g)? {
+            self.cache.borrow_mut().checked.insert(*g);
             Ok(())
         } else {
             Err(StoreError::Tampered {
@@ -350,10 +360,31 @@ impl<'a> Records<'a> {
     }
 
     /// Checks the group of records of `kind` under `parent` against its digest, reading its rows.
+    /// A group already checked in this transaction is not read again.
     pub fn check_children(&self, kind: Kind, parent: Option<[u8; 16]>) -> Result<(), StoreError> {
-        let rows = raw_list(self.conn, kind, parent)?;
         let g = digest::parent_group(&self.keys.digest, kind.name(), parent.as_ref());
+        if self.cache.borrow().checked.contains(&g) {
+            return Ok(());
+        }
+        let rows = raw_list(self.conn, kind, parent)?;
         self.check_group(kind, &g, &rows, parent.as_ref())
+    }
+
+    /// Reads and opens the record `id` of `kind` that another record names as a member of the
+    /// group under `parent` (a case's child in its household, a case's household): the group is
+    /// checked first, so a deleted, relabelled or rolled-back member is `Tampered`, never
+    /// `NotFound` or an old copy.
+    pub fn get_member<T: DeserializeOwned>(
+        &self,
+        kind: Kind,
+        id: [u8; 16],
+        parent: Option<[u8; 16]>,
+    ) -> Result<T, StoreError> {
+        self.check_children(kind, parent)?;
+        self.get(kind, id).map_err(|e| match e {
+            StoreError::NotFound { .. } => tampered_id(&id),
+            other => other,
+        })
     }
 
     /// The queue digest as this transaction sees it.
@@ -840,8 +871,11 @@ impl Records<'_> {
                 "SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"
             ))?
             .query_row(params![&id[..], kind.name()], row_to_raw)
-            .optional()?
-            .ok_or_else(|| not_found(kind, &id))??;
+            .optional()?;
+        let Some(raw) = raw else {
+            return Err(self.missing(kind, &id)?);
+        };
+        let raw = raw?;
         let plain = self.open_plain(kind, &raw)?;
         if kind.checked_when_read() {
             // This copy must be the current one: its siblings and it match their group digest.
@@ -867,6 +901,20 @@ impl Records<'_> {
             );
         }
         Ok(value)
+    }
+
+    /// Why the record `id` of `kind` cannot be read: `Tampered` when a row with that id is there
+    /// under another kind (relabelled), otherwise `NotFound`.
+    fn missing(&self, kind: Kind, id: &[u8; 16]) -> Result<StoreError, StoreError> {
+        let there = self
+            .conn
+            .prepare_cached("SELECT 1 FROM records WHERE id = ?1")?
+            .exists([&id[..]])?;
+        Ok(if there {
+            tampered_id(id)
+        } else {
+            not_found(kind, id)
+        })
     }
 
     /// Opens every record of `kind` (under `parent`, if given), in insertion order.
@@ -1040,8 +1088,12 @@ pub fn row_to_raw_at(
 }
 
 fn tampered(raw: &RawRecord) -> StoreError {
+    tampered_id(&raw.id)
+}
+
+fn tampered_id(id: &[u8; 16]) -> StoreError {
     StoreError::Tampered {
-        record_id: uuid::Uuid::from_bytes(raw.id).to_string(),
+        record_id: uuid::Uuid::from_bytes(*id).to_string(),
     }
 }
 
