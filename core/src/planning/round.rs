@@ -65,6 +65,18 @@ fn feasible_slots_on(
     }
 }
 
+/// A regular visit's job with its window opened from the day after the visit it follows (never
+/// before today), when that opens it earlier and its due date has not passed.
+fn widened(grid: &Grid, p: &Pending, j: Job, today: NaiveDate) -> Option<Job> {
+    let visited = p.history.is_some_and(|h| h.last_qualifying.is_some());
+    if !visited || p.unannounced || p.item.due < today {
+        return None;
+    }
+    let from = p.item.basis?.succ_opt()?.max(today);
+    let release = grid.day_on_or_after(from) as u32;
+    (release < j.release).then_some(Job { release, ..j })
+}
+
 /// One uniformly random element of `options`.
 fn pick<T: Copy>(options: &[T], rng: &mut dyn RandomSource) -> Result<Option<T>, PlanningError> {
     if options.is_empty() {
@@ -235,6 +247,7 @@ pub(crate) fn plan_round(
 
     // The on-time set: everyone when capacity allows, otherwise admitted by priority.
     let mut caps = st.grid.capacities();
+    let mut opened_early = vec![false; pending.len()];
     let mut late: Vec<u32> = hopeless;
     if !edf::feasible(&jobs, &caps, None, None, &mut st.scratch) {
         let mut order: Vec<Job> = jobs.clone();
@@ -245,6 +258,21 @@ pub(crate) fn plan_round(
             admitted.insert(at, j);
             if !edf::feasible(&admitted, &caps, None, None, &mut st.scratch) {
                 admitted.remove(at);
+                // Sooner beats late: a regular visit whose window is full may open it from the
+                // day after the visit it follows (shortening the interval only to meet the date).
+                let wide = pending
+                    .get(j.id as usize)
+                    .and_then(|p| widened(&st.grid, p, j, today));
+                if let Some(w) = wide {
+                    let at = admitted.partition_point(|a| (a.release, a.id) < (w.release, w.id));
+                    admitted.insert(at, w);
+                    if edf::feasible(&admitted, &caps, None, None, &mut st.scratch) {
+                        set(&mut window_jobs, w.id, Some(w));
+                        set(&mut opened_early, w.id, true);
+                        continue;
+                    }
+                    admitted.remove(at);
+                }
                 late.push(j.id);
             }
         }
@@ -574,6 +602,11 @@ pub(crate) fn plan_round(
             ),
             _ if p.first_visit() => (
                 "Announced first visit (a new case or placement): the earliest day with room, at a random free time that leaves room for the day's other visits. Agree the time with the family.".to_string(),
+                None,
+                Vec::new(),
+            ),
+            _ if opened_early.get(i).copied().unwrap_or(false) => (
+                "Announced, earlier than its usual window: the days of that window are full, so the interval is shortened to meet the due date (the latest day from the day after the last visit with room), at a random free time. Agree the time with the family.".to_string(),
                 None,
                 Vec::new(),
             ),
