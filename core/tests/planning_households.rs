@@ -25,8 +25,8 @@ fn household(n: u64) -> HouseholdId {
     format!("00000000-0000-4000-9000-{n:012x}").parse().unwrap()
 }
 
-/// One child: plan, RAG, days since the last visit, that visit announced.
-type Kid = (usize, usize, i64, bool);
+/// The visits to each home on each day: (start, unannounced).
+type HomeDays = BTreeMap<(String, NaiveDate), HashSet<(DateTime<Utc>, bool)>>;
 
 fn scenario() -> impl Strategy<Value = Scenario> {
     (
@@ -114,7 +114,7 @@ proptest! {
         let home: HashMap<_, _> = s.kids.iter().map(|c| (c.case, c.household)).collect();
 
         // One home, one day: one visit (one start), announced or unannounced, never both.
-        let mut visits: BTreeMap<(String, NaiveDate), HashSet<(DateTime<Utc>, bool)>> = BTreeMap::new();
+        let mut visits: HomeDays = BTreeMap::new();
         for sl in &p.slots {
             let h = home[&sl.case].unwrap().to_string();
             visits.entry((h, day(sl.start))).or_default().insert((sl.start, sl.unannounced));

@@ -608,7 +608,9 @@ impl Store {
             r.flush()?;
             out
         };
+        crate::fault::point("write.before_commit");
         tx.commit()?;
+        crate::fault::point("write.after_commit");
         Ok(out)
     }
 }
