@@ -366,7 +366,7 @@ impl<'a> Records<'a> {
         if self.cache.borrow().checked.contains(&g) {
             return Ok(());
         }
-        let rows = raw_list(self.conn, kind, parent)?;
+        let rows = raw_members(self.conn, kind, parent)?;
         self.check_group(kind, &g, &rows, parent.as_ref())
     }
 
@@ -558,6 +558,8 @@ pub struct Lineage {
 }
 
 const RAW_COLUMNS: &str = "id, body, key_id, format, version, parent, tag";
+/// The columns a group digest covers (the body read as an empty blob).
+const MEMBER_COLUMNS: &str = "id, X'' AS body, key_id, format, version, parent, tag";
 
 struct Place<'a> {
     kind: Kind,
@@ -1024,11 +1026,31 @@ pub fn raw_list(
     kind: Kind,
     parent: Option<[u8; 16]>,
 ) -> Result<Vec<RawRecord>, StoreError> {
+    raw_select(conn, kind, parent, RAW_COLUMNS, "ORDER BY seq")
+}
+
+/// The clear columns of every record of `kind` (under `parent`, if given), bodies left empty and
+/// in no particular order: what a group's digest covers, without copying the sealed bodies.
+fn raw_members(
+    conn: &Connection,
+    kind: Kind,
+    parent: Option<[u8; 16]>,
+) -> Result<Vec<RawRecord>, StoreError> {
+    raw_select(conn, kind, parent, MEMBER_COLUMNS, "")
+}
+
+fn raw_select(
+    conn: &Connection,
+    kind: Kind,
+    parent: Option<[u8; 16]>,
+    columns: &str,
+    order: &str,
+) -> Result<Vec<RawRecord>, StoreError> {
     let mut out = Vec::new();
     match parent {
         Some(p) => {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 AND parent = ?2 ORDER BY seq"
+                "SELECT {columns} FROM records WHERE kind = ?1 AND parent = ?2 {order}"
             ))?;
             for raw in stmt.query_map(params![kind.name(), &p[..]], row_to_raw)? {
                 out.push(raw??);
@@ -1036,7 +1058,7 @@ pub fn raw_list(
         }
         None => {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 ORDER BY seq"
+                "SELECT {columns} FROM records WHERE kind = ?1 {order}"
             ))?;
             for raw in stmt.query_map(params![kind.name()], row_to_raw)? {
                 out.push(raw??);
