@@ -941,12 +941,14 @@ impl Records<'_> {
 
     /// Every record of `kind` carrying the blind tag `tag`, each with its parent, grandparent and
     /// great-grandparent (e.g. a visit with its case, child and household), found along the clear
-    /// parent ids: one statement for the tagged records, then one look-up by id per generation.
-    /// A missing ancestor is `None`. The rows are not opened.
+    /// parent ids: one statement for the tagged records, then one look-up by id per generation,
+    /// of the kinds `ancestors` names (nearest first). A missing ancestor (or one relabelled to
+    /// another kind) is `None`. The rows are not opened.
     pub fn tagged_with_ancestors(
         &self,
         kind: Kind,
         tag: [u8; 16],
+        ancestors: [Kind; 3],
     ) -> Result<Vec<Lineage>, StoreError> {
         // The kind and tag are written into the statement as literals, not bound: the tag index
         // is partial (`WHERE tag IS NOT NULL`), and only a literal lets the planner use it with
@@ -967,8 +969,8 @@ impl Records<'_> {
         self.check_group(kind, &g, &records, None)?;
         let mut generations: Vec<std::collections::HashMap<[u8; 16], RawRecord>> = Vec::new();
         let mut wanted: Vec<[u8; 16]> = records.iter().filter_map(|r| r.parent).collect();
-        for _ in 0..3 {
-            let found = self.raw_by_ids(&wanted)?;
+        for generation_kind in ancestors {
+            let found = self.raw_by_ids(generation_kind, &wanted)?;
             wanted = found.values().filter_map(|r| r.parent).collect();
             generations.push(found);
         }
@@ -985,10 +987,11 @@ impl Records<'_> {
         Ok(out)
     }
 
-    /// The raw rows with these ids (whatever their kind; each is checked when opened), in
+    /// The raw rows of `kind` with these ids (a row relabelled to another kind is not found), in
     /// statements of a fixed width so that one cached statement serves every call.
     fn raw_by_ids(
         &self,
+        kind: Kind,
         ids: &[[u8; 16]],
     ) -> Result<std::collections::HashMap<[u8; 16], RawRecord>, StoreError> {
         const WIDTH: usize = 8;
@@ -998,7 +1001,8 @@ impl Records<'_> {
         let mut out = std::collections::HashMap::with_capacity(unique.len());
         let placeholders = ["?"; WIDTH].join(", ");
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RAW_COLUMNS} FROM records WHERE id IN ({placeholders})"
+            "SELECT {RAW_COLUMNS} FROM records WHERE kind = '{}' AND id IN ({placeholders})",
+            kind.name()
         ))?;
         for chunk in unique.chunks(WIDTH) {
             // Unused places are NULL, which matches no id.

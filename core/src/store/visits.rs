@@ -84,8 +84,9 @@ fn open_ancestor<T: serde::de::DeserializeOwned>(
     r.open_raw(kind, raw)
 }
 
-/// Opens a visit's case, child and household from its row of `tagged_with_ancestors`, each
-/// checked against its group's digest (deleted, rolled back, relabelled or moved: `Tampered`).
+/// Opens a visit's case, child and household from its row of `tagged_with_ancestors`: the case
+/// and the child checked against their groups' digests (deleted, rolled back, relabelled or
+/// moved: `Tampered`), the household present.
 fn open_lineage(
     r: &Records<'_>,
     row: &super::records::Lineage,
@@ -103,8 +104,14 @@ fn open_lineage(
         case.child_id.0,
         Some(case.household_id.bytes()),
     )?;
-    let household: Household =
-        open_ancestor(r, home_raw, Kind::Household, case.household_id.0, None)?;
+    // The household is not checked against its group here: that group is every household on
+    // the phone (500 rows and HMACs on a full caseload, 4-5× benchmark B). A deleted or
+    // relabelled household is still `Tampered` (it is missing); one rolled back is caught by the
+    // child view and `verify`.
+    let home_raw = home_raw.as_ref().ok_or_else(|| StoreError::Tampered {
+        record_id: case.household_id.to_string(),
+    })?;
+    let household: Household = r.open_raw(Kind::Household, home_raw)?;
     // The clear parent ids are bound into each record's associated data; the opened values must
     // name the same records.
     if case.id != visit.case_id || case.child_id != child.id || case.household_id != household.id {
@@ -367,7 +374,11 @@ impl Store {
             // Found along the clear parent ids (visit → case → child → household): the day's
             // visits by their tag, then each generation in one look-up. A child often has several
             // visits on a day, so each case, child and home is opened once.
-            let rows = r.tagged_with_ancestors(Kind::Visit, tag)?;
+            let rows = r.tagged_with_ancestors(
+                Kind::Visit,
+                tag,
+                [Kind::Case, Kind::Person, Kind::Household],
+            )?;
             let mut cases: HashMap<[u8; 16], (Case, Person, Household)> = HashMap::new();
             let mut out = Vec::new();
             for row in rows {
