@@ -1001,7 +1001,9 @@ impl Records<'_> {
         let mut out = std::collections::HashMap::with_capacity(unique.len());
         let placeholders = ["?"; WIDTH].join(", ");
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RAW_COLUMNS} FROM records WHERE kind = '{}' AND id IN ({placeholders})",
+            // `+kind`: the kind filters the rows found by id; it must not steer the look-up
+            // onto the (kind, parent) index (a scan of every record of the kind).
+            "SELECT {RAW_COLUMNS} FROM records WHERE +kind = '{}' AND id IN ({placeholders})",
             kind.name()
         ))?;
         for chunk in unique.chunks(WIDTH) {
