@@ -379,6 +379,18 @@ impl Store {
                 tag,
                 [Kind::Case, Kind::Person, Kind::Household],
             )?;
+            // The groups of the cases and children shown, checked together (two statements per
+            // eight groups); each ancestor's own check then finds its group already checked.
+            let children: Vec<[u8; 16]> = rows
+                .iter()
+                .filter_map(|l| l.ancestors[0].as_ref().and_then(|c| c.parent))
+                .collect();
+            let homes: Vec<[u8; 16]> = rows
+                .iter()
+                .filter_map(|l| l.ancestors[1].as_ref().and_then(|c| c.parent))
+                .collect();
+            r.check_children_of(Kind::Case, &children)?;
+            r.check_children_of(Kind::Person, &homes)?;
             let mut cases: HashMap<[u8; 16], (Case, Person, Household)> = HashMap::new();
             let mut out = Vec::new();
             for row in rows {
