@@ -38,8 +38,8 @@ pub struct LoneWorkingReminder {
 impl Store {
     /// Every visit checked in and not checked out, with its amber and red instants.
     fn open_check_ins(&self) -> Result<Vec<(Visit, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
-        let settings = self.planning_settings()?;
-        let visits: Vec<Visit> = self.read(|r| r.list(Kind::Visit, None))?;
+        let settings = self.planning_settings_for_reminders()?;
+        let visits: Vec<Visit> = self.sync_read(|r| r.list(Kind::Visit, None))?;
         Ok(visits
             .into_iter()
             .filter(|v| v.checked_out_at.is_none())
@@ -54,10 +54,12 @@ impl Store {
     /// The lone-working reminders still to fire for this practitioner's open check-ins, soonest
     /// first: each check-in's amber reminder while its amber time is ahead, and its red reminder
     /// while its red time is ahead. A reminder whose time has passed is not returned (the alert
-    /// shows it in the app), so scheduling these again at every launch never repeats one.
+    /// shows it in the app), so scheduling these again at every launch never repeats one. Works
+    /// also when the store is open for a background sync only (after a reboot): the reminders
+    /// hold no name, address or note.
     pub fn lone_working_reminders(&self) -> Result<Vec<LoneWorkingReminder>, StoreError> {
         let now = self.clock.now();
-        let settings = self.planning_settings()?;
+        let settings = self.planning_settings_for_reminders()?;
         let lone = LoneWorking {
             monitor: settings.lone_working.monitor,
             call: settings.lone_working.call.clone(),

@@ -309,3 +309,26 @@ fn a_flipped_byte_in_a_draft_is_found_by_reading_and_by_verify() {
     assert!(store.draft(visit).is_err());
     assert!(!store.verify().unwrap().is_ok());
 }
+
+#[test]
+fn reminders_are_read_with_the_background_sync_key_alone_after_a_reboot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, case, clock) = new_store_with_clock(dir.path());
+    let background = Arc::new(SoftwareKeyProvider::from_bytes([9u8; 32]));
+    store
+        .set_background_key_provider(background.clone())
+        .unwrap();
+    let visit = plan(&store, case, VisitKind::AnnouncedHome, 30);
+    store.check_in(visit).unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), clock).unwrap();
+    store.unlock_for_background_sync(background).unwrap();
+    assert!(matches!(store.today_view(), Err(StoreError::Locked)));
+    let stages: Vec<ReminderStage> = store
+        .lone_working_reminders()
+        .unwrap()
+        .iter()
+        .map(|r| r.stage)
+        .collect();
+    assert_eq!(stages, vec![ReminderStage::Amber, ReminderStage::Red]);
+}
