@@ -3,7 +3,7 @@
 //! tells its [`ChangeObserver`] which screens may now show something else, so that Today, a
 //! child's screen and the alerts re-read themselves instead of waiting for the app to resume.
 
-use super::records::Kind;
+use super::records::{Kind, Touched};
 use super::Store;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ impl DataChanges {
     }
 
     /// What the records written in one transaction (kind, id, parent) change on the screens.
-    pub(crate) fn of_written(touched: &[(Kind, [u8; 16], Option<[u8; 16]>)]) -> Self {
+    pub(crate) fn of_written(touched: &[Touched]) -> Self {
         let mut out = Self::default();
         let mut cases = BTreeSet::new();
         for (kind, id, parent) in touched {

@@ -203,6 +203,9 @@ pub struct Records<'a> {
     pub cache: std::cell::RefCell<TxCache>,
 }
 
+/// A record written or removed in a transaction: its kind, id and parent.
+pub type Touched = (Kind, [u8; 16], Option<[u8; 16]>);
+
 /// Values every write of a transaction updates, kept in memory until the transaction ends.
 #[derive(Default)]
 pub struct TxCache {
@@ -222,7 +225,7 @@ pub struct TxCache {
     parents: std::collections::HashMap<[u8; 16], (&'static str, Option<[u8; 16]>)>,
     /// Every record written or removed in this transaction (kind, id, parent): what the screens
     /// are told changed once it commits.
-    pub touched: Vec<(Kind, [u8; 16], Option<[u8; 16]>)>,
+    pub touched: Vec<Touched>,
 }
 
 /// A record's clear kind name and parent id.

@@ -35,9 +35,12 @@ pub struct LoneWorkingReminder {
     pub text: String,
 }
 
+/// A visit checked in and not checked out, with the instants it turns amber and red.
+type OpenCheckIn = (Visit, DateTime<Utc>, DateTime<Utc>);
+
 impl Store {
     /// Every visit checked in and not checked out, with its amber and red instants.
-    fn open_check_ins(&self) -> Result<Vec<(Visit, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+    fn open_check_ins(&self) -> Result<Vec<OpenCheckIn>, StoreError> {
         let settings = self.planning_settings_for_reminders()?;
         let visits: Vec<Visit> = self.sync_read(|r| r.list(Kind::Visit, None))?;
         Ok(visits
