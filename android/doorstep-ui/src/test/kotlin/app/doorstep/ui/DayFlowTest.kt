@@ -152,7 +152,8 @@ class DayFlowTest {
         s.back()
         await(hasTestTag("today-list"))
         settle(s)
-        assertNotNull(s.today?.banner, "checked in: Today shows the lone-working banner")
+        assertTrue(assertNotNull(s.today).visits.single { it.visitId == home.visitId }.canCheckOut, "checked in: check out offered")
+        assertEquals(null, s.today?.banner, "no banner until the check-out is overdue")
         shot("14-today-checked-in")
 
         // Record the home visit: every prompt answered as the core asks, until it can be saved.
@@ -322,7 +323,8 @@ class DayFlowTest {
         tap(hasTestTag("unlock"))
         await(hasTestTag("today-list"))
         settle(s)
-        await(hasText("14:00", substring = true))
+        assertEquals(4 + 2, assertNotNull(s.today).visits.size, "the day's visits and the two calls are back after unlocking")
+        shot("36-today-unlocked-again")
     }
 
     private fun SkikoComposeUiTest.addPerson(
@@ -386,9 +388,11 @@ class DayFlowTest {
             answered += prompt.key
             val inPrompt = hasAnyAncestor(hasTestTag("prompt-${prompt.key}"))
             when (prompt.input) {
-                PromptInput.YES_NO -> tap(hasText(Words.YES) and inPrompt)
+                // Yes, except "spoken to alone": no, with one adult present (the count below).
+                PromptInput.YES_NO -> tap(hasText(if (prompt.key == "child_spoken_to_alone") Words.NO else Words.YES) and inPrompt)
                 PromptInput.SHORT_TEXT, PromptInput.LONG_TEXT -> type("text-${prompt.key}", "Seen in the living room with mother")
-                PromptInput.COUNT -> tap(hasContentDescription("${Words.INCREASE}: ${prompt.question}"))
+                // One adult in the room while the child spoke, said with the + button (and so not alone).
+                PromptInput.COUNT -> tap(hasContentDescription("${Words.INCREASE}: ${prompt.question}") and hasClickAction())
                 PromptInput.CHOICE -> tap(hasText(form.engagementChoices.first().label) and inPrompt)
                 PromptInput.PEOPLE_PRESENT -> {
                     if (form.knownAdults.isEmpty()) {

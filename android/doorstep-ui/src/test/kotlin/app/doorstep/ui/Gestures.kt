@@ -18,6 +18,7 @@ import androidx.compose.ui.test.performTextInput
 fun SkikoComposeUiTest.reveal(matcher: SemanticsMatcher) {
     val lists = onAllNodes(hasScrollToIndexAction()).fetchSemanticsNodes()
     if (onAllNodes(matcher).fetchSemanticsNodes().isEmpty() && lists.isNotEmpty()) {
+        waitForIdle()
         onAllNodes(hasScrollToIndexAction())[0].performScrollToNode(matcher)
     }
     if (onAllNodes(matcher and hasAnyAncestor(hasScrollAction())).fetchSemanticsNodes().isNotEmpty()) {
@@ -29,8 +30,8 @@ fun SkikoComposeUiTest.reveal(matcher: SemanticsMatcher) {
 /** Taps the one node [matcher] finds (scrolled into view first). */
 @OptIn(ExperimentalTestApi::class)
 fun SkikoComposeUiTest.tap(matcher: SemanticsMatcher) {
-    await(matcher)
     reveal(matcher)
+    await(matcher)
     onNode(matcher).performClick()
     waitForIdle()
 }
@@ -38,8 +39,8 @@ fun SkikoComposeUiTest.tap(matcher: SemanticsMatcher) {
 /** Types [text] into the field tagged [tag], replacing what was there. */
 @OptIn(ExperimentalTestApi::class)
 fun SkikoComposeUiTest.type(tag: String, text: String) {
-    await(hasTestTag(tag))
     reveal(hasTestTag(tag))
+    await(hasTestTag(tag))
     onNode(hasTestTag(tag)).performTextClearance()
     onNode(hasTestTag(tag)).performTextInput(text)
     waitForIdle()

@@ -70,9 +70,9 @@ fun CaseloadScreen(
 /** What the child screen's buttons lead to. */
 data class ChildActions(
     val onBack: () -> Unit = {},
-    val onChangeRag: () -> Unit = {},
-    val onPlanVisit: () -> Unit = {},
-    val onLogCall: () -> Unit = {},
+    val onChangeRag: (() -> Unit)? = null,
+    val onPlanVisit: (() -> Unit)? = null,
+    val onLogCall: (() -> Unit)? = null,
     val onNotes: () -> Unit = {},
 )
 
@@ -103,9 +103,10 @@ fun ChildScreen(child: ChildView?, busy: Boolean, error: String?, actions: Child
             }
             item {
                 FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-                    Button(onClick = actions.onPlanVisit, modifier = Modifier.testTag("plan-visit")) { Text(Words.PLAN_VISIT) }
-                    OutlinedButton(onClick = actions.onLogCall, modifier = Modifier.testTag("log-call")) { Text(Words.LOG_CALL) }
-                    OutlinedButton(onClick = actions.onChangeRag, modifier = Modifier.testTag("change-rag")) { Text(Words.CHANGE_RAG) }
+                    // A shell that does not offer a flow yet passes null: no dead button.
+                    actions.onPlanVisit?.let { Button(onClick = it, modifier = Modifier.testTag("plan-visit")) { Text(Words.PLAN_VISIT) } }
+                    actions.onLogCall?.let { OutlinedButton(onClick = it, modifier = Modifier.testTag("log-call")) { Text(Words.LOG_CALL) } }
+                    actions.onChangeRag?.let { OutlinedButton(onClick = it, modifier = Modifier.testTag("change-rag")) { Text(Words.CHANGE_RAG) } }
                     OutlinedButton(onClick = actions.onNotes) { Text(Words.NOTES) }
                 }
             }

@@ -47,6 +47,8 @@ data class RecordVisitActions(
     val onSave: () -> Unit = {},
     val onOutcome: (OutcomeKind) -> Unit = {},
     val onDone: () -> Unit = {},
+    /** The other outcomes this shell offers (all of them unless a shell has not wired one yet). */
+    val outcomes: List<OutcomeKind> = OutcomeKind.entries,
 )
 
 /**
@@ -90,7 +92,7 @@ fun RecordVisitScreen(
             }
             item {
                 Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                    OutcomeKind.entries.forEach { kind ->
+                    actions.outcomes.forEach { kind ->
                         OutlinedButton(
                             onClick = { actions.onOutcome(kind) },
                             modifier = Modifier.fillMaxWidth().testTag("outcome-${kind.name}"),

@@ -47,11 +47,11 @@ data class TodayActions(
     val onLoneWorking: (visitId: String) -> Unit = {},
     val onSync: () -> Unit = {},
     val onCaseload: () -> Unit = {},
-    val onAlerts: () -> Unit = {},
-    val onPlan: () -> Unit = {},
-    val onAddHousehold: () -> Unit = {},
-    val onChangePassphrase: () -> Unit = {},
-    val onLock: () -> Unit = {},
+    val onAlerts: (() -> Unit)? = null,
+    val onPlan: (() -> Unit)? = null,
+    val onAddHousehold: (() -> Unit)? = null,
+    val onChangePassphrase: (() -> Unit)? = null,
+    val onLock: (() -> Unit)? = null,
 )
 
 /**
@@ -74,7 +74,7 @@ fun TodayScreen(today: TodayView?, pending: String?, busy: Boolean, error: Strin
                     Icon(Icons.Filled.MoreVert, contentDescription = Words.MENU)
                 }
                 DropdownMenu(expanded = menu, onDismissRequest = { menu = false }) {
-                    listOf(
+                    listOf<Pair<String, (() -> Unit)?>>(
                         Words.CASELOAD to actions.onCaseload,
                         Words.ALERTS to actions.onAlerts,
                         Words.PLAN_TITLE to actions.onPlan,
@@ -82,7 +82,8 @@ fun TodayScreen(today: TodayView?, pending: String?, busy: Boolean, error: Strin
                         Words.CHANGE_PASSPHRASE to actions.onChangePassphrase,
                         Words.LOCK to actions.onLock,
                     ).forEach { (label, go) ->
-                        DropdownMenuItem(text = { Text(label) }, onClick = { menu = false; go() })
+                        // A shell that does not offer a flow yet passes null: no dead menu item.
+                        if (go != null) DropdownMenuItem(text = { Text(label) }, onClick = { menu = false; go() })
                     }
                 }
             }
@@ -100,7 +101,12 @@ fun TodayScreen(today: TodayView?, pending: String?, busy: Boolean, error: Strin
             items(today.alerts) { alert -> AlertCard(alert, Modifier.padding(horizontal = 16.dp)) }
             today.moreAlertsLabel?.let { more ->
                 item {
-                    TextButton(onClick = actions.onAlerts, modifier = Modifier.padding(horizontal = 8.dp)) { Text(more) }
+                    val onAlerts = actions.onAlerts
+                    if (onAlerts != null) {
+                        TextButton(onClick = onAlerts, modifier = Modifier.padding(horizontal = 8.dp)) { Text(more) }
+                    } else {
+                        Line(more)
+                    }
                 }
             }
             items(today.visits, key = { it.visitId }) { visit ->
