@@ -25,7 +25,7 @@ class EnrolViewModel(container: AppContainer) : DoorstepViewModel(container) {
             serverUrl = serverUrl.trim(),
             code = code.trim(),
             transport = container.transport,
-            passphrase = passphrase,
+            passphrase = passphrase.toCharArray(),
         )
         container.adopt(created)
         enrolled = true

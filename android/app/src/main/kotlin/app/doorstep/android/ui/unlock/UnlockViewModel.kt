@@ -50,7 +50,7 @@ class UnlockViewModel(container: AppContainer, context: Context) : DoorstepViewM
 
     /** Unlocks with the passphrase (slow on purpose: the core derives the key off the main thread). */
     fun unlockWithPassphrase(passphrase: String) = call { doorstep ->
-        doorstep.unlock(passphrase)
+        doorstep.unlock(passphrase.toCharArray())
         container.onUnlocked()
         val hasKey = doorstep.unlockOptions().keyProvider
         if (canUseBiometric && (!hasKey || keyInvalidated)) {
