@@ -98,6 +98,8 @@ object Words {
     const val FOLLOW_UP_ACTION = "What you will do next, and by when"
     const val SAVE_OUTCOME = "Save"
     const val SAVE_VISIT = "Save visit"
+    const val DRAFT_RESUMED = "Carried on from where you stopped: your answers are kept sealed on this phone until you save or discard them."
+    const val DISCARD_DRAFT = "Discard these answers"
     const val SAVED = "Saved"
     const val UNKNOWN_ADULTS = "Adults you did not know"
     const val UNKNOWN_ADULT_N = "Describe adult"

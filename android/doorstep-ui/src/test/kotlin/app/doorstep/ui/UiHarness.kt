@@ -151,3 +151,10 @@ private fun describe(node: SemanticsNode): String {
         ?: node.children.firstNotNullOfOrNull { c -> c.config.getOrNull(SemanticsProperties.Text)?.joinToString { it.text } }
     return "'$text' ${node.size.width / PX_PER_DP}x${node.size.height / PX_PER_DP} dp"
 }
+
+/** Waits until [condition] holds (the core's live flows deliver after a write, not at once). */
+@OptIn(ExperimentalTestApi::class)
+fun SkikoComposeUiTest.eventually(what: String, condition: () -> Boolean) {
+    waitUntil(what, CORE_TIMEOUT_MS) { condition() }
+    waitForIdle()
+}

@@ -95,6 +95,10 @@ class AppState(
     private var householdId: String? = null
     private var callVisitId: String? = null
     private var formJob: Job? = null
+    private var liveJob: Job? = null
+
+    /** The answers on the record form came from a saved draft (the practitioner may discard them). */
+    var draftResumed by mutableStateOf(false); private set
 
     // --- Navigation ---------------------------------------------------------------------------
 
@@ -125,20 +129,29 @@ class AppState(
 
     /** Reads what [route] shows, from the core. Called whenever a screen is shown. */
     fun load(route: Route) {
+        liveJob?.cancel()
         when (route) {
             Route.Unlock -> call { unlockOptions = it.unlockOptions() }
-            Route.Today -> call { today = it.today() }
-            Route.Caseload -> call { caseload = it.caseload() }
-            Route.Alerts -> call { alerts = it.alertDigest() }
+            // Live: the core says when its data changed (a write, a sync, an alert changing colour).
+            Route.Today -> live { d -> d.todayFlow().collect { today = it } }
+            Route.Caseload -> live { d -> d.caseloadFlow().collect { caseload = it } }
+            Route.Alerts -> live { d -> d.alertsFlow().collect { alerts = it } }
             Route.Plan -> call { planBooked = false; plan = it.plan(WEEKS, false) }
             Route.AddHousehold -> { householdStep = HouseholdStep.ADDRESS; householdPeople = emptyList(); householdId = null }
             Route.ChangePassphrase -> passphraseChanged = false
             Route.Sync -> call { it.refreshSyncStatus() }
-            is Route.Child -> call { child = it.child(route.caseId) }
+            is Route.Child -> live { d -> d.childFlow(route.caseId).collect { child = it } }
             is Route.ChangeRag -> call { child = it.child(route.caseId) }
             is Route.PlanVisit -> call { child = it.child(route.caseId) }
             is Route.LogCall -> call { callVisitId = null; child = it.child(route.caseId) }
-            is Route.Record -> call { saved = null; answers = null; form = it.visitForm(route.visitId, null) }
+            // A draft resumes the form where the practitioner stopped (lock, killed app, restart).
+            is Route.Record -> call {
+                saved = null
+                val draft = it.draft(route.visitId)
+                answers = draft?.answers
+                draftResumed = draft != null
+                form = it.visitForm(route.visitId, answers)
+            }
             is Route.Outcome -> call { saved = null; form = it.visitForm(route.visitId, null) }
             is Route.Lone -> call { visit = it.visit(route.visitId); today = it.today() }
             is Route.Notes -> call { notes = it.notes(route.caseId) }
@@ -150,7 +163,11 @@ class AppState(
 
     /** Creates the store for a practitioner without a sync server, unlocked. */
     fun setUp(name: String, agency: Agency, team: String?, passphrase: CharArray) = attempt {
-        val store = Doorstep.create(dir, PractitionerInput(name, agency, team), passphrase.consume())
+        val store = try {
+            Doorstep.create(dir, PractitionerInput(name, agency, team), passphrase)
+        } finally {
+            passphrase.fill('\u0000')
+        }
         doorstep = store
         reset(Route.Today)
     }
@@ -158,7 +175,11 @@ class AppState(
     /** Unlocks with the passphrase. */
     fun unlock(passphrase: CharArray) = attempt {
         val store = doorstep ?: Doorstep.open(dir).also { doorstep = it }
-        store.unlock(passphrase.consume())
+        try {
+            store.unlock(passphrase)
+        } finally {
+            passphrase.fill('\u0000')
+        }
         reset(Route.Today)
     }
 
@@ -173,7 +194,12 @@ class AppState(
     /** Changes the passphrase. */
     fun changePassphrase(old: CharArray, new: CharArray) = call {
         passphraseChanged = false
-        it.changePassphrase(old.consume(), new.consume())
+        try {
+            it.changePassphrase(old, new)
+        } finally {
+            old.fill('\u0000')
+            new.fill('\u0000')
+        }
         passphraseChanged = true
     }
 
@@ -215,7 +241,7 @@ class AppState(
     /** Plans a visit (UK local date and time); back to the child. */
     fun planVisit(caseId: String, request: VisitRequest) = call {
         val at = localMillis(request.date, request.time) ?: return@call
-        val minutes = request.minutes.trim().toUIntOrNull() ?: run { error = MINUTES_FORMAT; return@call }
+        val minutes = request.minutes.trim().toIntOrNull() ?: run { error = MINUTES_FORMAT; return@call }
         it.planVisit(VisitInput(caseId, request.kind, at, minutes, request.departureReason))
         back()
     }
@@ -227,11 +253,12 @@ class AppState(
         load(route)
     }
 
-    /** A telephone call with the family now, unanswered: recorded as no access, with the follow-up. */
+    /**
+     * A telephone call with the family just made that nobody answered: the core logs it (it counts
+     * towards consecutive unsuccessful contacts) with what happened and the follow-up.
+     */
     fun callUnanswered(caseId: String, departureReason: String?, whatHappened: String, followUp: String) = call {
-        val id = callVisit(it, caseId, departureReason)
-        saved = it.recordNoAccess(id, whatHappened, followUp)
-        callVisitId = null
+        saved = it.recordUnansweredCall(caseId, whatHappened, followUp, departureReason)
     }
 
     /** The call being logged (planned once, even if the first save was refused). */
@@ -252,11 +279,22 @@ class AppState(
         formJob?.cancel()
         formJob = scope.launch {
             try {
+                // Sealed in the core as it is typed: a phone call or a lock loses nothing.
+                doorstep?.saveDraft(visitId, next)
                 form = doorstep?.visitForm(visitId, next)
             } catch (e: DoorstepException) {
                 error = e.userMessage
             }
         }
+    }
+
+    /** Discards the draft (the practitioner's choice): a fresh form. */
+    fun discardDraft(visitId: String) = call {
+        formJob?.cancel()
+        it.discardDraft(visitId)
+        answers = null
+        draftResumed = false
+        form = it.visitForm(visitId, null)
     }
 
     /** The core's answer for a prompt, for its widget. */
@@ -327,8 +365,22 @@ class AppState(
     // --- Helpers ------------------------------------------------------------------------------
 
     private fun clearScreens() {
+        liveJob?.cancel()
+        formJob?.cancel()
         today = null; caseload = null; child = null; alerts = null; plan = null; form = null
         answers = null; saved = null; visit = null; notes = null
+    }
+
+    /** Collects one of the core's live flows for the screen shown (cancelled when it changes). */
+    private fun live(block: suspend (Doorstep) -> Unit) {
+        val store = doorstep ?: return
+        liveJob = scope.launch {
+            try {
+                block(store)
+            } catch (e: DoorstepException) {
+                error = e.userMessage
+            }
+        }
     }
 
     /** Runs a call on the open store; the core's errors land in [error]. */
@@ -363,13 +415,10 @@ class AppState(
         null
     }
 
-    /** The passphrase as the current API takes it; the array is wiped. */
-    private fun CharArray.consume(): String = String(this).also { fill('\u0000') }
-
     companion object {
         /** The plan's horizon: four weeks. */
-        const val WEEKS: UInt = 4u
-        private const val CALL_MINUTES: UInt = 15u
+        const val WEEKS: Int = 4
+        private const val CALL_MINUTES: Int = 15
         private val UK: ZoneId = ZoneId.of("Europe/London")
         private const val DATE_FORMAT = "Write the date as YYYY-MM-DD and the time as HH:MM."
         private const val MINUTES_FORMAT = "Write the expected length as a number of minutes."

@@ -118,7 +118,9 @@ private fun Screen(s: AppState, route: Route) {
                 onSave = { s.saveVisit(route.visitId) },
                 onOutcome = { s.go(Route.Outcome(route.visitId, it)) },
                 onDone = s::doneSaving,
+                onDiscardDraft = { s.discardDraft(route.visitId) },
             ),
+            draftResumed = s.draftResumed,
         )
         is Route.Outcome -> OutcomeScreen(
             route.kind, s.form?.childName.orEmpty(), s.saved, busy, error, s::back,

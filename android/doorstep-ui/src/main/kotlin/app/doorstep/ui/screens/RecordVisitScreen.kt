@@ -49,6 +49,8 @@ data class RecordVisitActions(
     val onDone: () -> Unit = {},
     /** The other outcomes this shell offers (all of them unless a shell has not wired one yet). */
     val outcomes: List<OutcomeKind> = OutcomeKind.entries,
+    /** Discards the saved draft (null: the shell keeps no drafts). */
+    val onDiscardDraft: (() -> Unit)? = null,
 )
 
 /**
@@ -66,6 +68,7 @@ fun RecordVisitScreen(
     busy: Boolean,
     error: String?,
     actions: RecordVisitActions,
+    draftResumed: Boolean = false,
 ) {
     ScreenScaffold(
         title = form?.let { "${it.childName} · ${it.kindLabel}" } ?: Words.RECORD_VISIT,
@@ -79,6 +82,15 @@ fun RecordVisitScreen(
             verticalArrangement = Arrangement.spacedBy(16.dp),
             modifier = Modifier.testTag("form"),
         ) {
+            val discard = actions.onDiscardDraft
+            if (draftResumed && discard != null) {
+                item {
+                    Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                        Text(Words.DRAFT_RESUMED, style = MaterialTheme.typography.bodyMedium, modifier = Modifier.testTag("draft-resumed"))
+                        OutlinedButton(onClick = discard, modifier = Modifier.testTag("discard-draft")) { Text(Words.DISCARD_DRAFT) }
+                    }
+                }
+            }
             if (form.formMessages.isNotEmpty()) item { FieldMessages(form.formMessages) }
             items(form.prompts, key = { it.key }) { prompt ->
                 PromptField(prompt, form, answerOf(prompt.key)) { actions.onAnswer(prompt.key, it) }
