@@ -10,8 +10,5 @@ import app.doorstep.ui.screens.EnrolScreen as EnrolView
 fun EnrolScreen(onEnrolled: () -> Unit) {
     val vm = doorstepViewModel { container, _ -> EnrolViewModel(container) }
     LaunchedEffect(vm.enrolled) { if (vm.enrolled) onEnrolled() }
-    EnrolView(vm.busy, vm.error) { url, code, chars ->
-        vm.enrol(url, code, String(chars))
-        chars.fill('\u0000')
-    }
+    EnrolView(vm.busy, vm.error, vm::enrol)
 }

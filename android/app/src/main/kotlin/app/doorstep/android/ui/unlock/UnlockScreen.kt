@@ -25,7 +25,7 @@ fun UnlockScreen(onUnlocked: () -> Unit) {
         biometricAvailable = vm.biometricOffered,
         busy = vm.busy,
         error = vm.error,
-        onUnlock = { chars -> vm.unlockWithPassphrase(String(chars)); chars.fill('\u0000') },
+        onUnlock = vm::unlockWithPassphrase,
         onBiometric = vm::unlockWithBiometric,
     )
     if (vm.offerEnrolment) {

@@ -45,6 +45,7 @@ fun RecordVisitScreen(onBack: () -> Unit, onDone: () -> Unit) {
             onOutcome = { outcome = it },
             onDone = onDone,
             outcomes = listOf(OutcomeKind.NO_ACCESS),
+            onDiscardDraft = vm::discardDraft,
         ),
     )
 }
