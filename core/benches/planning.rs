@@ -89,6 +89,7 @@ fn caseload(n: usize, social: bool, today: NaiveDate, seed: u64) -> Vec<ChildFac
                 looked_after_since: None,
                 placement_intended_until_18: false,
                 opened_on: today - Duration::days(200),
+                household: None,
                 visits,
                 household_pregnancies: Vec::new(),
                 unanswered_attempts: 0,

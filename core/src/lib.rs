@@ -7,6 +7,7 @@ pub mod clock;
 pub mod crypto;
 pub mod domain;
 pub mod family;
+pub mod fault;
 pub(crate) mod files;
 pub mod planning;
 pub mod store;

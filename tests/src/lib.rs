@@ -3,6 +3,7 @@
 
 pub mod durability;
 pub mod hexkey;
+pub mod kill_switch;
 pub mod rng;
 pub mod sample;
 pub mod scan;

@@ -1,23 +1,22 @@
 //! Key rotation survives kill -9 at any point: a rotator process rotates the data key of a store
-//! of a thousand records and is killed with SIGKILL after a chosen progress line (before its
-//! first batch, between batches, inside the last steps) or a few milliseconds after it starts
-//! (inside the unlock that resumes an interrupted rotation). After every kill a clean process
+//! of a thousand records and kills itself with SIGKILL at a chosen fault point (after its new
+//! keyring is saved, between batches, after the final re-seal, after the old key is forgotten,
+//! and the same points inside the unlock that resumes an interrupted rotation). After every kill a clean process
 //! unlocks the store (finishing any rotation), finds every record whole and `verify` clean, writes
 //! a note — and a copy of the keyring from before the first rotation, with its key, reads nothing
 //! written since.
 //!
-//! Nothing asserted depends on speed: kills are placed by the lines the rotator prints.
+//! Nothing depends on speed: every kill lands at a named point (`kill_switch`).
 
 use doorstep_core::domain::CaseId;
 use doorstep_core::Store;
 use doorstep_tests::durability::KEY_ENV;
+use doorstep_tests::kill_switch::{self, KILL_AT_ENV};
 use doorstep_tests::rng::Rng;
 use doorstep_tests::sample::{self, Markers};
 use doorstep_tests::{hexkey, stores};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 const KEY: [u8; 32] = [0x42; 32];
 const ROUNDS: usize = 24;
@@ -39,35 +38,28 @@ fn snapshot(s: &Store, case: CaseId) -> (usize, usize, Vec<String>) {
     )
 }
 
-/// Runs the rotator; kills it after the `line`-th line it prints (0: at once, after `delay`),
-/// `extra` later. Returns whether it finished its rotation before the kill.
-fn run_rotator(dir: &Path, line: usize, delay: Duration, extra: Duration) -> bool {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rotator"))
+/// Runs the rotator, which kills itself at `kill_at` (see `kill_switch`); returns whether it
+/// finished its rotation (the point was not reached) rather than being killed.
+fn run_rotator(dir: &Path, kill_at: &str) -> bool {
+    let child = Command::new(env!("CARGO_BIN_EXE_rotator"))
         .arg(dir)
         .env(KEY_ENV, hexkey::encode(&KEY))
+        .env(KILL_AT_ENV, kill_at)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut done = false;
-    if line == 0 {
-        std::thread::sleep(delay);
-    } else {
-        let mut buf = String::new();
-        for _ in 0..line {
-            buf.clear();
-            if out.read_line(&mut buf).unwrap() == 0 {
-                break;
-            }
-            done |= buf.starts_with("DONE");
-        }
-        std::thread::sleep(extra);
-    }
-    let _ = child.kill(); // SIGKILL (a no-op if it has already finished)
-    let status = child.wait().unwrap();
-    done || status.success()
+    let out = child.wait_with_output().unwrap();
+    let done = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.starts_with("DONE"));
+    assert!(
+        kill_switch::killed(&out.status) || (out.status.success() && done),
+        "{kill_at}: the rotator neither finished nor was killed: {}",
+        out.status
+    );
+    !kill_switch::killed(&out.status)
 }
 
 #[test]
@@ -91,29 +83,23 @@ fn a_rotation_killed_at_any_point_resumes_and_the_old_keyring_reads_nothing_afte
     let mut expected = before;
     let (mut finished, mut killed_inside, mut rotated) = (0, 0, 0);
     for round in 0..ROUNDS {
-        // One round in four is killed 0-40 ms after it starts (inside the resuming unlock, or the
-        // opening steps); the others after READY, a batch line or DONE, 0-3 ms later.
-        let done = if round % 4 == 0 {
-            run_rotator(
-                &dir,
-                0,
-                Duration::from_millis(rng.range(0, 40)),
-                Duration::ZERO,
-            )
+        // Every kill at a known point: after the resuming unlock (`ready`), right after the new
+        // keyring is saved, after the k-th batch committed, after the final re-seal committed,
+        // after the old key was forgotten. Points reached inside the unlock that resumes an
+        // interrupted rotation count first, so those kills land inside the unlock. Round 1
+        // always gets past a batch: from then on there is a rotated key.
+        let kill_at = if round == 1 {
+            "rotation.batch@1".to_string()
         } else {
-            // Round 1 always gets past its first batch: from then on there is a rotated key.
-            let line = if round == 1 {
-                2
-            } else {
-                rng.range(1, 9) as usize
-            };
-            run_rotator(
-                &dir,
-                line,
-                Duration::ZERO,
-                Duration::from_micros(rng.range(0, 3000)),
-            )
+            match rng.range(0, 5) {
+                0 => "ready@1".to_string(),
+                1 => "rotation.keyring_saved@1".to_string(),
+                2 => format!("rotation.batch@{}", rng.range(1, 9)),
+                3 => "rotation.resealed@1".to_string(),
+                _ => "rotation.done@1".to_string(),
+            }
         };
+        let done = run_rotator(&dir, &kill_at);
         if done {
             finished += 1;
         } else {

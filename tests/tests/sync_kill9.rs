@@ -1,9 +1,10 @@
 //! kill -9 during sync: a writer process adds notes and syncs every few notes; it is killed with
-//! SIGKILL at random moments (mid-write, mid-push, mid-pull), again and again, and restarted each
-//! time. At the end a clean process syncs what is left, and the server must hold every
-//! acknowledged note exactly once, no note twice, and the device must verify clean. Kills are
-//! placed by the writer's lines (the moment a sync starts, or after a sync finished), not by time
-//! alone, so a slow machine changes where they land, not whether some land inside a sync.
+//! SIGKILL (mid-write, mid-push, mid-pull), again and again, and restarted each time. At the end a
+//! clean process syncs what is left, and the server must hold every acknowledged note exactly
+//! once, no note twice, and the device must verify clean. Every kill lands at a named point the
+//! writer reaches (`kill_switch`: before a request leaves, after its answer arrives, after an
+//! acknowledged note, around a transaction's commit), never "some milliseconds later", so a slow
+//! machine changes nothing about where the kills land.
 
 use doorstep_core::domain::Agency;
 use doorstep_core::sync::protocol::Operation;
@@ -13,17 +14,17 @@ use doorstep_server::rate::RateLimits;
 use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
 use doorstep_tests::durability::KEY_ENV;
 use doorstep_tests::hexkey;
+use doorstep_tests::kill_switch;
 use doorstep_tests::rng::Rng;
 use doorstep_tests::sync_env::{
     device_with_clock, quick, reopen, transport, DEVICE_KEY, SYNC_CASE_ENV, SYNC_RUN_ENV,
 };
 use doorstep_tests::sync_world::family;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const KILLS: usize = 160;
 
@@ -37,80 +38,26 @@ struct Said {
     killed_mid_sync: bool,
 }
 
-/// When to kill the writer: right after the n-th line starting with `line` (`SYNC`, `SYNCED`),
-/// then `after` more (not time alone, so a slow machine changes where the kills land, not whether
-/// they land in a sync or after one).
-#[derive(Debug, Clone, Copy)]
-struct KillAt {
-    line: &'static str,
-    n: usize,
-    after: Duration,
-}
-
-/// Runs the writer until it is killed as `at` says; returns what it said.
-fn run_writer(dir: &Path, case: &str, run: usize, seed: u64, at: KillAt) -> Said {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sync_writer"))
-        .arg(dir)
+/// Runs the writer until it kills itself at `kill_at` (see `kill_switch`); returns what it said.
+fn run_writer(dir: &Path, case: &str, run: usize, seed: u64, kill_at: &str) -> Said {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sync_writer"));
+    cmd.arg(dir)
         .env(KEY_ENV, hexkey::encode(&DEVICE_KEY))
         .env(SYNC_CASE_ENV, case)
         .env(SYNC_RUN_ENV, run.to_string())
-        .env("DOORSTEP_TEST_SEED", seed.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (line_tx, line_rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        let mut said = Said::default();
-        let mut r = BufReader::new(stdout);
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match r.read_until(b'\n', &mut buf) {
-                Ok(0) | Err(_) => break,
-                // A line cut by the kill (no newline) acknowledges nothing.
-                Ok(_) if buf.last() == Some(&b'\n') => {
-                    let line = String::from_utf8_lossy(&buf).trim_end().to_string();
-                    said.killed_mid_sync = line == "SYNC";
-                    let _ = line_tx.send(line.clone());
-                    if line == "SYNCED" {
-                        said.synced += 1;
-                    } else if line.starts_with("SYNCFAIL") {
-                        said.sync_failed += 1;
-                    } else if let Some(text) = line.strip_prefix("ACK ") {
-                        said.acked.push(text.to_string());
-                    }
-                }
-                Ok(_) => break,
-            }
-        }
-        said
-    });
-    let mut seen = 0;
-    while let Ok(line) = line_rx.recv() {
-        if line == at.line {
-            seen += 1;
-            if seen >= at.n {
-                break;
-            }
+        .env("DOORSTEP_TEST_SEED", seed.to_string());
+    let mut said = Said::default();
+    for line in kill_switch::run_until_killed(cmd, kill_at) {
+        said.killed_mid_sync = line == "SYNC";
+        if line == "SYNCED" {
+            said.synced += 1;
+        } else if line.starts_with("SYNCFAIL") {
+            said.sync_failed += 1;
+        } else if let Some(text) = line.strip_prefix("ACK ") {
+            said.acked.push(text.to_string());
         }
     }
-    std::thread::sleep(at.after);
-    if let Some(status) = child.try_wait().unwrap() {
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        panic!("the writer stopped by itself ({status}): {err}");
-    }
-    child.kill().unwrap(); // SIGKILL
-    assert!(!child.wait().unwrap().success());
-    reader.join().unwrap()
+    said
 }
 
 #[test]
@@ -151,23 +98,32 @@ fn notes_survive_kill_9_during_sync_and_arrive_exactly_once() {
     let mut acked: Vec<String> = Vec::new();
     let (mut kills, mut synced, mut sync_failed, mut mid_sync) = (0usize, 0usize, 0usize, 0usize);
     while kills < KILLS {
-        // Half the kills land the moment the 1st-5th sync starts (inside it: a sync is HTTP round
-        // trips and fsyncs), half 0-50 ms after the 1st-5th sync finished (between notes, or in
-        // the next sync).
-        let at = if kills % 2 == 0 {
-            KillAt {
-                line: "SYNC",
-                n: rng.range(1, 6) as usize,
-                after: Duration::ZERO,
-            }
-        } else {
-            KillAt {
-                line: "SYNCED",
-                n: rng.range(1, 6) as usize,
-                after: Duration::from_millis(rng.range(0, 50)),
-            }
+        // Every kill at a known point. Two in three inside a sync: as the k-th request of the
+        // run is about to leave (the server never sees it), or once its answer has arrived and
+        // before the device records it (the server has applied what the device will send
+        // again). The rest between notes (after the k-th acknowledged note) or inside a note's
+        // transaction, just before or just after its commit.
+        let k = rng.range(1, 8);
+        let kill_at = match kills % 6 {
+            0 | 2 => format!("transport.before@{k}"),
+            1 | 3 => format!("transport.after@{k}"),
+            4 => format!("ack@{k}"),
+            _ if rng.index(2) == 0 => format!("write.before_commit@{k}"),
+            _ => format!("write.after_commit@{k}"),
         };
-        let said = run_writer(&dir, &case.to_string(), kills, rng.next_u64(), at);
+        // Inside a sync for the transport points, between notes after an acknowledgement; a
+        // commit point may be a note's or one of a sync's own transactions.
+        let inside_sync = if kill_at.starts_with("transport") {
+            Some(true)
+        } else if kill_at.starts_with("ack") {
+            Some(false)
+        } else {
+            None
+        };
+        let said = run_writer(&dir, &case.to_string(), kills, rng.next_u64(), &kill_at);
+        if let Some(inside) = inside_sync {
+            assert_eq!(said.killed_mid_sync, inside, "{kill_at}");
+        }
         kills += 1;
         synced += said.synced;
         sync_failed += said.sync_failed;

@@ -167,3 +167,72 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds the demo caseload as if today were `today`, walks the demo's day and plans the 4
+    /// weeks: the plan misses exactly the visits the demo set up to miss (each set-up child's
+    /// overdue visit, once), nothing else — no knock-on of a set-up child, no other child.
+    fn misses_only_what_it_sets_up(today: NaiveDate) {
+        // On tmpfs when there is one: the caseload is ~3,800 durable transactions.
+        let shm = std::path::Path::new("/dev/shm");
+        let tmp = if shm.is_dir() {
+            tempfile::tempdir_in(shm).unwrap()
+        } else {
+            tempfile::tempdir().unwrap()
+        };
+        let clock = Arc::new(FixedClock::new(at(today, 7, 30).unwrap()));
+        let store = Store::create(
+            &tmp.path().join("demo"),
+            UnlockMethods {
+                passphrase: Some(Passphrase::new(DEMO_PASSPHRASE.to_string())),
+                provider: None,
+            },
+            NewPractitioner {
+                name: "Jordan Ashby".into(),
+                agency: Agency::HealthVisiting,
+                team: None,
+            },
+            clock.clone(),
+        )
+        .unwrap();
+        let mut rng = rng::Rng::new(SEED);
+        let load = caseload::generate(&store, &clock, today, &mut rng, HOUSEHOLDS).unwrap();
+        let families = featured::add(&store, &clock, today, &mut rng).unwrap();
+        day::walk(&store, &clock, today, &load, &families, false).unwrap();
+        let planned = planning::show(&store, &clock, today, &load, &families, false).unwrap();
+        let shortfalls = &planned.plan.plan.shortfalls;
+        let misses: Vec<_> = shortfalls
+            .iter()
+            .filter(|s| !planning::set_up_miss(s, &planned.late_on_purpose))
+            .collect();
+        assert!(misses.is_empty(), "{today}: misses not set up: {misses:#?}");
+        assert_eq!(planned.unexpected_shortfalls, 0, "{today}");
+        // Each set-up child misses once (its overdue visit), and every one of them does.
+        let mut missed: Vec<_> = shortfalls.iter().map(|s| s.case).collect();
+        missed.sort_unstable();
+        let mut set_up = planned.late_on_purpose.clone();
+        set_up.sort_unstable();
+        set_up.dedup();
+        assert_eq!(missed, set_up, "{today}: {shortfalls:#?}");
+    }
+
+    #[test]
+    fn the_demo_plan_misses_only_the_visits_it_sets_up_to_miss() {
+        let today = doorstep_core::time::local_date(Utc::now());
+        // Today, and two runs of four weeks up to Christmas and New Year (bank holidays, the
+        // daily limit).
+        for d in [
+            Some(today),
+            NaiveDate::from_ymd_opt(2026, 12, 4),
+            NaiveDate::from_ymd_opt(2027, 12, 6),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            misses_only_what_it_sets_up(d);
+        }
+    }
+}

@@ -16,7 +16,8 @@ use chrono::NaiveDate;
 use doorstep_core::domain::CaseId;
 use doorstep_core::domain::{NewVisit, OthersPresent, PlanType, Rag, VisitKind, VisitOutcome};
 use doorstep_core::planning::{
-    AlertKind, ContactRequirement, Interval, PlanRule, CHILD_PROTECTION_UNANNOUNCED,
+    AlertKind, ContactRequirement, Interval, PlanRule, Shortfall, ShortfallCause,
+    CHILD_PROTECTION_UNANNOUNCED,
 };
 use doorstep_core::store::{AlertDigest, AlertView, DueEntry, PlanView};
 use doorstep_core::{FixedClock, Store};
@@ -34,8 +35,10 @@ pub struct PlanningResult {
     pub alerts_overdue: AlertDigest,
     /// Alerts about children the demo did not set a problem up for (none).
     pub unexpected_alerts: usize,
-    /// Visits the plan cannot make by their due date for children the demo did not set up to be
-    /// late (none).
+    /// The children the demo set up to be past their due date today.
+    pub late_on_purpose: Vec<CaseId>,
+    /// Visits the plan cannot make by their due date other than the set-up ones (a set-up
+    /// child's overdue visit, already overdue when planned): none.
     pub unexpected_shortfalls: usize,
     /// Lone-working alerts left after checking out (none).
     pub lone_worker_after_checkout: usize,
@@ -191,18 +194,20 @@ pub fn show(
         .plan
         .shortfalls
         .iter()
-        .filter(|s| !late_on_purpose.contains(&s.case))
+        .filter(|s| !set_up_miss(s, &late_on_purpose))
         .count();
+    let set_up_misses = plan.plan.shortfalls.len() - unexpected_shortfalls;
     if human {
         print_demo_plan(&plan, &settings.capacity, plan_ms);
         outln!(
-            "The children already past their due date today are the ones the demo set up to be late; \
-             other visits that will miss their due date: {unexpected_shortfalls}."
+            "The {set_up_misses} visit(s) that will miss are the ones the demo set up to be late (already past their due date today); \
+             any other visit that will miss its due date (a later visit of those children included): {unexpected_shortfalls}."
         );
     }
     Ok(PlanningResult {
         alerts_overdue,
         unexpected_alerts,
+        late_on_purpose,
         unexpected_shortfalls,
         lone_worker_after_checkout,
         disengagement,
@@ -210,6 +215,14 @@ pub fn show(
         plan,
         plan_ms,
     })
+}
+
+/// Whether a shortfall is one the demo set up: the overdue visit of a child set up to be late,
+/// already overdue when planned (a later visit of that child missing is not set up).
+pub(super) fn set_up_miss(s: &Shortfall, late_on_purpose: &[CaseId]) -> bool {
+    late_on_purpose.contains(&s.case)
+        && s.round == 1
+        && s.cause == Some(ShortfallCause::AlreadyOverdue)
 }
 
 fn print_demo_plan(view: &PlanView, cap: &doorstep_core::planning::Capacity, ms: f64) {

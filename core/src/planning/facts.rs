@@ -2,7 +2,7 @@
 
 use super::HcpContact;
 use crate::domain::{
-    Case, CaseId, Person, PersonRole, PlanType, Rag, Visit, VisitKind, VisitStatus,
+    Case, CaseId, HouseholdId, Person, PersonRole, PlanType, Rag, Visit, VisitKind, VisitStatus,
 };
 use crate::time::local_date;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -110,6 +110,10 @@ pub struct ChildFacts {
     /// (reg. 28(2)(c): then 3-monthly visits after its first year; otherwise 6-weekly stays).
     #[serde(default)]
     pub placement_intended_until_18: bool,
+    /// The household the child lives in: the planner's unit for home visits (one home visit a
+    /// day sees every child of the household due then). `None`: a household of its own.
+    #[serde(default)]
+    pub household: Option<HouseholdId>,
     /// The date the case (or current plan) started: the basis of the first due date.
     pub opened_on: NaiveDate,
     /// Every visit and contact for the case, any order.
@@ -135,6 +139,7 @@ impl ChildFacts {
             placement_date: case.placement_date,
             looked_after_since: case.looked_after_since,
             placement_intended_until_18: case.placement_intended_until_18,
+            household: Some(case.household_id),
             opened_on: local_date(case.opened_at),
             visits: visits
                 .iter()

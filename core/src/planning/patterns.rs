@@ -171,6 +171,7 @@ mod tests {
             placement_date: None,
             looked_after_since: None,
             placement_intended_until_18: false,
+            household: None,
             opened_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             visits: times
                 .iter()

@@ -8,7 +8,7 @@ use super::calendar::add;
 use super::edf::{self, Job, Scratch, NO_DEADLINE};
 use super::grid::Grid;
 use super::policy::{Chance, IntervalUnit};
-use super::scheduler::{priority, DrawSummary, Pending, PlanRequest, State};
+use super::scheduler::{priority, DrawSummary, HomeVisit, Pending, PlanRequest, State};
 use super::shortfall::diagnose;
 use super::{DueItem, Plan, PlannedSlot, PlanningError, RandomSource, Shortfall};
 use crate::domain::{CaseId, VisitKind};
@@ -65,6 +65,18 @@ fn feasible_slots_on(
     }
 }
 
+/// A regular visit's job with its window opened from the day after the visit it follows (never
+/// before today), when that opens it earlier and its due date has not passed.
+fn widened(grid: &Grid, p: &Pending, j: Job, today: NaiveDate) -> Option<Job> {
+    let visited = p.history.is_some_and(|h| h.last_qualifying.is_some());
+    if !visited || p.unannounced || p.item.due < today {
+        return None;
+    }
+    let from = p.item.basis?.succ_opt()?.max(today);
+    let release = grid.day_on_or_after(from) as u32;
+    (release < j.release).then_some(Job { release, ..j })
+}
+
 /// One uniformly random element of `options`.
 fn pick<T: Copy>(options: &[T], rng: &mut dyn RandomSource) -> Result<Option<T>, PlanningError> {
     if options.is_empty() {
@@ -75,10 +87,90 @@ fn pick<T: Copy>(options: &[T], rng: &mut dyn RandomSource) -> Result<Option<T>,
 }
 
 /// How a visit's slot was chosen, for its explanation.
+#[derive(Clone)]
 enum How {
     Late(u32),
     Drawn(DrawSummary, Vec<DateTime<Utc>>),
     Announced,
+    /// The same home visit as a sibling's (or this child's other) visit that day.
+    Joined,
+}
+
+/// The household as the unit: the visits of siblings (one home, one kind) whose windows overlap
+/// become one home visit — the later in `jobs` rides on the earlier, whose window narrows to
+/// both — as long as every on-time child stays on time. Returns each rider's leader.
+fn merge_siblings(
+    st: &mut State<'_>,
+    pending: &[Pending],
+    jobs: &mut Vec<Job>,
+    caps: &[u32],
+) -> Vec<Option<u32>> {
+    let mut leader_of: Vec<Option<u32>> = vec![None; pending.len()];
+    let mut leaders: std::collections::HashMap<(usize, bool), Vec<u32>> = Default::default();
+    let ids: Vec<u32> = jobs.iter().map(|j| j.id).collect();
+    for id in ids {
+        let Some(p) = pending.get(id as usize) else {
+            continue;
+        };
+        let key = (st.home_of(p.child), p.unannounced);
+        let mut rides = false;
+        for &lid in leaders.get(&key).map_or(&[][..], Vec::as_slice) {
+            let lead_child = pending.get(lid as usize).map(|l| l.child);
+            let (Some(lpos), Some(pos)) = (
+                jobs.iter().position(|x| x.id == lid),
+                jobs.iter().position(|x| x.id == id),
+            ) else {
+                continue;
+            };
+            let (Some(&l), Some(&j)) = (jobs.get(lpos), jobs.get(pos)) else {
+                continue;
+            };
+            // One child's own items are merged before the rounds (`merge_child_items`).
+            if lead_child == Some(p.child) || l.release.max(j.release) > l.deadline.min(j.deadline)
+            {
+                continue;
+            }
+            let mut trial = jobs.clone();
+            if let Some(x) = trial.get_mut(lpos) {
+                x.release = l.release.max(j.release);
+                x.deadline = l.deadline.min(j.deadline);
+            }
+            trial.remove(pos);
+            trial.sort_by_key(|x| (x.release, x.id));
+            if edf::feasible(&trial, caps, None, None, &mut st.scratch) {
+                *jobs = trial;
+                set(&mut leader_of, id, Some(lid));
+                rides = true;
+                break;
+            }
+        }
+        if !rides {
+            leaders.entry(key).or_default().push(id);
+        }
+    }
+    leader_of
+}
+
+/// The latest day in `job`'s window on which its home already has an announced visit on the
+/// grid (a sibling's, from an earlier round or this one) and the child none, to join rather than
+/// add a second visit.
+fn announced_home_visit(
+    st: &State<'_>,
+    child: usize,
+    job: &Job,
+    n_days: usize,
+) -> Option<(usize, usize)> {
+    let last = (job.deadline as usize).min(n_days.checked_sub(1)?);
+    let home = st.home_of(child);
+    (job.release as usize..=last)
+        .rev()
+        .find_map(|d| match st.home_days.get(&(home, d)) {
+            Some(HomeVisit {
+                slot: Some(s),
+                unannounced: false,
+            }) if !st.child_days.contains(&(child, d)) => Some((d, *s)),
+            _ => None,
+        })
 }
 
 /// The summary of a draw from `options`.
@@ -155,6 +247,7 @@ pub(crate) fn plan_round(
 
     // The on-time set: everyone when capacity allows, otherwise admitted by priority.
     let mut caps = st.grid.capacities();
+    let mut opened_early = vec![false; pending.len()];
     let mut late: Vec<u32> = hopeless;
     if !edf::feasible(&jobs, &caps, None, None, &mut st.scratch) {
         let mut order: Vec<Job> = jobs.clone();
@@ -165,6 +258,21 @@ pub(crate) fn plan_round(
             admitted.insert(at, j);
             if !edf::feasible(&admitted, &caps, None, None, &mut st.scratch) {
                 admitted.remove(at);
+                // Sooner beats late: a regular visit whose window is full may open it from the
+                // day after the visit it follows (shortening the interval only to meet the date).
+                let wide = pending
+                    .get(j.id as usize)
+                    .and_then(|p| widened(&st.grid, p, j, today));
+                if let Some(w) = wide {
+                    let at = admitted.partition_point(|a| (a.release, a.id) < (w.release, w.id));
+                    admitted.insert(at, w);
+                    if edf::feasible(&admitted, &caps, None, None, &mut st.scratch) {
+                        set(&mut window_jobs, w.id, Some(w));
+                        set(&mut opened_early, w.id, true);
+                        continue;
+                    }
+                    admitted.remove(at);
+                }
                 late.push(j.id);
             }
         }
@@ -200,7 +308,7 @@ pub(crate) fn plan_round(
         let mut first_day = None;
         let mut last_day = from;
         for d in from..n_days {
-            if st.child_days.contains(&(p.child, d)) {
+            if st.home_busy(p.child, d) {
                 continue;
             }
             let before = options.len();
@@ -226,7 +334,7 @@ pub(crate) fn plan_round(
         if let Some((d, s)) = pick(&options, rng)? {
             let drawn_date = st.grid.days.get(d).map_or(p.item.due, |x| x.date);
             st.grid.place(d, s);
-            st.child_days.insert((p.child, d));
+            st.mark_visit(p.child, d, Some(s), p.unannounced);
             set(&mut caps, d as u32, st.grid.capacity_with(d, None));
             set(&mut placed, id, Some((d, s)));
             let h = if p.unannounced {
@@ -254,8 +362,12 @@ pub(crate) fn plan_round(
         });
     }
 
+    // The household as the unit: siblings' visits of one kind due in overlapping windows are one
+    // home visit.
+    let leader_of = merge_siblings(st, pending, &mut jobs, &caps);
+
     // Unannounced visits: uniformly at random among every slot of the whole window that keeps
-    // the rest feasible.
+    // the rest feasible (never on a day the home already has a visit).
     let mut unannounced: Vec<Job> = jobs
         .iter()
         .copied()
@@ -269,7 +381,7 @@ pub(crate) fn plan_round(
         let last = (j.deadline as usize).min(n_days.saturating_sub(1));
         let mut options: Vec<(usize, usize)> = Vec::new();
         for d in (j.release as usize)..=last {
-            if !st.child_days.contains(&(p.child, d)) {
+            if !st.home_busy(p.child, d) {
                 feasible_slots_on(
                     &st.grid,
                     d,
@@ -284,7 +396,7 @@ pub(crate) fn plan_round(
         if let Some((d, s)) = pick(&options, rng)? {
             let (sum, opts) = summary(&st.grid, p, &options, j.release as usize, last);
             st.grid.place(d, s);
-            st.child_days.insert((p.child, d));
+            st.mark_visit(p.child, d, Some(s), true);
             set(&mut caps, d as u32, st.grid.capacity_with(d, None));
             set(&mut placed, j.id, Some((d, s)));
             set(&mut how, j.id, Some(How::Drawn(sum, opts)));
@@ -292,12 +404,32 @@ pub(crate) fn plan_round(
         }
     }
 
-    // Announced visits: the latest day that meets the due date, then a random free time that
-    // leaves room for the day's other visits.
+    // Announced visits whose home already has an announced visit in their window join the latest
+    // such visit (one home visit sees every child of the household due then).
+    let mut joined: Vec<(u32, usize, usize)> = Vec::new();
+    for j in &jobs {
+        if let Some(p) = pending.get(j.id as usize).filter(|p| !p.unannounced) {
+            if let Some((d, s)) = announced_home_visit(st, p.child, j, n_days) {
+                joined.push((j.id, d, s));
+            }
+        }
+    }
+    for (id, d, s) in joined {
+        if let Some(p) = pending.get(id as usize) {
+            st.mark_visit(p.child, d, Some(s), false);
+        }
+        set(&mut placed, id, Some((d, s)));
+        set(&mut how, id, Some(How::Joined));
+        jobs.retain(|x| x.id != id);
+    }
+
+    // Announced visits: the latest day that meets the due date (never a day the home already has
+    // a visit), then a random free time that leaves room for the day's other visits.
     let child_of = |id: u32| pending.get(id as usize).map_or(usize::MAX, |p| p.child);
-    let days = &st.child_days;
-    let (mut days_for, failed) =
-        edf::run_latest(&jobs, &caps, &|id, d| days.contains(&(child_of(id), d)));
+    let (mut days_for, failed) = {
+        let st_ro: &State<'_> = st;
+        edf::run_latest(&jobs, &caps, &|id, d| st_ro.home_busy(child_of(id), d))
+    };
     // A first visit moves to the earliest day with room left (it costs nobody their day).
     let mut used = vec![0u32; n_days];
     for &(_, d) in &days_for {
@@ -317,8 +449,7 @@ pub(crate) fn plan_round(
             .copied()
             .flatten()
             .map_or(*d, |j| j.release as usize);
-        let room =
-            (release..*d).find(|&e| used.get(e) < caps.get(e) && !days.contains(&(p.child, e)));
+        let room = (release..*d).find(|&e| used.get(e) < caps.get(e) && !st.home_busy(p.child, e));
         if let Some(e) = room {
             if let Some(u) = used.get_mut(*d) {
                 *u -= 1;
@@ -343,6 +474,22 @@ pub(crate) fn plan_round(
             .collect();
         i += on_day.len().max(1);
         for (k, &id) in on_day.iter().enumerate() {
+            // A sibling's announced visit already placed on this day: the same home visit.
+            let home = st.home_of(child_of(id));
+            if let Some(HomeVisit {
+                slot: Some(s),
+                unannounced: false,
+            }) = st
+                .home_days
+                .get(&(home, d))
+                .copied()
+                .filter(|_| !st.child_days.contains(&(child_of(id), d)))
+            {
+                st.child_days.insert((child_of(id), d));
+                set(&mut placed, id, Some((d, s)));
+                set(&mut how, id, Some(How::Joined));
+                continue;
+            }
             let still = (on_day.len() - k - 1) as u32;
             let options: Vec<usize> = st
                 .grid
@@ -352,12 +499,39 @@ pub(crate) fn plan_round(
             match pick(&options, rng)? {
                 Some(s) => {
                     st.grid.place(d, s);
-                    st.child_days.insert((child_of(id), d));
+                    st.mark_visit(child_of(id), d, Some(s), false);
                     set(&mut placed, id, Some((d, s)));
                     set(&mut how, id, Some(How::Announced));
                 }
                 None => {
                     not_placed.insert(id);
+                }
+            }
+        }
+    }
+    // Riders go with their leader: the same slot (an unannounced one with the leader's draw).
+    for (i, lead) in leader_of.iter().enumerate() {
+        let Some(lead) = *lead else {
+            continue;
+        };
+        match placed.get(lead as usize).copied().flatten() {
+            Some((d, s)) => {
+                if let Some(p) = pending.get(i) {
+                    st.child_days.insert((p.child, d));
+                }
+                let h = match how.get(lead as usize) {
+                    Some(Some(How::Drawn(sum, opts))) => How::Drawn(sum.clone(), opts.clone()),
+                    _ => How::Joined,
+                };
+                set(&mut placed, i as u32, Some((d, s)));
+                set(&mut how, i as u32, Some(h));
+            }
+            None => {
+                if not_placed.contains(&lead) {
+                    not_placed.insert(i as u32);
+                    if let Some(j) = window_jobs.get(i).copied().flatten() {
+                        jobs.push(j);
+                    }
                 }
             }
         }
@@ -416,6 +590,11 @@ pub(crate) fn plan_round(
                 Some(sum),
                 if req.keep_draw_options { opts } else { Vec::new() },
             ),
+            Some(How::Joined) => (
+                "The same home visit as another child of the household due in this window (one visit to the home sees every child due then; never two visits to one home on one day).".to_string(),
+                None,
+                Vec::new(),
+            ),
             Some(How::Late(n)) => (
                 format!("Will miss its due date: the earliest slot that costs no on-time child their date ({n} day(s) late); see the shortfall for why."),
                 None,
@@ -423,6 +602,11 @@ pub(crate) fn plan_round(
             ),
             _ if p.first_visit() => (
                 "Announced first visit (a new case or placement): the earliest day with room, at a random free time that leaves room for the day's other visits. Agree the time with the family.".to_string(),
+                None,
+                Vec::new(),
+            ),
+            _ if opened_early.get(i).copied().unwrap_or(false) => (
+                "Announced, earlier than its usual window: the days of that window are full, so the interval is shortened to meet the due date (the latest day from the day after the last visit with room), at a random free time. Agree the time with the family.".to_string(),
                 None,
                 Vec::new(),
             ),

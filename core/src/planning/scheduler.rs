@@ -23,7 +23,7 @@ use super::{
 use crate::domain::{CaseId, PlanType, Rag, VisitKind, VisitStatus};
 use crate::time::local_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The longest horizon planned at once, in days.
 const MAX_HORIZON_DAYS: u32 = 366;
@@ -200,13 +200,71 @@ fn draw_unannounced(
     }
 }
 
+/// A visit to a home on a day: the unit the household's children share.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HomeVisit {
+    /// Its grid candidate (`None`: a booked visit, fixed in the record).
+    pub slot: Option<usize>,
+    /// It is unannounced.
+    pub unannounced: bool,
+}
+
 /// Everything the rounds share.
 pub(crate) struct State<'a> {
     pub req: &'a PlanRequest<'a>,
     pub grid: Grid,
     /// (child, grid day) pairs that already have a visit: never two visits to one child a day.
     pub child_days: HashSet<(usize, usize)>,
+    /// Each child's home (an index shared by the children of one household).
+    pub home: Vec<usize>,
+    /// (home, grid day) pairs that already have a visit: never two visits to one home a day —
+    /// a sibling due then joins that visit instead (when it is of the same kind).
+    pub home_days: HashMap<(usize, usize), HomeVisit>,
     pub scratch: super::edf::Scratch,
+}
+
+impl State<'_> {
+    /// The home of child `child`.
+    pub(crate) fn home_of(&self, child: usize) -> usize {
+        self.home.get(child).copied().unwrap_or(usize::MAX)
+    }
+
+    /// Whether the home of `child` already has a visit on grid day `d`.
+    pub(crate) fn home_busy(&self, child: usize, d: usize) -> bool {
+        self.home_days.contains_key(&(self.home_of(child), d))
+    }
+
+    /// Records a visit of `child` on grid day `d` (at candidate `slot`, if planned on the grid).
+    pub(crate) fn mark_visit(
+        &mut self,
+        child: usize,
+        d: usize,
+        slot: Option<usize>,
+        unannounced: bool,
+    ) {
+        self.child_days.insert((child, d));
+        let h = self.home_of(child);
+        self.home_days
+            .entry((h, d))
+            .or_insert(HomeVisit { slot, unannounced });
+    }
+}
+
+/// Each child's home: children of one household share an index; a child with no household has
+/// one of its own.
+fn homes(children: &[ChildFacts]) -> Vec<usize> {
+    let mut seen: HashMap<crate::domain::HouseholdId, usize> = HashMap::new();
+    children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c.household {
+            Some(h) => {
+                let next = children.len() + seen.len();
+                *seen.entry(h).or_insert(next)
+            }
+            None => i,
+        })
+        .collect()
 }
 
 /// Plans visits for every child in `req` from `now` to `horizon_end`.
@@ -279,12 +337,14 @@ pub fn plan(req: &PlanRequest<'_>, rng: &mut dyn RandomSource) -> Result<Plan, P
         req,
         grid,
         child_days: HashSet::new(),
+        home: homes(req.children),
+        home_days: HashMap::new(),
         scratch: super::edf::Scratch::default(),
     };
-    for &(ci, at, _, _) in &booked {
+    for &(ci, at, kind, _) in &booked {
         st.grid.place_booked(at);
         if let Some(d) = st.grid.day_index(local_date(at)) {
-            st.child_days.insert((ci, d));
+            st.mark_visit(ci, d, None, kind == VisitKind::UnannouncedHome);
         }
     }
     // A booked visit of the same child before an item's due date meets it — every item it can.

@@ -618,7 +618,9 @@ impl Store {
             let touched = std::mem::take(&mut r.cache.borrow_mut().touched);
             (out, touched)
         };
+        crate::fault::point("write.before_commit");
         tx.commit()?;
+        crate::fault::point("write.after_commit");
         drop(guard);
         self.tell(&changes::DataChanges::of_written(&touched));
         Ok(out)

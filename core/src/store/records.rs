@@ -109,9 +109,13 @@ impl Kind {
     }
 
     /// Whether reading one record of this kind checks its group's digest (cases, people and
-    /// visits, whose groups are small: a child's cases, a household's people, a case's visits).
+    /// visits, whose groups are small: a child's cases, a household's people, a case's visits;
+    /// and households, one group read once per transaction).
     fn checked_when_read(&self) -> bool {
-        matches!(self, Kind::Case | Kind::Person | Kind::Visit)
+        matches!(
+            self,
+            Kind::Case | Kind::Person | Kind::Visit | Kind::Household
+        )
     }
 
     /// The kind with a stored name.
@@ -217,6 +221,9 @@ pub struct TxCache {
     groups: std::collections::HashMap<digest::GroupKey, (digest::Digest, bool)>,
     /// The queue digest, once read; `true` when changed.
     queue: Option<(digest::Digest, bool)>,
+    /// Groups whose rows matched their digest in this transaction (a read transaction sees one
+    /// snapshot, so a group checked once need not be read again; a write to it forgets it).
+    checked: std::collections::HashSet<digest::GroupKey>,
     /// Records opened by `get` in this transaction, so that updating one of them neither reads
     /// nor decrypts it again. Zeroized when dropped; an entry goes as soon as the record is written.
     opened: std::collections::HashMap<[u8; 16], Opened>,
@@ -318,7 +325,9 @@ impl<'a> Records<'a> {
     fn bump_group(&self, g: digest::GroupKey, c: &digest::Digest) -> Result<(), StoreError> {
         let mut acc = self.group_value(&g)?;
         digest::xor_into(&mut acc, c);
-        self.cache.borrow_mut().groups.insert(g, (acc, true));
+        let mut cache = self.cache.borrow_mut();
+        cache.groups.insert(g, (acc, true));
+        cache.checked.remove(&g);
         Ok(())
     }
 
@@ -336,6 +345,7 @@ impl<'a> Records<'a> {
             digest::xor_into(&mut acc, &self.contribution(kind, raw));
         }
         if acc == self.group_value(g)? {
+            self.cache.borrow_mut().checked.insert(*g);
             Ok(())
         } else {
             Err(StoreError::Tampered {
@@ -361,10 +371,93 @@ impl<'a> Records<'a> {
     }
 
     /// Checks the group of records of `kind` under `parent` against its digest, reading its rows.
+    /// A group already checked in this transaction is not read again.
     pub fn check_children(&self, kind: Kind, parent: Option<[u8; 16]>) -> Result<(), StoreError> {
-        let rows = raw_list(self.conn, kind, parent)?;
         let g = digest::parent_group(&self.keys.digest, kind.name(), parent.as_ref());
+        if self.cache.borrow().checked.contains(&g) {
+            return Ok(());
+        }
+        let rows = raw_members(self.conn, kind, parent)?;
         self.check_group(kind, &g, &rows, parent.as_ref())
+    }
+
+    /// Checks the groups of `kind` under each of `parents` in two statements per eight parents
+    /// (their rows, their stored digests) instead of two per group; groups already checked in
+    /// this transaction are skipped. The first group that differs answers `Tampered`.
+    pub fn check_children_of(&self, kind: Kind, parents: &[[u8; 16]]) -> Result<(), StoreError> {
+        const WIDTH: usize = 8;
+        let key = &self.keys.digest;
+        let mut todo: Vec<([u8; 16], digest::GroupKey)> = Vec::new();
+        for p in parents {
+            let g = digest::parent_group(key, kind.name(), Some(p));
+            if !self.cache.borrow().checked.contains(&g) && !todo.iter().any(|(_, x)| *x == g) {
+                todo.push((*p, g));
+            }
+        }
+        let places = ["?"; WIDTH].join(", ");
+        let mut rows_stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM records WHERE kind = '{}' AND parent IN ({places})",
+            kind.name()
+        ))?;
+        let mut stored_stmt = self.conn.prepare_cached(&format!(
+            "SELECT grp, value FROM digests WHERE grp IN ({places})"
+        ))?;
+        for chunk in todo.chunks(WIDTH) {
+            let mut found: std::collections::HashMap<[u8; 16], digest::Digest> =
+                chunk.iter().map(|(p, _)| (*p, [0u8; 32])).collect();
+            let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
+            for (slot, (p, _)) in params.iter_mut().zip(chunk) {
+                *slot = Some(&p[..]);
+            }
+            for raw in rows_stmt.query_map(params, row_to_raw)? {
+                let raw = raw??;
+                if let Some(acc) = raw.parent.and_then(|p| found.get_mut(&p)) {
+                    digest::xor_into(acc, &self.contribution(kind, &raw));
+                }
+            }
+            let mut stored: std::collections::HashMap<[u8; 16], digest::Digest> =
+                std::collections::HashMap::new();
+            let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
+            for (slot, (_, g)) in params.iter_mut().zip(chunk) {
+                *slot = Some(&g[..]);
+            }
+            let mut q = stored_stmt.query(params)?;
+            while let Some(row) = q.next()? {
+                let (g, v): (Vec<u8>, Vec<u8>) = (row.get(0)?, row.get(1)?);
+                if let (Ok(g), Ok(v)) = (<[u8; 16]>::try_from(g), <digest::Digest>::try_from(v)) {
+                    stored.insert(g, v);
+                }
+            }
+            for (p, g) in chunk {
+                // A value this transaction changed wins over the stored one.
+                let want = match self.cache.borrow().groups.get(g) {
+                    Some((acc, _)) => *acc,
+                    None => stored.get(g).copied().unwrap_or([0u8; 32]),
+                };
+                if found.get(p) != Some(&want) {
+                    return Err(tampered_id(p));
+                }
+                self.cache.borrow_mut().checked.insert(*g);
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads and opens the record `id` of `kind` that another record names as a member of the
+    /// group under `parent` (a case's child in its household, a case's household): the group is
+    /// checked first, so a deleted, relabelled or rolled-back member is `Tampered`, never
+    /// `NotFound` or an old copy.
+    pub fn get_member<T: DeserializeOwned>(
+        &self,
+        kind: Kind,
+        id: [u8; 16],
+        parent: Option<[u8; 16]>,
+    ) -> Result<T, StoreError> {
+        self.check_children(kind, parent)?;
+        self.get(kind, id).map_err(|e| match e {
+            StoreError::NotFound { .. } => tampered_id(&id),
+            other => other,
+        })
     }
 
     /// The queue digest as this transaction sees it.
@@ -576,6 +669,8 @@ pub struct Lineage {
 }
 
 const RAW_COLUMNS: &str = "id, body, key_id, format, version, parent, tag";
+/// The columns a group digest covers (the body read as an empty blob).
+const MEMBER_COLUMNS: &str = "id, X'' AS body, key_id, format, version, parent, tag";
 
 struct Place<'a> {
     kind: Kind,
@@ -893,8 +988,11 @@ impl Records<'_> {
                 "SELECT {RAW_COLUMNS} FROM records WHERE id = ?1 AND kind = ?2"
             ))?
             .query_row(params![&id[..], kind.name()], row_to_raw)
-            .optional()?
-            .ok_or_else(|| not_found(kind, &id))??;
+            .optional()?;
+        let Some(raw) = raw else {
+            return Err(self.missing(kind, &id)?);
+        };
+        let raw = raw?;
         let plain = self.open_plain(kind, &raw)?;
         if kind.checked_when_read() {
             // This copy must be the current one: its siblings and it match their group digest.
@@ -922,6 +1020,20 @@ impl Records<'_> {
         Ok(value)
     }
 
+    /// Why the record `id` of `kind` cannot be read: `Tampered` when a row with that id is there
+    /// under another kind (relabelled), otherwise `NotFound`.
+    fn missing(&self, kind: Kind, id: &[u8; 16]) -> Result<StoreError, StoreError> {
+        let there = self
+            .conn
+            .prepare_cached("SELECT 1 FROM records WHERE id = ?1")?
+            .exists([&id[..]])?;
+        Ok(if there {
+            tampered_id(id)
+        } else {
+            not_found(kind, id)
+        })
+    }
+
     /// Opens every record of `kind` (under `parent`, if given), in insertion order.
     pub fn list<T: DeserializeOwned>(
         &self,
@@ -944,12 +1056,14 @@ impl Records<'_> {
 
     /// Every record of `kind` carrying the blind tag `tag`, each with its parent, grandparent and
     /// great-grandparent (e.g. a visit with its case, child and household), found along the clear
-    /// parent ids: one statement for the tagged records, then one look-up by id per generation.
-    /// A missing ancestor is `None`. The rows are not opened.
+    /// parent ids: one statement for the tagged records, then one look-up by id per generation,
+    /// of the kinds `ancestors` names (nearest first). A missing ancestor (or one relabelled to
+    /// another kind) is `None`. The rows are not opened.
     pub fn tagged_with_ancestors(
         &self,
         kind: Kind,
         tag: [u8; 16],
+        ancestors: [Kind; 3],
     ) -> Result<Vec<Lineage>, StoreError> {
         // The kind and tag are written into the statement as literals, not bound: the tag index
         // is partial (`WHERE tag IS NOT NULL`), and only a literal lets the planner use it with
@@ -970,8 +1084,8 @@ impl Records<'_> {
         self.check_group(kind, &g, &records, None)?;
         let mut generations: Vec<std::collections::HashMap<[u8; 16], RawRecord>> = Vec::new();
         let mut wanted: Vec<[u8; 16]> = records.iter().filter_map(|r| r.parent).collect();
-        for _ in 0..3 {
-            let found = self.raw_by_ids(&wanted)?;
+        for generation_kind in ancestors {
+            let found = self.raw_by_ids(generation_kind, &wanted)?;
             wanted = found.values().filter_map(|r| r.parent).collect();
             generations.push(found);
         }
@@ -988,10 +1102,11 @@ impl Records<'_> {
         Ok(out)
     }
 
-    /// The raw rows with these ids (whatever their kind; each is checked when opened), in
+    /// The raw rows of `kind` with these ids (a row relabelled to another kind is not found), in
     /// statements of a fixed width so that one cached statement serves every call.
     fn raw_by_ids(
         &self,
+        kind: Kind,
         ids: &[[u8; 16]],
     ) -> Result<std::collections::HashMap<[u8; 16], RawRecord>, StoreError> {
         const WIDTH: usize = 8;
@@ -1001,7 +1116,10 @@ impl Records<'_> {
         let mut out = std::collections::HashMap::with_capacity(unique.len());
         let placeholders = ["?"; WIDTH].join(", ");
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RAW_COLUMNS} FROM records WHERE id IN ({placeholders})"
+            // `+kind`: the kind filters the rows found by id; it must not steer the look-up
+            // onto the (kind, parent) index (a scan of every record of the kind).
+            "SELECT {RAW_COLUMNS} FROM records WHERE +kind = '{}' AND id IN ({placeholders})",
+            kind.name()
         ))?;
         for chunk in unique.chunks(WIDTH) {
             // Unused places are NULL, which matches no id.
@@ -1029,11 +1147,31 @@ pub fn raw_list(
     kind: Kind,
     parent: Option<[u8; 16]>,
 ) -> Result<Vec<RawRecord>, StoreError> {
+    raw_select(conn, kind, parent, RAW_COLUMNS, "ORDER BY seq")
+}
+
+/// The clear columns of every record of `kind` (under `parent`, if given), bodies left empty and
+/// in no particular order: what a group's digest covers, without copying the sealed bodies.
+fn raw_members(
+    conn: &Connection,
+    kind: Kind,
+    parent: Option<[u8; 16]>,
+) -> Result<Vec<RawRecord>, StoreError> {
+    raw_select(conn, kind, parent, MEMBER_COLUMNS, "")
+}
+
+fn raw_select(
+    conn: &Connection,
+    kind: Kind,
+    parent: Option<[u8; 16]>,
+    columns: &str,
+    order: &str,
+) -> Result<Vec<RawRecord>, StoreError> {
     let mut out = Vec::new();
     match parent {
         Some(p) => {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 AND parent = ?2 ORDER BY seq"
+                "SELECT {columns} FROM records WHERE kind = ?1 AND parent = ?2 {order}"
             ))?;
             for raw in stmt.query_map(params![kind.name(), &p[..]], row_to_raw)? {
                 out.push(raw??);
@@ -1041,7 +1179,7 @@ pub fn raw_list(
         }
         None => {
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {RAW_COLUMNS} FROM records WHERE kind = ?1 ORDER BY seq"
+                "SELECT {columns} FROM records WHERE kind = ?1 {order}"
             ))?;
             for raw in stmt.query_map(params![kind.name()], row_to_raw)? {
                 out.push(raw??);
@@ -1093,8 +1231,12 @@ pub fn row_to_raw_at(
 }
 
 fn tampered(raw: &RawRecord) -> StoreError {
+    tampered_id(&raw.id)
+}
+
+fn tampered_id(id: &[u8; 16]) -> StoreError {
     StoreError::Tampered {
-        record_id: uuid::Uuid::from_bytes(raw.id).to_string(),
+        record_id: uuid::Uuid::from_bytes(*id).to_string(),
     }
 }
 

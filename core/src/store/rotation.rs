@@ -91,6 +91,7 @@ impl Store {
             inner.keys = Some(keys);
             return Err(e.into());
         }
+        crate::fault::point("rotation.keyring_saved");
         let key_id = next.key_id();
         inner.keyring = next;
         let mut new_keys = Keys::new(fresh, key_id);
@@ -136,6 +137,7 @@ impl Store {
                     reseal_batch(&r, old.key_id)?
                 };
                 tx.commit()?;
+                crate::fault::point("rotation.batch");
                 if n == 0 {
                     break;
                 }
@@ -153,9 +155,11 @@ impl Store {
             integrity::rebuild(&r)?;
         }
         tx.commit()?;
+        crate::fault::point("rotation.resealed");
         let mut keyring = inner.keyring.clone();
         keyring.forget_retired();
         keyring.save(&self.dir)?;
+        crate::fault::point("rotation.done");
         inner.keyring = keyring;
         if let Some(k) = inner.keys.as_mut() {
             k.retired = None;

@@ -74,9 +74,15 @@ impl Store {
     /// The child screen for a case: details, due items, chronology and notes.
     pub fn child_view(&self, case_id: CaseId) -> Result<ChildView, StoreError> {
         let (case, child, home) = self.read(|r| {
+            // Each checked against its group: the child among its household's people, the home
+            // among the households (a deleted or rolled-back one is `Tampered`).
             let case: Case = r.get(Kind::Case, case_id.bytes())?;
-            let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
-            let home: Household = r.get(Kind::Household, case.household_id.bytes())?;
+            let child: Person = r.get_member(
+                Kind::Person,
+                case.child_id.bytes(),
+                Some(case.household_id.bytes()),
+            )?;
+            let home: Household = r.get_member(Kind::Household, case.household_id.bytes(), None)?;
             Ok((case, child, home))
         })?;
         let due = self

@@ -73,6 +73,7 @@ pub fn child(plan: PlanType, rag: Rag, opened_on: NaiveDate) -> ChildFacts {
         looked_after_since: None,
         placement_intended_until_18: false,
         opened_on,
+        household: None,
         visits: Vec::new(),
         household_pregnancies: Vec::new(),
         unanswered_attempts: 0,

@@ -1,8 +1,10 @@
 //! A writer for the kill -9 durability test: opens (or creates) a store unlocked by a software key
 //! provider whose key is given in hex in `DOORSTEP_TEST_KEY`, then performs user actions forever,
 //! printing `READY` once it has loaded the store, then `ACK <n> <kind> <id>` and flushing after
-//! each core call has returned. The test kills it
-//! with SIGKILL at random moments and checks that every acknowledged action survived whole.
+//! each core call has returned. It stops itself dead with SIGKILL at the point named in
+//! `DOORSTEP_TEST_KILL_AT` (`ack@n`, or a core point `write.before_commit@n` /
+//! `write.after_commit@n`: see `kill_switch`); the test checks that every acknowledged action
+//! survived whole.
 //!
 //! A `draft` action saves a visit's answers so far (`ACK <n> draft <visit id>:<token>`).
 //!
@@ -17,7 +19,7 @@ use doorstep_core::domain::{
 use doorstep_core::view::VisitAnswers;
 use doorstep_core::{Store, StoreError, SystemClock, UnlockMethods};
 use doorstep_tests::durability::{concern_for, draft_text, KEY_ENV};
-use doorstep_tests::{hexkey, rng::Rng};
+use doorstep_tests::{hexkey, kill_switch, rng::Rng};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -87,6 +89,7 @@ fn run() -> Result<(), String> {
         .ok()
         .and_then(|k| hexkey::decode32(&k))
         .ok_or("DOORSTEP_TEST_KEY must hold 64 hex digits")?;
+    kill_switch::install_from_env();
     let mut rng = Rng::new(Rng::seed_from_env_or_time());
     let s = open_or_create(&dir, key).map_err(|e| format!("open: {e}"))?;
     let mut st = load(&s).map_err(|e| format!("load: {e}"))?;
@@ -207,6 +210,8 @@ fn run() -> Result<(), String> {
         let mut lock = out.lock();
         writeln!(lock, "ACK {n} {kind} {id}").map_err(|e| e.to_string())?;
         lock.flush().map_err(|e| e.to_string())?;
+        drop(lock);
+        kill_switch::hit("ack");
         n += 1;
     }
 }

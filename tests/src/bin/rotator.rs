@@ -2,12 +2,13 @@
 //! by a software key provider whose key is given in hex in `DOORSTEP_TEST_KEY` (unlocking finishes
 //! a rotation a kill interrupted), prints `READY`, then rotates the data key again, printing
 //! `BATCH <records re-sealed so far>` after each batch and `DONE <key id>` at the end, flushing
-//! each line. The test kills it with SIGKILL after a chosen line.
+//! each line. It stops itself dead with SIGKILL at the point named in `DOORSTEP_TEST_KILL_AT`
+//! (`ready@1`, or a core fault point such as `rotation.batch@3`: see `kill_switch`).
 
 use doorstep_core::crypto::SoftwareKeyProvider;
 use doorstep_core::{Store, SystemClock, UnlockMethods};
 use doorstep_tests::durability::KEY_ENV;
-use doorstep_tests::hexkey;
+use doorstep_tests::{hexkey, kill_switch};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ fn say(line: &str) {
 }
 
 fn run() -> Result<(), String> {
+    kill_switch::install_from_env();
     let dir = PathBuf::from(std::env::args().nth(1).ok_or("usage: rotator <dir>")?);
     let key = std::env::var(KEY_ENV)
         .ok()
@@ -29,6 +31,7 @@ fn run() -> Result<(), String> {
     s.unlock_with_provider(provider.clone())
         .map_err(|e| format!("unlock: {e}"))?;
     say("READY");
+    kill_switch::hit("ready");
     let report = s
         .rotate_data_key(
             UnlockMethods {
