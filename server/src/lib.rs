@@ -7,6 +7,7 @@ pub mod auth;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod lone_working;
 pub mod rate;
 pub mod seal;
 pub mod sync;
