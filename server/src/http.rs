@@ -3,7 +3,7 @@
 use crate::auth::{self, DeviceAuth};
 use crate::db::{with_tx, Backend};
 use crate::error::ServerError;
-use crate::lone_working::{Channels, Deliver, LoneWorkingConfig};
+use crate::lone_working::{self, Channels, Deliver, LoneWorkingConfig};
 use crate::rate::{self, Limiters, RateLimits};
 use crate::{admin, sync};
 use axum::body::Bytes;
@@ -16,8 +16,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use doorstep_core::clock::Clock;
 use doorstep_core::sync::protocol::{
-    EnrolRequest, EnrolResponse, Operation, PullResponse, PushResponse, MAX_PULL_LIMIT,
-    MAX_PUSH_OPS,
+    EnrolRequest, EnrolResponse, LoneWorkingMonitor, Operation, PullResponse, PushResponse,
+    MAX_PULL_LIMIT, MAX_PUSH_OPS,
 };
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -421,9 +421,16 @@ async fn changes(
         return Err(ServerError::BadRequest("limit is from 1 to 1000"));
     }
     let db = s.db.clone();
+    let email = s.deliver.email_configured();
     let page = blocking(move || {
         with_tx(db.as_ref(), |tx| {
-            sync::pull(tx, &who.practitioner_id, &who.device_id, q.since, limit)
+            let mut page = sync::pull(tx, &who.practitioner_id, &who.device_id, q.since, limit)?;
+            let monitored = lone_working::monitored(tx, &who.practitioner_id, email)?;
+            page.lone_working = Some(LoneWorkingMonitor::with_policy(
+                monitored,
+                &lone_working::policy(),
+            ));
+            Ok(page)
         })
     })
     .await?;
