@@ -215,3 +215,39 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::planning::Policy;
+
+    #[test]
+    fn a_monitored_phone_uses_the_servers_times_and_an_unmonitored_one_its_own() {
+        let mine = Policy {
+            lone_grace_minutes: 5,
+            lone_red_after_minutes: 10,
+            ..Policy::default()
+        };
+        let server = LoneWorkingMonitor {
+            monitored: true,
+            default_minutes: 90,
+            grace_minutes: 15,
+            red_after_minutes: 30,
+        };
+        let p = policy_with_monitor(mine.clone(), Some(&server));
+        assert_eq!(
+            (
+                p.lone_default_minutes,
+                p.lone_grace_minutes,
+                p.lone_red_after_minutes
+            ),
+            (90, 15, 30)
+        );
+        let off = LoneWorkingMonitor {
+            monitored: false,
+            ..server
+        };
+        assert_eq!(policy_with_monitor(mine.clone(), Some(&off)), mine);
+        assert_eq!(policy_with_monitor(mine.clone(), None), mine);
+    }
+}
