@@ -73,6 +73,12 @@ pub fn authenticate(tx: &mut dyn Tx, token: &str, now: i64) -> Result<DeviceAuth
     if row[2].int().is_none_or(|exp| exp <= now) {
         return Err(ServerError::Expired);
     }
+    // When the device last reached the server: what "not synced for days" and a lone worker's
+    // silent phone are computed from.
+    tx.exec(
+        "UPDATE devices SET last_seen = $1 WHERE id = $2",
+        &[Val::Int(now), row[0].clone()],
+    )?;
     Ok(DeviceAuth {
         device_id: row[0].text().unwrap_or_default().to_string(),
         practitioner_id: row[1].text().unwrap_or_default().to_string(),

@@ -3,6 +3,7 @@
 use crate::auth::{self, DeviceAuth};
 use crate::db::{with_tx, Backend};
 use crate::error::ServerError;
+use crate::lone_working::{self, Channels, Deliver, LoneWorkingConfig};
 use crate::rate::{self, Limiters, RateLimits};
 use crate::{admin, sync};
 use axum::body::Bytes;
@@ -15,8 +16,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use doorstep_core::clock::Clock;
 use doorstep_core::sync::protocol::{
-    EnrolRequest, EnrolResponse, Operation, PullResponse, PushResponse, MAX_PULL_LIMIT,
-    MAX_PUSH_OPS,
+    EnrolRequest, EnrolResponse, LoneWorkingMonitor, Operation, PullResponse, PushResponse,
+    MAX_PULL_LIMIT, MAX_PUSH_OPS,
 };
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -41,6 +42,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// The supervisor's dashboard: sessions, cookies, lockout.
     pub dashboard: crate::dashboard::DashboardConfig,
+    /// Lone-working escalation: how often it runs, and the SMTP relay.
+    pub lone_working: LoneWorkingConfig,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             dashboard: crate::dashboard::DashboardConfig::default(),
+            lone_working: LoneWorkingConfig::default(),
         }
     }
 }
@@ -66,6 +70,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Settings.
     pub config: Config,
+    /// The channels lone-working notifications go out on.
+    pub deliver: Arc<dyn Deliver>,
     pub(crate) limiters: Arc<Limiters>,
 }
 
@@ -73,10 +79,14 @@ impl AppState {
     /// State over a backend.
     pub fn new(db: Arc<dyn Backend>, clock: Arc<dyn Clock>, config: Config) -> Self {
         let limiters = Arc::new(Limiters::new(config.rate));
+        let deliver: Arc<dyn Deliver> = Arc::new(Channels {
+            smtp: config.lone_working.smtp.clone(),
+        });
         Self {
             db,
             clock,
             config,
+            deliver,
             limiters,
         }
     }
@@ -113,6 +123,12 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) {
     let header_timeout = state.config.header_read_timeout;
+    let escalation = tokio::spawn(crate::lone_working::task::run(
+        state.db.clone(),
+        state.clock.clone(),
+        state.deliver.clone(),
+        state.config.lone_working.interval,
+    ));
     let app = router(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -144,6 +160,7 @@ pub async fn serve(
             let _ = conn.await;
         });
     }
+    escalation.abort();
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
@@ -408,9 +425,16 @@ async fn changes(
         return Err(ServerError::BadRequest("limit is from 1 to 1000"));
     }
     let db = s.db.clone();
+    let email = s.deliver.email_configured();
     let page = blocking(move || {
         with_tx(db.as_ref(), |tx| {
-            sync::pull(tx, &who.practitioner_id, &who.device_id, q.since, limit)
+            let mut page = sync::pull(tx, &who.practitioner_id, &who.device_id, q.since, limit)?;
+            let monitored = lone_working::monitored(tx, &who.practitioner_id, email)?;
+            page.lone_working = Some(LoneWorkingMonitor::with_policy(
+                monitored,
+                &lone_working::policy(),
+            ));
+            Ok(page)
         })
     })
     .await?;

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod lone_working;
 pub mod rate;
 pub mod seal;
 pub mod sync;

@@ -5,6 +5,7 @@ use doorstep_core::domain::Agency;
 use doorstep_core::{Clock, SystemClock};
 use doorstep_server::dashboard::{accounts, audit};
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
+use doorstep_server::lone_working::{self, Channel, LoneWorkingConfig, Role, SmtpSettings};
 use doorstep_server::rate::RateLimits;
 use doorstep_server::seal::{KeyProvider, KeyRing};
 use doorstep_server::ServerError;
@@ -52,6 +53,22 @@ enum Command {
         /// listening on loopback (tests, the demo).
         #[arg(long)]
         dashboard_insecure_cookies: bool,
+        /// The SMTP relay lone-working emails go through (none: email contacts cannot be
+        /// reached, and phones are told only about their webhook contacts).
+        #[arg(long)]
+        smtp_host: Option<String>,
+        /// The relay's port.
+        #[arg(long, default_value_t = 587)]
+        smtp_port: u16,
+        /// Plain SMTP without STARTTLS: allowed to a loopback relay only.
+        #[arg(long)]
+        smtp_plain: bool,
+        /// The sender of lone-working emails.
+        #[arg(long, default_value = "Doorstep lone working <lone-working@localhost>")]
+        smtp_from: String,
+        /// Seconds between passes of the lone-working escalation.
+        #[arg(long, default_value_t = 10)]
+        lone_working_interval: u64,
     },
     /// Administration.
     #[command(subcommand)]
@@ -97,6 +114,38 @@ enum AdminCommand {
     RotateKey,
     /// List devices.
     Devices,
+    /// Add a lone-working contact: a practitioner's buddy or manager (told at amber and red) with
+    /// --practitioner, or a team escalation contact (told at red) with --role team. A webhook's
+    /// signing secret is read from DOORSTEP_WEBHOOK_SECRET, or generated and printed once.
+    AddLoneContact {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        practitioner: Option<String>,
+        /// buddy, manager or team.
+        #[arg(long)]
+        role: String,
+        /// Who it is, e.g. "Sam Okafor, team manager".
+        #[arg(long)]
+        label: String,
+        /// An email address.
+        #[arg(long, conflicts_with = "webhook")]
+        email: Option<String>,
+        /// A webhook URL (https://, or http:// to loopback).
+        #[arg(long)]
+        webhook: Option<String>,
+    },
+    /// List a team's lone-working contacts.
+    LoneContacts {
+        #[arg(long)]
+        team: String,
+    },
+    /// Remove a lone-working contact.
+    RemoveLoneContact {
+        #[arg(long)]
+        team: String,
+        id: String,
+    },
     /// Create a dashboard manager for one or more teams. The password is read from the
     /// DOORSTEP_MANAGER_PASSWORD environment variable, else from the first line of standard
     /// input (never from the command line, where other users could see it).
@@ -192,6 +241,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             enrol_burst,
             auth_failure_burst,
             dashboard_insecure_cookies,
+            smtp_host,
+            smtp_port,
+            smtp_plain,
+            smtp_from,
+            lone_working_interval,
         } => {
             if dashboard_insecure_cookies && !listen.ip().is_loopback() {
                 return Err("--dashboard-insecure-cookies is only for a server on loopback".into());
@@ -209,9 +263,34 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             let mut rate = RateLimits::default();
             rate.enrol.burst = enrol_burst;
             rate.auth_failures.burst = auth_failure_burst;
+            let smtp = match smtp_host {
+                Some(host) => {
+                    let credentials = match (
+                        std::env::var("DOORSTEP_SMTP_USER"),
+                        std::env::var("DOORSTEP_SMTP_PASSWORD"),
+                    ) {
+                        (Ok(u), Ok(p)) => Some((u, p)),
+                        _ => None,
+                    };
+                    let smtp = SmtpSettings {
+                        host,
+                        port: smtp_port,
+                        starttls: !smtp_plain,
+                        from: smtp_from,
+                        credentials,
+                    };
+                    smtp.check()?;
+                    Some(smtp)
+                }
+                None => None,
+            };
             let mut config = Config {
                 trusted_proxies: trusted_proxy,
                 rate,
+                lone_working: LoneWorkingConfig {
+                    interval: std::time::Duration::from_secs(lone_working_interval.max(1)),
+                    smtp,
+                },
                 ..Config::default()
             };
             config.dashboard.session.secure_cookies = !dashboard_insecure_cookies;
@@ -285,6 +364,64 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                         e.manager_id, e.username, e.case_id, e.action
                     );
                 }
+            }
+            AdminCommand::AddLoneContact {
+                team,
+                practitioner,
+                role,
+                label,
+                email,
+                webhook,
+            } => {
+                let role = Role::from_code(&role).ok_or("the role is buddy, manager or team")?;
+                let (channel, target, secret) = match (email, webhook) {
+                    (Some(e), None) => (Channel::Email, e, None),
+                    (None, Some(w)) => {
+                        let secret = match std::env::var("DOORSTEP_WEBHOOK_SECRET") {
+                            Ok(s) => s,
+                            Err(_) => {
+                                let s = doorstep_server::auth::new_token()?;
+                                println!(
+                                    "webhook secret (give it to the receiver; shown once): {s}"
+                                );
+                                s
+                            }
+                        };
+                        (Channel::Webhook, w, Some(secret))
+                    }
+                    _ => return Err("give --email or --webhook".into()),
+                };
+                println!(
+                    "{}",
+                    lone_working::add_contact(
+                        db.as_ref(),
+                        &team,
+                        practitioner.as_deref(),
+                        role,
+                        channel,
+                        &target,
+                        secret.as_deref(),
+                        &label,
+                        now,
+                    )?
+                );
+            }
+            AdminCommand::LoneContacts { team } => {
+                for c in lone_working::contacts_of_team(db.as_ref(), &team)? {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        c.id,
+                        c.role.code(),
+                        c.practitioner_id.as_deref().unwrap_or("-"),
+                        c.channel.code(),
+                        c.target,
+                        c.label
+                    );
+                }
+            }
+            AdminCommand::RemoveLoneContact { team, id } => {
+                lone_working::remove_contact(db.as_ref(), &team, &id)?;
+                println!("removed");
             }
             AdminCommand::Devices => {
                 for d in admin::devices(db.as_ref())? {

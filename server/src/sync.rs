@@ -305,6 +305,7 @@ pub fn pull(
         changes,
         next_cursor,
         more,
+        lone_working: None,
     })
 }
 

@@ -252,7 +252,11 @@ fn an_account_locks_after_five_failures_and_an_address_after_its_burst() {
     for user in ["a.one", "a.two", "a.three"] {
         assert_eq!(web.sign_in(user, "guess guess guess").status, 401);
     }
-    assert_eq!(web.sign_in("a.four", "guess").status, 429, "the burst is spent");
+    assert_eq!(
+        web.sign_in("a.four", "guess").status,
+        429,
+        "the burst is spent"
+    );
     let r = web.sign_in("manager.a", PASSWORD_A);
     assert_eq!(
         r.status, 429,

@@ -66,6 +66,7 @@ impl Transport for Acknowledging {
                 changes: Vec::new(),
                 next_cursor: self.seq.load(Ordering::SeqCst),
                 more: false,
+                lone_working: None,
             })
         };
         body.map(ok)

@@ -23,8 +23,8 @@ mod shortfall;
 
 pub use alerts::{
     alerts, alerts_with, digest, hcp_name, kind_order, lone_working_deadlines, priority_of, rank,
-    Alert, AlertKind, CheckInState, CheckInSync, Digest, KindCount, LoneWorking, Priority, Risk,
-    DIGEST_TOP,
+    Alert, AlertKind, CheckInState, CheckInSync, Digest, KindCount, LoneWorking, LoneWorkingTimes,
+    Priority, Risk, DIGEST_TOP,
 };
 pub use calendar::{
     rule_holidays, Appointment, BankHolidays, DayHours, HolidaySource, Leave, PractitionerCalendar,

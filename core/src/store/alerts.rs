@@ -2,7 +2,7 @@
 //! about lone working (where each open check-in stands with the server, whether a lone-working
 //! monitor exists, who to call), ranked by the core's risk ranking, in full or as a digest.
 
-use super::db::meta_get;
+use super::db::{meta_get, meta_set};
 use super::outbox;
 use super::planning::{gather, ChildLabel};
 use super::records::{Kind, Records};
@@ -12,6 +12,7 @@ use crate::planning::{
     alerts_with, digest, rank, Alert, CheckInState, CheckInSync, ChildFacts, KindCount,
     LoneWorking, DIGEST_TOP,
 };
+use crate::sync::protocol::LoneWorkingMonitor;
 
 /// An alert with the child it is about.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -36,12 +37,45 @@ pub struct AlertDigest {
 /// The longest "who to call" text.
 pub const MAX_CALL_CHARS: usize = 200;
 
+/// Where the server's word on its lone-working monitor is kept (JSON of
+/// [`LoneWorkingMonitor`], from the latest pull).
+const SERVER_MONITOR: &str = "lone_working_monitor";
+
+/// Keeps what the server said about its lone-working monitor.
+pub(crate) fn save_server_monitor(
+    conn: &rusqlite::Connection,
+    m: &LoneWorkingMonitor,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_vec(m)
+        .map_err(|_| StoreError::Protocol("the monitor could not be kept".into()))?;
+    meta_set(conn, SERVER_MONITOR, &json)
+}
+
+/// What the server last said about its lone-working monitor (none: never said, or no server).
+pub(crate) fn server_monitor(
+    conn: &rusqlite::Connection,
+) -> Result<Option<LoneWorkingMonitor>, StoreError> {
+    Ok(meta_get(conn, SERVER_MONITOR)?.and_then(|v| serde_json::from_slice(&v).ok()))
+}
+
+/// The planning policy with the server monitor's lone-working times, when a monitor watches
+/// this practitioner's check-ins (its escalation times are the ones that count).
+pub(crate) fn policy_with_monitor(
+    mut policy: crate::planning::Policy,
+    monitor: Option<&LoneWorkingMonitor>,
+) -> crate::planning::Policy {
+    if let Some(m) = monitor.filter(|m| m.monitored) {
+        m.apply_to(&mut policy);
+    }
+    policy
+}
+
 /// Lone-working settings: who to call, and whether a monitor watches check-ins.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoneWorkingSettings {
-    /// A lone-working monitor on the server watches check-ins and escalates missed check-outs.
-    /// No such monitor exists yet, so the store refuses to save `true`: no alert may promise an
-    /// escalation that will not happen.
+    /// Kept for compatibility and always `false`: whether a monitor watches check-ins is the
+    /// server's word (each sync tells the phone), never a setting, so the store refuses `true`
+    /// — no alert may promise an escalation the server has not confirmed.
     #[serde(default)]
     pub monitor: bool,
     /// Who to call when staying longer or in difficulty (e.g. "the duty desk, 01632 960 000"),
@@ -55,7 +89,7 @@ impl LoneWorkingSettings {
     pub(crate) fn validate(&self) -> Result<(), StoreError> {
         if self.monitor {
             return Err(StoreError::InvalidState(
-                "no lone-working monitor exists yet: check-ins are not watched on the server",
+                "whether a lone-working monitor watches check-ins is the server's word, not a setting",
             ));
         }
         if let Some(call) = &self.call {
@@ -125,8 +159,9 @@ fn lone_working(
             }
         }
     }
+    let monitor = server_monitor(r.conn)?.is_some_and(|m| m.monitored) && enrolled;
     Ok(LoneWorking {
-        monitor: settings.monitor,
+        monitor,
         call: settings.call.clone(),
         check_ins,
     })
@@ -139,14 +174,16 @@ impl Store {
     pub fn alerts(&self) -> Result<Vec<AlertView>, StoreError> {
         let me = self.practitioner()?;
         let now = self.clock.now();
-        let (g, lone) = self.read(|r| {
+        let (g, lone, policy) = self.read(|r| {
             let g = gather(r, &me)?;
             let lone = lone_working(r, &me, &g.facts, &g.settings.lone_working)?;
-            Ok((g, lone))
+            let policy =
+                policy_with_monitor(g.settings.policy.clone(), server_monitor(r.conn)?.as_ref());
+            Ok((g, lone, policy))
         })?;
         let list = alerts_with(
             &g.facts,
-            &g.settings.policy,
+            &policy,
             &g.settings.calendar().holidays,
             now,
             &lone,

@@ -459,6 +459,9 @@ impl Store {
                     }
                 }
                 meta_set(r.conn, "sync_cursor", &page.next_cursor.to_be_bytes())?;
+                if let Some(monitor) = &page.lone_working {
+                    super::alerts::save_server_monitor(r.conn, monitor)?;
+                }
                 if !page.changes.is_empty() {
                     super::planning::mark_plan_stale(r)?;
                 }

@@ -138,9 +138,12 @@ impl Store {
         let v = self.start_visit(visit)?;
         let at = v.started_at.unwrap_or_else(|| self.clock.now());
         let settings = self.planning_settings()?;
-        let (amber, red) = lone_working_deadlines(at, v.expected_minutes, &settings.policy);
+        let monitor = self.read(|r| super::alerts::server_monitor(r.conn))?;
+        let enrolled = self.read(|r| Ok(super::db::meta_get(r.conn, "sync_config")?.is_some()))?;
+        let policy = super::alerts::policy_with_monitor(settings.policy, monitor.as_ref());
+        let (amber, red) = lone_working_deadlines(at, v.expected_minutes, &policy);
         let lone = crate::planning::LoneWorking {
-            monitor: settings.lone_working.monitor,
+            monitor: enrolled && monitor.is_some_and(|m| m.monitored),
             call: settings.lone_working.call,
             check_ins: Vec::new(),
         };

@@ -156,6 +156,45 @@ pub struct PullResponse {
     pub next_cursor: i64,
     /// Whether more pages follow now.
     pub more: bool,
+    /// The server's lone-working monitor as it stands for this device's practitioner (absent
+    /// from servers without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lone_working: Option<LoneWorkingMonitor>,
+}
+
+/// What the server's lone-working monitor does for a practitioner: whether a check-in of theirs
+/// that reaches the server is watched and escalated to at least one contact, and the times it
+/// escalates by (which the phone then uses, so that its alerts and the server agree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LoneWorkingMonitor {
+    /// At least one contact (the practitioner's buddy or manager, or the team's escalation
+    /// contacts) is configured on a channel the server can use.
+    pub monitored: bool,
+    /// A visit's expected length when it gives none, in minutes.
+    pub default_minutes: u32,
+    /// Grace after the expected end before amber, in minutes.
+    pub grace_minutes: u32,
+    /// Minutes from amber to red.
+    pub red_after_minutes: u32,
+}
+
+impl LoneWorkingMonitor {
+    /// The monitor with `policy`'s lone-working times.
+    pub fn with_policy(monitored: bool, policy: &crate::planning::Policy) -> Self {
+        Self {
+            monitored,
+            default_minutes: policy.lone_default_minutes,
+            grace_minutes: policy.lone_grace_minutes,
+            red_after_minutes: policy.lone_red_after_minutes,
+        }
+    }
+
+    /// Puts the monitor's times into `policy` (what the server escalates by wins).
+    pub fn apply_to(&self, policy: &mut crate::planning::Policy) {
+        policy.lone_default_minutes = self.default_minutes;
+        policy.lone_grace_minutes = self.grace_minutes;
+        policy.lone_red_after_minutes = self.red_after_minutes;
+    }
 }
 
 /// The body of every error response.

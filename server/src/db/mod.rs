@@ -207,6 +207,36 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "CREATE TABLE IF NOT EXISTS note_heads (case_id TEXT NOT NULL, device_id TEXT NOT NULL, \
          count BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (case_id, device_id))",
     ],
+    // 2: lone-working escalation (see `crate::lone_working` and docs/LONE-WORKING.md).
+    &[
+        // Who is told: a practitioner's buddy or manager (amber; `practitioner_id` set) or the
+        // team's escalation contacts (red; `practitioner_id` NULL). `target`, `secret` and
+        // `label` are sealed.
+        "CREATE TABLE IF NOT EXISTS lone_contacts (id TEXT PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), \
+         practitioner_id TEXT REFERENCES practitioners(id), role TEXT NOT NULL, channel TEXT NOT NULL, \
+         target TEXT NOT NULL, secret TEXT, label TEXT NOT NULL, created_at BIGINT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS lone_contacts_by_team ON lone_contacts (team_id, practitioner_id)",
+        // Each synced check-in and where its escalation stands (`level`: none, amber, red).
+        // `who_was_called` is sealed.
+        "CREATE TABLE IF NOT EXISTS lone_check_ins (visit_id TEXT PRIMARY KEY, practitioner_id TEXT NOT NULL \
+         REFERENCES practitioners(id), team_id TEXT NOT NULL, device_id TEXT NOT NULL, household_id TEXT NOT NULL, \
+         case_id TEXT, started_at BIGINT NOT NULL, expected_minutes BIGINT NOT NULL, expected_end BIGINT NOT NULL, \
+         amber_at BIGINT NOT NULL, red_at BIGINT NOT NULL, level TEXT NOT NULL, checked_out_at BIGINT, \
+         cleared_at BIGINT, acknowledged_at BIGINT, acknowledged_by TEXT, who_was_called TEXT, \
+         received_at BIGINT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS lone_check_ins_open ON lone_check_ins (cleared_at, amber_at)",
+        "CREATE INDEX IF NOT EXISTS lone_check_ins_by_team ON lone_check_ins (team_id, cleared_at)",
+        // One notification per (check-in, level, contact): never sent twice once delivered.
+        // `state`: pending, delivered, cancelled (its check-in cleared before it was sent).
+        "CREATE TABLE IF NOT EXISTS lone_notifications (id TEXT PRIMARY KEY, visit_id TEXT NOT NULL, \
+         level TEXT NOT NULL, contact_id TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL, \
+         attempts BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL, lease_until BIGINT, delivered_at BIGINT, \
+         created_at BIGINT NOT NULL, UNIQUE (visit_id, level, contact_id))",
+        "CREATE INDEX IF NOT EXISTS lone_notifications_due ON lone_notifications (state, next_attempt_at)",
+        // Every delivery attempt: channel, number, outcome (no address, no content), time.
+        "CREATE TABLE IF NOT EXISTS lone_attempts (notification_id TEXT NOT NULL, attempt BIGINT NOT NULL, \
+         channel TEXT NOT NULL, outcome TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (notification_id, attempt))",
+    ],
 ];
 
 /// Creates the schema and runs the migrations it has not run yet (inside the caller's

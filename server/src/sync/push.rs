@@ -8,6 +8,7 @@ use super::{envelope_error, grant_case, grant_household, reject, StoredRecord};
 use crate::auth::DeviceAuth;
 use crate::db::Tx;
 use crate::error::ServerError;
+use crate::lone_working::track::{on_visit_change, VisitScope};
 use doorstep_core::sync::merge::{self, Delta, Stamped, Stamps};
 use doorstep_core::sync::protocol::{OpResult, Operation};
 use doorstep_core::sync::MAX_DRIFT_MILLIS;
@@ -256,6 +257,15 @@ fn push_with(
     });
     let exists = !rec.fields.is_empty() || !rec.stamps.is_empty();
     merge::apply(&op.kind, &mut rec.fields, &mut rec.stamps, &delta);
+    if op.kind == "visit" {
+        let scope = VisitScope {
+            visit_id: &record_id,
+            household_id: &household,
+            case_id: case.as_deref(),
+        };
+        let touched: Vec<&str> = delta.keys().map(String::as_str).collect();
+        on_visit_change(tx, auth, &scope, &rec.fields, &touched, now)?;
+    }
     batch.save(&record_id, rec, seq, exists);
     if op.kind == "household" && !exists {
         grant_household(tx, &household, p)?;

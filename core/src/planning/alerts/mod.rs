@@ -95,6 +95,47 @@ pub struct Alert {
     pub score: u32,
 }
 
+/// The times of one check-in under the policy's lone-working rule (BS 8484): the phone's alerts
+/// and the server's escalation both read them from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoneWorkingTimes {
+    /// The visit's expected length in minutes (the policy's default when none was given).
+    pub minutes: u32,
+    /// When the visit is expected to end.
+    pub expected_end: DateTime<Utc>,
+    /// Amber: the expected end plus the grace.
+    pub amber: DateTime<Utc>,
+    /// Red: amber plus the policy's red delay.
+    pub red: DateTime<Utc>,
+}
+
+impl LoneWorkingTimes {
+    /// The times of a check-in at `checked_in` for a visit expected to take `expected_minutes`
+    /// (0: the policy's default length).
+    pub fn of(checked_in: DateTime<Utc>, expected_minutes: u32, policy: &Policy) -> Self {
+        let minutes = if expected_minutes == 0 {
+            policy.lone_default_minutes
+        } else {
+            expected_minutes
+        };
+        let expected_end = add(checked_in, Duration::minutes(i64::from(minutes)));
+        let amber = add(
+            expected_end,
+            Duration::minutes(i64::from(policy.lone_grace_minutes)),
+        );
+        let red = add(
+            amber,
+            Duration::minutes(i64::from(policy.lone_red_after_minutes)),
+        );
+        Self {
+            minutes,
+            expected_end,
+            amber,
+            red,
+        }
+    }
+}
+
 /// When a checked-in visit turns amber (expected length plus grace) and then red, under the
 /// policy's lone-working rule (BS 8484).
 pub fn lone_working_deadlines(
@@ -102,18 +143,8 @@ pub fn lone_working_deadlines(
     expected_minutes: u32,
     policy: &Policy,
 ) -> (DateTime<Utc>, DateTime<Utc>) {
-    let minutes = if expected_minutes == 0 {
-        policy.lone_default_minutes
-    } else {
-        expected_minutes
-    };
-    let grace = i64::from(minutes) + i64::from(policy.lone_grace_minutes);
-    let amber = add(checked_in, Duration::minutes(grace));
-    let red = add(
-        amber,
-        Duration::minutes(i64::from(policy.lone_red_after_minutes)),
-    );
-    (amber, red)
+    let t = LoneWorkingTimes::of(checked_in, expected_minutes, policy);
+    (t.amber, t.red)
 }
 
 /// Every alert for every child, most urgent first ([`rank()`]): at most one line per child per
@@ -284,12 +315,12 @@ fn child_alerts(
         let (Some(start), false) = (v.started_at, v.checked_out) else {
             continue;
         };
-        let minutes = if v.expected_minutes == 0 {
-            policy.lone_default_minutes
-        } else {
-            v.expected_minutes
-        };
-        let (amber, red) = lone_working_deadlines(start, minutes, policy);
+        let LoneWorkingTimes {
+            minutes,
+            amber,
+            red,
+            ..
+        } = LoneWorkingTimes::of(start, v.expected_minutes, policy);
         if now < amber {
             continue;
         }
