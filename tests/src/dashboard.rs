@@ -32,6 +32,8 @@ pub struct Scene {
     pub child_b: (PersonId, CaseId),
     /// Team B's practitioner's id.
     pub practitioner_b: String,
+    /// Team A's open check-in (a visit started and not checked out).
+    pub visit_a: String,
 }
 
 impl Scene {
@@ -93,6 +95,7 @@ impl Scene {
             child_a,
             child_b,
             practitioner_b: pb,
+            visit_a: v.id.to_string(),
         }
     }
 

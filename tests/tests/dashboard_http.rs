@@ -335,6 +335,37 @@ fn a_manager_of_team_a_can_reach_nothing_of_team_b_by_guessing_ids() {
         "B's views are not A's to read"
     );
     assert!(!audit_a.body.contains("Child 2"));
+    // B cannot acknowledge or close A's check-in; A can.
+    let token_b = csrf(&b.get("/dashboard/now").body).unwrap();
+    let ack = format!("/dashboard/now/{}/acknowledge", s.visit_a);
+    let resolve = format!("/dashboard/now/{}/resolve", s.visit_a);
+    let r = b.post(&ack, &[("csrf", &token_b), ("who_was_called", "forged")]);
+    assert_eq!(r.status, 404);
+    assert_eq!(b.post(&resolve, &[("csrf", &token_b)]).status, 404);
+    assert!(!a.get("/dashboard/now").body.contains("forged"));
+    let r = a.post(
+        &ack,
+        &[
+            ("csrf", &token),
+            (
+                "who_was_called",
+                "Rang Sam's mobile, no answer; rang the duty desk",
+            ),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body
+            .contains("by Alex Morgan: called Rang Sam&#x27;s mobile")
+            || r.body
+                .contains("by Alex Morgan: called Rang Sam&#39;s mobile"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Sam Okafor"),
+        "acknowledging does not close the check-in"
+    );
     // A's own revoke of A's device works.
     let mine = s.phone_a.device_id().to_string();
     let r = a.post(

@@ -5,6 +5,18 @@
 use crate::db::{Tx, Val};
 use crate::error::ServerError;
 
+/// The manager's teams.
+pub fn teams(tx: &mut dyn Tx, manager: &str) -> Result<Vec<String>, ServerError> {
+    Ok(tx
+        .query(
+            "SELECT team_id FROM manager_teams WHERE manager_id = $1 ORDER BY team_id",
+            &[Val::from(manager)],
+        )?
+        .into_iter()
+        .filter_map(|r| r[0].text().map(str::to_string))
+        .collect())
+}
+
 /// The cases allocated to any practitioner of the manager's teams.
 pub fn cases(tx: &mut dyn Tx, manager: &str) -> Result<Vec<String>, ServerError> {
     Ok(tx

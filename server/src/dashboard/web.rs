@@ -36,6 +36,11 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/login", get(login_form).post(login))
         .route("/dashboard/logout", post(logout))
         .route("/dashboard/now", get(super::now::page))
+        .route(
+            "/dashboard/now/{visit}/acknowledge",
+            post(super::now::acknowledge),
+        )
+        .route("/dashboard/now/{visit}/resolve", post(super::now::resolve))
         .route("/dashboard/children", get(children_page))
         .route("/dashboard/children/{case}", get(child_page))
         .route("/dashboard/devices", get(devices_page))
