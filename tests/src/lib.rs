@@ -10,3 +10,4 @@ pub mod scan;
 pub mod stores;
 pub mod sync_env;
 pub mod sync_world;
+pub mod webdriver;

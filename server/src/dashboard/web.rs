@@ -52,7 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/audit", get(audit_page))
 }
 
-/// Headers every dashboard answer carries: nothing cached, no framing, no scripts, no referrer.
+/// Headers every dashboard answer carries: nothing cached, no framing, no scripts, no referrer
+/// to other sites.
 fn secure_headers(resp: &mut Response) {
     let h = resp.headers_mut();
     for (name, value) in [
@@ -63,7 +64,9 @@ fn secure_headers(resp: &mut Response) {
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // `same-origin`: other sites get no referrer, while this server's own form posts keep their
+        // `Origin` (under `no-referrer` browsers send `Origin: null`, refused by [`same_origin`]).
+        (header::REFERRER_POLICY, "same-origin"),
     ] {
         h.insert(name, HeaderValue::from_static(value));
     }
