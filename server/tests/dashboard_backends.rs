@@ -19,8 +19,10 @@ fn form_token(body: &str) -> String {
 #[test]
 fn every_page_answers_and_accounts_sessions_and_audit_work_on_each_backend() {
     for b in backends() {
-        let mut config = Config::default();
-        config.rate = RateLimits::generous();
+        let config = Config {
+            rate: RateLimits::generous(),
+            ..Config::default()
+        };
         let e = env(b, config);
         let p = e.practitioner("Alex Able");
         let (device, _) = e.device(&p);

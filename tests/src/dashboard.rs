@@ -74,7 +74,7 @@ impl Scene {
             "manager.a",
             "Alex Morgan",
             PASSWORD_A,
-            &[world.team.clone()],
+            std::slice::from_ref(&world.team),
             now,
         )
         .expect("manager A");
@@ -83,7 +83,7 @@ impl Scene {
             "manager.b",
             "Bea Lloyd",
             PASSWORD_B,
-            &[team_b.clone()],
+            std::slice::from_ref(&team_b),
             now,
         )
         .expect("manager B");

@@ -39,8 +39,10 @@ fn a_manager_works_through_every_page_in_chromium() {
              set DOORSTEP_BROWSER_TESTS_OPTIONAL=1 to skip outside CI"
         );
     };
-    let mut config = Config::default();
-    config.rate = RateLimits::generous();
+    let mut config = Config {
+        rate: RateLimits::generous(),
+        ..Config::default()
+    };
     // Plain HTTP on loopback: the cookie cannot be `Secure` here (the HTTP tests check it is by
     // default).
     config.dashboard.session.secure_cookies = false;

@@ -14,8 +14,10 @@ use doorstep_tests::dashboard::{csrf, Scene, Web, PASSWORD_A, PASSWORD_B};
 use doorstep_tests::sync_env::{quick, transport};
 
 fn scene() -> Scene {
-    let mut config = Config::default();
-    config.rate = RateLimits::generous();
+    let config = Config {
+        rate: RateLimits::generous(),
+        ..Config::default()
+    };
     Scene::new(config)
 }
 
@@ -239,13 +241,15 @@ fn an_account_locks_after_five_failures_and_an_address_after_its_burst() {
     );
 
     // Per address: the shared failed-authentication limiter.
-    let mut config = Config::default();
-    config.rate = RateLimits {
-        auth_failures: RateLimit {
-            per_second: 0.001,
-            burst: 3,
+    let config = Config {
+        rate: RateLimits {
+            auth_failures: RateLimit {
+                per_second: 0.001,
+                burst: 3,
+            },
+            ..RateLimits::generous()
         },
-        ..RateLimits::generous()
+        ..Config::default()
     };
     let s = Scene::new(config);
     let mut web = s.web();

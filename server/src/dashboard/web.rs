@@ -664,7 +664,7 @@ async fn supervision_answer(
             })
         })
         .collect();
-    recorded.sort_by(|a, b| b.0.cmp(&a.0));
+    recorded.sort_by_key(|r| std::cmp::Reverse(r.0));
     html(
         status,
         &SupervisionPage {
