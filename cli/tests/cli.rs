@@ -558,6 +558,14 @@ fn demo_leaves_a_store_that_verifies() {
         "{out}"
     );
     assert!(!out.contains("escalation follows"), "{out}");
+    // Lone working on the server: the buddy's emails and the alarm-receiving centre's signed
+    // webhooks arrive, naming no one in the family.
+    assert!(
+        out.contains("Subject: AMBER lone working: Jordan Ashby has not checked out"),
+        "{out}"
+    );
+    assert!(out.contains("signature verified"), "{out}");
+    assert!(out.contains("3 emails and 2 signed webhooks"), "{out}");
     assert!(out.contains("alerts about any other child: 0."), "{out}");
     assert!(
         out.contains("[high] child not seen — Maisie Thorley"),

@@ -246,6 +246,7 @@ pub fn reseal(db: &dyn Backend) -> Result<(u64, u64), ServerError> {
             )?;
             changes += 1;
         }
+        records += crate::lone_working::reseal(tx)?;
         Ok((records, changes))
     })
 }

@@ -18,6 +18,20 @@ pub use http::{router, serve, AppState, Config};
 
 use std::net::SocketAddr;
 
+/// The server's log filter: `base` (e.g. `info`, or `RUST_LOG`'s directives) with the HTTP and
+/// SMTP client libraries held to warnings whatever `base` says, because at debug level they log
+/// the URLs and addresses lone-working notifications go to (a webhook URL may hold a token).
+pub fn log_filter(base: &str) -> tracing_subscriber::EnvFilter {
+    let mut filter = tracing_subscriber::EnvFilter::try_new(base)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for quiet in ["ureq=warn", "ureq_proto=warn", "lettre=warn", "rustls=warn"] {
+        if let Ok(d) = quiet.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
+    filter
+}
+
 /// A server running in the background on a loopback port (tests, the demo).
 pub struct RunningServer {
     /// Where it listens.

@@ -255,10 +255,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
             tracing_subscriber::fmt()
                 .json()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| "info".into()),
-                )
+                .with_env_filter(doorstep_server::log_filter(
+                    &std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+                ))
                 .init();
             let mut rate = RateLimits::default();
             rate.enrol.burst = enrol_burst;

@@ -4,6 +4,8 @@
 mod common;
 
 use common::*;
+use doorstep_core::sync::merge::Stamped;
+use doorstep_server::lone_working::{self, Channel, Channels, Role};
 use doorstep_server::Config;
 use serde_json::json;
 use std::io::Write;
@@ -28,7 +30,7 @@ fn logs_hold_no_personal_data() {
     let writer = log.clone();
     tracing_subscriber::fmt()
         .json()
-        .with_max_level(tracing::Level::TRACE)
+        .with_env_filter(doorstep_server::log_filter("trace"))
         .with_writer(move || writer.clone())
         .init();
 
@@ -75,6 +77,44 @@ fn logs_hold_no_personal_data() {
         &json!({ "code": MARKERS[0], "device_id": uuid::Uuid::new_v4() }),
     );
     e.get("/v1/changes?since=0", Some(&token));
+    // Lone working: a check-in escalated to contacts whose labels and addresses are markers, the
+    // webhook unreachable and no SMTP relay: every attempt fails and is logged, by channel,
+    // attempt and outcome only.
+    let hook = "http://127.0.0.1:9/quilliam-hook";
+    let mailbox = "zebedee@quilliam.example";
+    for (channel, target, secret) in [
+        (
+            Channel::Webhook,
+            hook,
+            Some("0123456789abcdef0123456789abcdef"),
+        ),
+        (Channel::Email, mailbox, None),
+    ] {
+        lone_working::add_contact(
+            e.db.as_ref(),
+            &e.team,
+            Some(&p),
+            Role::Buddy,
+            channel,
+            target,
+            secret,
+            MARKERS[0],
+            e.now(),
+        )
+        .unwrap();
+    }
+    let mut visit = ops.visit(h, case, uuid::Uuid::new_v4(), "in_progress");
+    let stamp = |v: serde_json::Value| Stamped {
+        value: v,
+        hlc: visit.hlc,
+    };
+    let started = (start() - chrono::Duration::hours(4)).to_rfc3339();
+    let (who, when) = (stamp(json!(p)), stamp(json!(started)));
+    visit.delta.insert("practitioner_id".into(), who);
+    visit.delta.insert("started_at".into(), when);
+    assert_eq!(e.push(&token, &[visit]).0, 200);
+    let pass = lone_working::tick(e.db.as_ref(), e.now(), &Channels::default()).unwrap();
+    assert_eq!((pass.raised, pass.attempts, pass.delivered), (1, 2, 0));
     drop(e);
 
     let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
@@ -86,4 +126,11 @@ fn logs_hold_no_personal_data() {
         assert!(!text.contains(m), "the log contains {m:?}: {text}");
     }
     assert!(!text.contains(&token), "the log contains a device token");
+    assert!(
+        text.contains("lone_working_attempt_failed"),
+        "the attempts were logged: {text}"
+    );
+    for m in [hook, mailbox, "quilliam"] {
+        assert!(!text.contains(m), "the log contains {m:?}: {text}");
+    }
 }

@@ -1,6 +1,6 @@
 //! Alerts through the store on real files: what a lone-working alert says as the check-in travels
 //! (on this phone only, queued, on the server, a colleague's), that no setting can make it promise
-//! a monitor that does not exist, and the digest.
+//! a monitor (only the server's word can), and the digest.
 
 use chrono::Duration;
 use doorstep_core::domain::{Agency, NewVisit, VisitKind};
@@ -129,7 +129,8 @@ fn a_phone_that_does_not_sync_says_so_and_no_setting_claims_a_monitor() {
         ),
         "{m}"
     );
-    // The call-in number is the practitioner's to set; a monitor is not (none exists).
+    // The call-in number is the practitioner's to set; a monitor is not (only the server says
+    // whether one watches this practitioner's check-ins: see tests/tests/lone_working.rs).
     let mut settings = s.planning_settings().unwrap();
     settings.lone_working.call = Some("the duty desk on 01632 960 000".into());
     s.save_planning_settings(&settings).unwrap();

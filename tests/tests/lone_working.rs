@@ -910,3 +910,95 @@ fn without_a_contact_the_phone_promises_no_one() {
     );
     assert!(!words.contains("monitor has it"), "{words}");
 }
+
+#[test]
+fn contacts_are_sealed_at_rest_and_a_key_rotation_reseals_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("server.key");
+    KeyRing::create_file(&key_file).unwrap();
+    let path = dir.path().join("server.db");
+    let db = SqliteBackend::open(&path, Arc::new(KeyRing::from_file(&key_file).unwrap())).unwrap();
+    db.migrate().unwrap();
+    let team = admin::add_team(&db, "Team").unwrap();
+    let p = admin::add_practitioner(
+        &db,
+        &team,
+        PRACTITIONER,
+        doorstep_core::domain::Agency::HealthVisiting,
+        0,
+    )
+    .unwrap();
+    let secret = "0123456789abcdef0123456789abcdef-not-in-the-clear";
+    let email = "priya.buddy@example.org";
+    let url = "https://arc.example.org/doorstep-hook";
+    lone_working::add_contact(
+        &db,
+        &team,
+        Some(&p),
+        Role::Buddy,
+        Channel::Email,
+        email,
+        None,
+        "Priya Buddy",
+        0,
+    )
+    .unwrap();
+    lone_working::add_contact(
+        &db,
+        &team,
+        None,
+        Role::Team,
+        Channel::Webhook,
+        url,
+        Some(secret),
+        "Alarm centre",
+        0,
+    )
+    .unwrap();
+    // Refused: plain http beyond loopback, a short secret, a bad address.
+    for (channel, target, s) in [
+        (Channel::Webhook, "http://arc.example.org/x", Some(secret)),
+        (Channel::Webhook, url, Some("short")),
+        (Channel::Email, "not an address", None),
+    ] {
+        assert!(lone_working::add_contact(
+            &db,
+            &team,
+            None,
+            Role::Team,
+            channel,
+            target,
+            s,
+            "X",
+            0
+        )
+        .is_err());
+    }
+    drop(db);
+    let mut bytes = std::fs::read(&path).unwrap();
+    if let Ok(wal) = std::fs::read(dir.path().join("server.db-wal")) {
+        bytes.extend(wal);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    for clear in [
+        secret,
+        email,
+        url,
+        "arc.example",
+        "Priya Buddy",
+        "Alarm centre",
+    ] {
+        assert!(!text.contains(clear), "{clear} is in the clear");
+    }
+    // Rotation: the new key alone opens every contact.
+    let ring = KeyRing::add_new_key(&key_file).unwrap();
+    let db = SqliteBackend::open(&path, Arc::new(ring)).unwrap();
+    admin::reseal(&db).unwrap();
+    drop(db);
+    KeyRing::retire_old_keys(&key_file).unwrap();
+    let db = SqliteBackend::open(&path, Arc::new(KeyRing::from_file(&key_file).unwrap())).unwrap();
+    let contacts = lone_working::contacts_of_team(&db, &team).unwrap();
+    let mut targets: Vec<&str> = contacts.iter().map(|c| c.target.as_str()).collect();
+    targets.sort_unstable();
+    assert_eq!(targets, [url, email]);
+}

@@ -8,6 +8,7 @@ mod day;
 mod family_copy;
 mod featured;
 mod history;
+mod lone_working;
 mod names;
 mod planning;
 mod rng;
@@ -113,6 +114,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let planned = planning::show(&store, &clock, today, &load, &families, human)?;
     let synced = sync::show(&dir.join("sync"), &pass, &clock, today, human)?;
     let copy = family_copy::show(&store, &dir, &result.home_visit.visit, human)?;
+    let lone = lone_working::show(&dir.join("lone-working"), &pass, today, human)?;
     let total_secs = started.elapsed().as_secs_f64();
 
     let example_child = crate::output::short(families[2].child.id);
@@ -160,6 +162,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             "planning": planned,
             "sync": synced,
             "family_copy": copy,
+            "lone_working": lone,
             "seconds": total_secs,
         }))?;
     }

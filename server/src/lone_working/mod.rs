@@ -342,3 +342,57 @@ pub fn attempts_of(db: &dyn Backend, visit_id: &str) -> Result<Vec<Attempt>, Ser
             .collect())
     })
 }
+
+/// Re-seals the lone-working columns under the current key (part of `admin::reseal`); returns
+/// how many rows changed.
+pub(crate) fn reseal(tx: &mut dyn Tx) -> Result<u64, ServerError> {
+    let sealer = tx.sealer().clone();
+    let again = |column: &str, row: &str, v: &str| -> Result<Option<String>, ServerError> {
+        if sealer.is_current(v) {
+            return Ok(None);
+        }
+        Ok(Some(sealer.seal(
+            column,
+            row,
+            &sealer.open(column, row, v)?,
+        )?))
+    };
+    let mut n = 0;
+    for r in tx.query("SELECT id, target, secret, label FROM lone_contacts", &[])? {
+        let id = text(&r[0]);
+        let target = again(contacts::TARGET, &id, r[1].text().unwrap_or_default())?;
+        let secret = match r[2].text() {
+            Some(s) => again(contacts::SECRET, &id, s)?,
+            None => None,
+        };
+        let label = again(contacts::LABEL, &id, r[3].text().unwrap_or_default())?;
+        if target.is_none() && secret.is_none() && label.is_none() {
+            continue;
+        }
+        let keep = |new: Option<String>, old: &Val| new.map_or_else(|| old.clone(), Val::Text);
+        tx.exec(
+            "UPDATE lone_contacts SET target = $1, secret = $2, label = $3 WHERE id = $4",
+            &[
+                keep(target, &r[1]),
+                keep(secret, &r[2]),
+                keep(label, &r[3]),
+                Val::Text(id),
+            ],
+        )?;
+        n += 1;
+    }
+    for r in tx.query(
+        "SELECT visit_id, who_was_called FROM lone_check_ins WHERE who_was_called IS NOT NULL",
+        &[],
+    )? {
+        let id = text(&r[0]);
+        if let Some(v) = again(WHO_WAS_CALLED, &id, r[1].text().unwrap_or_default())? {
+            tx.exec(
+                "UPDATE lone_check_ins SET who_was_called = $1 WHERE visit_id = $2",
+                &[Val::Text(v), Val::Text(id)],
+            )?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}

@@ -1,7 +1,9 @@
 //! What a lone-working alert may honestly say. The words depend on what the system really does:
 //! whether the check-in has reached the server (as this phone knows it) and whether anything on
-//! the server watches check-ins and escalates. Today nothing does (there is no lone-working
-//! monitor yet), so no alert or reminder says that anyone will be alerted.
+//! the server watches check-ins and escalates. Only the server says so (each pull tells the phone
+//! whether its lone-working monitor escalates this practitioner's check-ins to at least one
+//! contact: `docs/LONE-WORKING.md`); without that word no alert or reminder says that anyone will
+//! be alerted.
 
 use crate::domain::CaseId;
 use chrono::{DateTime, Utc};
@@ -45,8 +47,8 @@ pub struct CheckInState {
 /// What the store knows about lone working, beyond the visits.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LoneWorking {
-    /// Something on the server watches check-ins and escalates a missed check-out. False: no such
-    /// monitor exists yet.
+    /// The server's lone-working monitor watches this practitioner's check-ins and escalates a
+    /// missed check-out to at least one contact (as the server last said; false without a server).
     pub monitor: bool,
     /// Who to call (the team's duty line, as configured), if set.
     pub call: Option<String>,

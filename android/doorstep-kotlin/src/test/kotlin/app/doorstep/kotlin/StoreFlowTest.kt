@@ -83,7 +83,7 @@ class StoreFlowTest {
             val line = d.today().visits.single { it.visitId == visit }
             assertTrue(line.canCheckIn)
             val started = d.checkIn(visit)
-            // No lone-working monitor exists: the reminder must not promise that anyone is alerted.
+            // Not enrolled, so no server monitor: the reminder must not promise that anyone is alerted.
             assertTrue(started.reminder.contains("No one is alerted automatically"), started.reminder)
             assertTrue(d.today().visits.single { it.visitId == visit }.canCheckOut)
             val saved = d.completeVisit(
