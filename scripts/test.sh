@@ -28,11 +28,13 @@ cargo test --workspace --locked
 echo "== API contract: schemathesis against a live server, SQLite and PostgreSQL, with and without a token"
 ./scripts/contract.sh
 
-echo "== Kotlin layer on the JVM (generated bindings, real library, real server)"
+echo "== Kotlin layer and screens on the JVM (generated bindings, real library, real server; screens headless)"
+# One Maven reactor (android/pom.xml): doorstep-kotlin, then doorstep-ui, whose tests tap through
+# every screen over the real core and write PNGs to android/doorstep-ui/target/screenshots/.
 mkdir -p target
 log=target/kotlin-tests.log
-if mvn -B -ntp -f android/doorstep-kotlin/pom.xml verify >"$log" 2>&1; then
-  grep -E "Tests run:|BUILD|doorstep-kotlin:" "$log"
+if mvn -B -ntp -f android/pom.xml verify >"$log" 2>&1; then
+  grep -E "Tests run:|BUILD|doorstep-kotlin:|doorstep-ui:|Reactor Summary|SUCCESS \[" "$log"
 else
   tail -n 150 "$log"
   echo "Kotlin tests failed (full log: $log)" >&2

@@ -44,7 +44,13 @@ android {
     }
 
     sourceSets {
-        getByName("main") { jniLibs.srcDir(rustJniLibs) }
+        getByName("main") {
+            jniLibs.srcDir(rustJniLibs)
+            // The screens: android/doorstep-ui's composables (the same androidx.compose API),
+            // compiled into the app; its desktop entry point stays out.
+            kotlin.srcDir("../doorstep-ui/src/main/kotlin")
+            kotlin.exclude("app/doorstep/ui/desktop/**")
+        }
     }
 
     packaging {

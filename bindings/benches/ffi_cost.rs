@@ -29,6 +29,7 @@ fn dataset(dir: &std::path::Path) -> (Arc<DoorstepStore>, Vec<String>) {
         },
         Some("bench passphrase long enough".into()),
         None,
+        None,
     )
     .expect("store");
     let mut cases = Vec::new();

@@ -6,131 +6,249 @@ use doorstep_core::sync::transport::TransportError;
 use doorstep_core::StoreError;
 
 /// Every failure of a Doorstep call. The variant is the stable code (never renamed; new codes are
-/// only added); the message is written for the practitioner and never contains personal data, key
-/// material or note text.
+/// only added), which the apps read with `code()` rather than from a class name; `reason` is
+/// written for the practitioner and never contains personal data, key material or note text.
+/// Whether a sync that failed with it is tried again later is `is_retryable()`: one answer for
+/// both apps.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
-#[uniffi(flat_error)]
 pub enum DoorstepError {
     /// There is no store in the directory.
-    #[error("{0}")]
-    NoStore(String),
+    #[error("{reason}")]
+    NoStore {
+        /// For the practitioner.
+        reason: String,
+    },
     /// A store already exists where a new one was to be created.
-    #[error("{0}")]
-    AlreadyExists(String),
+    #[error("{reason}")]
+    AlreadyExists {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The store is locked: unlock it first.
-    #[error("{0}")]
-    Locked(String),
+    #[error("{reason}")]
+    Locked {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The passphrase is wrong.
-    #[error("{0}")]
-    WrongPassphrase(String),
+    #[error("{reason}")]
+    WrongPassphrase {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The key offered is not this store's key.
-    #[error("{0}")]
-    WrongKey(String),
+    #[error("{reason}")]
+    WrongKey {
+        /// For the practitioner.
+        reason: String,
+    },
     /// That unlock method is not set up for this store.
-    #[error("{0}")]
-    UnlockMethodNotSet(String),
+    #[error("{reason}")]
+    UnlockMethodNotSet {
+        /// For the practitioner.
+        reason: String,
+    },
     /// A new passphrase is too short.
-    #[error("{0}")]
-    WeakPassphrase(String),
+    #[error("{reason}")]
+    WeakPassphrase {
+        /// For the practitioner.
+        reason: String,
+    },
     /// A record failed authentication: altered or moved.
-    #[error("{0}")]
-    Tampered(String),
+    #[error("{reason}")]
+    Tampered {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The store's files are damaged.
-    #[error("{0}")]
-    Corrupt(String),
+    #[error("{reason}")]
+    Corrupt {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The store was written by a newer version of the app.
-    #[error("{0}")]
-    NewerVersion(String),
+    #[error("{reason}")]
+    NewerVersion {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The record asked for does not exist.
-    #[error("{0}")]
-    NotFound(String),
+    #[error("{reason}")]
+    NotFound {
+        /// For the practitioner.
+        reason: String,
+    },
     /// Input that cannot be stored as given (names the field, never its content).
-    #[error("{0}")]
-    InvalidInput(String),
+    #[error("{reason}")]
+    InvalidInput {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The record breaks one or more practice rules; nothing was saved.
-    #[error("{0}")]
-    ValidationFailed(String),
+    #[error("{reason}")]
+    ValidationFailed {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The action does not fit the record's state.
-    #[error("{0}")]
-    NotAllowed(String),
+    #[error("{reason}")]
+    NotAllowed {
+        /// For the practitioner.
+        reason: String,
+    },
     /// Planning failed with these settings.
-    #[error("{0}")]
-    Planning(String),
+    #[error("{reason}")]
+    Planning {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The device is not enrolled with a sync server.
-    #[error("{0}")]
-    NotEnrolled(String),
+    #[error("{reason}")]
+    NotEnrolled {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The server address is not allowed.
-    #[error("{0}")]
-    BadServerUrl(String),
+    #[error("{reason}")]
+    BadServerUrl {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The server could not be reached; everything stays queued.
-    #[error("{0}")]
-    Offline(String),
+    #[error("{reason}")]
+    Offline {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The server refused this device's credentials: enrol again.
-    #[error("{0}")]
-    Unauthorized(String),
+    #[error("{reason}")]
+    Unauthorized {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The server answered in a way this build does not understand.
-    #[error("{0}")]
-    Protocol(String),
+    #[error("{reason}")]
+    Protocol {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The device was revoked and its records erased.
-    #[error("{0}")]
-    Wiped(String),
+    #[error("{reason}")]
+    Wiped {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The device's storage is full; nothing was saved.
-    #[error("{0}")]
-    DiskFull(String),
+    #[error("{reason}")]
+    DiskFull {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The platform key store failed.
-    #[error("{0}")]
-    KeyProvider(String),
+    #[error("{reason}")]
+    KeyProvider {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The platform key was invalidated (biometrics changed, key deleted): unlock with the
     /// passphrase and set up the key again.
-    #[error("{0}")]
-    KeyInvalidated(String),
+    #[error("{reason}")]
+    KeyInvalidated {
+        /// For the practitioner.
+        reason: String,
+    },
     /// Any other storage failure.
-    #[error("{0}")]
-    Storage(String),
+    #[error("{reason}")]
+    Storage {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The store is busy (a sync is running) and cannot be wiped or closed right now.
-    #[error("{0}")]
-    Busy(String),
+    #[error("{reason}")]
+    Busy {
+        /// For the practitioner.
+        reason: String,
+    },
     /// The platform's own code (a key provider, transport or observer) failed unexpectedly.
-    #[error("{0}")]
-    Platform(String),
+    #[error("{reason}")]
+    Platform {
+        /// For the practitioner.
+        reason: String,
+    },
     /// A document (the family's copy of a visit summary) could not be made.
-    #[error("{0}")]
-    Document(String),
+    #[error("{reason}")]
+    Document {
+        /// For the practitioner.
+        reason: String,
+    },
 }
 
 impl DoorstepError {
     /// The stable code of this error, as the apps and the documentation name it.
-    pub fn code(&self) -> &'static str {
+    pub fn code_str(&self) -> &'static str {
         match self {
-            Self::NoStore(_) => "NoStore",
-            Self::AlreadyExists(_) => "AlreadyExists",
-            Self::Locked(_) => "Locked",
-            Self::WrongPassphrase(_) => "WrongPassphrase",
-            Self::WrongKey(_) => "WrongKey",
-            Self::UnlockMethodNotSet(_) => "UnlockMethodNotSet",
-            Self::WeakPassphrase(_) => "WeakPassphrase",
-            Self::Tampered(_) => "Tampered",
-            Self::Corrupt(_) => "Corrupt",
-            Self::NewerVersion(_) => "NewerVersion",
-            Self::NotFound(_) => "NotFound",
-            Self::InvalidInput(_) => "InvalidInput",
-            Self::ValidationFailed(_) => "ValidationFailed",
-            Self::NotAllowed(_) => "NotAllowed",
-            Self::Planning(_) => "Planning",
-            Self::NotEnrolled(_) => "NotEnrolled",
-            Self::BadServerUrl(_) => "BadServerUrl",
-            Self::Offline(_) => "Offline",
-            Self::Unauthorized(_) => "Unauthorized",
-            Self::Protocol(_) => "Protocol",
-            Self::Wiped(_) => "Wiped",
-            Self::DiskFull(_) => "DiskFull",
-            Self::KeyProvider(_) => "KeyProvider",
-            Self::KeyInvalidated(_) => "KeyInvalidated",
-            Self::Storage(_) => "Storage",
-            Self::Busy(_) => "Busy",
-            Self::Platform(_) => "Platform",
-            Self::Document(_) => "Document",
+            Self::NoStore { .. } => "NoStore",
+            Self::AlreadyExists { .. } => "AlreadyExists",
+            Self::Locked { .. } => "Locked",
+            Self::WrongPassphrase { .. } => "WrongPassphrase",
+            Self::WrongKey { .. } => "WrongKey",
+            Self::UnlockMethodNotSet { .. } => "UnlockMethodNotSet",
+            Self::WeakPassphrase { .. } => "WeakPassphrase",
+            Self::Tampered { .. } => "Tampered",
+            Self::Corrupt { .. } => "Corrupt",
+            Self::NewerVersion { .. } => "NewerVersion",
+            Self::NotFound { .. } => "NotFound",
+            Self::InvalidInput { .. } => "InvalidInput",
+            Self::ValidationFailed { .. } => "ValidationFailed",
+            Self::NotAllowed { .. } => "NotAllowed",
+            Self::Planning { .. } => "Planning",
+            Self::NotEnrolled { .. } => "NotEnrolled",
+            Self::BadServerUrl { .. } => "BadServerUrl",
+            Self::Offline { .. } => "Offline",
+            Self::Unauthorized { .. } => "Unauthorized",
+            Self::Protocol { .. } => "Protocol",
+            Self::Wiped { .. } => "Wiped",
+            Self::DiskFull { .. } => "DiskFull",
+            Self::KeyProvider { .. } => "KeyProvider",
+            Self::KeyInvalidated { .. } => "KeyInvalidated",
+            Self::Storage { .. } => "Storage",
+            Self::Busy { .. } => "Busy",
+            Self::Platform { .. } => "Platform",
+            Self::Document { .. } => "Document",
         }
+    }
+}
+
+#[uniffi::export]
+impl DoorstepError {
+    /// The stable code ("Locked", "Offline", ...): for logs and for the apps' own branching,
+    /// never taken from a generated class name (which a shrinker may rename).
+    pub fn code(&self) -> String {
+        self.code_str().to_string()
+    }
+
+    /// Whether a sync that failed with this error should be tried again later by the platform's
+    /// scheduler (WorkManager, BGTaskScheduler) without the practitioner doing anything: no
+    /// network, the phone locked (its key store refuses the background key, or answers with a
+    /// wrong key), the app locked meanwhile, the platform's HTTP stack failing, the store busy,
+    /// the storage full. Everything else needs someone to act first (enrol again, update the
+    /// app, unlock, fix the refused change) and is shown instead.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::Offline { .. }
+                | Self::Locked { .. }
+                | Self::KeyProvider { .. }
+                | Self::WrongKey { .. }
+                | Self::Platform { .. }
+                | Self::Busy { .. }
+                | Self::DiskFull { .. }
+        )
+    }
+
+    /// The message for the practitioner (the same as the error's text).
+    pub fn user_message(&self) -> String {
+        self.to_string()
     }
 }
 
@@ -146,33 +264,33 @@ impl From<StoreError> for DoorstepError {
     fn from(e: StoreError) -> Self {
         let msg = capitalised(e.to_string());
         match e {
-            StoreError::NoStore => Self::NoStore(msg),
+            StoreError::NoStore => Self::NoStore { reason: msg },
             StoreError::AlreadyExists | StoreError::DatabaseWithoutKeyring { .. } => {
-                Self::AlreadyExists(msg)
+                Self::AlreadyExists { reason: msg }
             }
-            StoreError::Locked => Self::Locked(msg),
-            StoreError::WrongPassphrase => Self::WrongPassphrase(msg),
-            StoreError::WrongKey => Self::WrongKey(msg),
-            StoreError::UnlockMethodNotSet(_) => Self::UnlockMethodNotSet(msg),
-            StoreError::WeakPassphrase { .. } => Self::WeakPassphrase(msg),
-            StoreError::Tampered { .. } => Self::Tampered(msg),
-            StoreError::Corrupt { .. } | StoreError::StoreMismatch => Self::Corrupt(msg),
-            StoreError::SchemaTooNew { .. } => Self::NewerVersion(msg),
-            StoreError::NotFound { .. } => Self::NotFound(msg),
-            StoreError::Input(_) => Self::InvalidInput(msg),
-            StoreError::Validation(_) => Self::ValidationFailed(msg),
-            StoreError::InvalidState(_) => Self::NotAllowed(msg),
-            StoreError::Planning(_) => Self::Planning(msg),
-            StoreError::NotEnrolled => Self::NotEnrolled(msg),
-            StoreError::BadServerUrl(_) => Self::BadServerUrl(msg),
-            StoreError::Offline(_) => Self::Offline(msg),
-            StoreError::Unauthorized(_) => Self::Unauthorized(msg),
-            StoreError::Protocol(_) => Self::Protocol(msg),
-            StoreError::Wiped => Self::Wiped(msg),
-            StoreError::DiskFull => Self::DiskFull(msg),
-            StoreError::KeyProvider(_) => Self::KeyProvider(msg),
-            StoreError::Io(_) => Self::Storage(msg),
-            StoreError::Document(_) => Self::Document(msg),
+            StoreError::Locked => Self::Locked { reason: msg },
+            StoreError::WrongPassphrase => Self::WrongPassphrase { reason: msg },
+            StoreError::WrongKey => Self::WrongKey { reason: msg },
+            StoreError::UnlockMethodNotSet(_) => Self::UnlockMethodNotSet { reason: msg },
+            StoreError::WeakPassphrase { .. } => Self::WeakPassphrase { reason: msg },
+            StoreError::Tampered { .. } => Self::Tampered { reason: msg },
+            StoreError::Corrupt { .. } | StoreError::StoreMismatch => Self::Corrupt { reason: msg },
+            StoreError::SchemaTooNew { .. } => Self::NewerVersion { reason: msg },
+            StoreError::NotFound { .. } => Self::NotFound { reason: msg },
+            StoreError::Input(_) => Self::InvalidInput { reason: msg },
+            StoreError::Validation(_) => Self::ValidationFailed { reason: msg },
+            StoreError::InvalidState(_) => Self::NotAllowed { reason: msg },
+            StoreError::Planning(_) => Self::Planning { reason: msg },
+            StoreError::NotEnrolled => Self::NotEnrolled { reason: msg },
+            StoreError::BadServerUrl(_) => Self::BadServerUrl { reason: msg },
+            StoreError::Offline(_) => Self::Offline { reason: msg },
+            StoreError::Unauthorized(_) => Self::Unauthorized { reason: msg },
+            StoreError::Protocol(_) => Self::Protocol { reason: msg },
+            StoreError::Wiped => Self::Wiped { reason: msg },
+            StoreError::DiskFull => Self::DiskFull { reason: msg },
+            StoreError::KeyProvider(_) => Self::KeyProvider { reason: msg },
+            StoreError::Io(_) => Self::Storage { reason: msg },
+            StoreError::Document(_) => Self::Document { reason: msg },
         }
     }
 }
@@ -191,7 +309,9 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for DoorstepError {
 
 impl From<PlatformError> for DoorstepError {
     fn from(e: PlatformError) -> Self {
-        Self::Platform(format!("The phone's {}", e))
+        Self::Platform {
+            reason: format!("The phone's {}", e),
+        }
     }
 }
 
@@ -260,6 +380,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_what_time_mends_is_retried() {
+        let retried: Vec<DoorstepError> = vec![
+            StoreError::Offline("no route".into()).into(),
+            StoreError::Locked.into(),
+            StoreError::WrongKey.into(),
+            StoreError::DiskFull.into(),
+            PlatformError::Timeout.into(),
+        ];
+        for e in &retried {
+            assert!(e.is_retryable(), "{} should be retried", e.code());
+        }
+        let shown: Vec<DoorstepError> = vec![
+            StoreError::NotEnrolled.into(),
+            StoreError::Unauthorized("revoked".into()).into(),
+            StoreError::Protocol("bad".into()).into(),
+            StoreError::Wiped.into(),
+            StoreError::UnlockMethodNotSet("background").into(),
+            StoreError::SchemaTooNew {
+                found: 9,
+                supported: 4,
+            }
+            .into(),
+        ];
+        for e in &shown {
+            assert!(!e.is_retryable(), "{} should not be retried", e.code());
+        }
+    }
+
+    #[test]
     fn codes_are_unique_and_messages_are_for_people() {
         let all = [
             DoorstepError::from(StoreError::Locked),
@@ -268,7 +417,7 @@ mod tests {
             StoreError::DiskFull.into(),
             PlatformError::Unexpected.into(),
         ];
-        let mut codes: Vec<&str> = all.iter().map(DoorstepError::code).collect();
+        let mut codes: Vec<&str> = all.iter().map(DoorstepError::code_str).collect();
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), all.len());
@@ -284,6 +433,7 @@ mod tests {
         let e: DoorstepError =
             uniffi::UnexpectedUniFFICallbackError::new("https://x/?token=secret").into();
         assert_eq!(e.code(), "Platform");
+        assert!(e.is_retryable());
         assert!(!e.to_string().contains("secret"));
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::PlatformError;
 use doorstep_core::crypto::{KeyProvider as CoreKeyProvider, KeyProviderError};
-use doorstep_core::store::{SyncObserver as CoreSyncObserver, SyncProgress};
+use doorstep_core::store::{DataChanges, SyncObserver as CoreSyncObserver, SyncProgress};
 use doorstep_core::sync::transport::{
     HttpRequest as CoreRequest, HttpResponse as CoreResponse, Method, Transport as CoreTransport,
     TransportError,
@@ -51,8 +51,8 @@ pub struct HttpRequest {
 /// What came back, whatever its status.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HttpResponse {
-    /// Status code.
-    pub status: u16,
+    /// Status code (100 to 599; anything else is the server answering nonsense).
+    pub status: i32,
     /// Headers.
     pub headers: Vec<HttpHeader>,
     /// Body.
@@ -141,8 +141,12 @@ impl CoreTransport for ForeignTransport {
             headers: headers(request.headers),
             body: request.body,
         })?;
+        let status = u16::try_from(response.status)
+            .ok()
+            .filter(|s| (100..=599).contains(s))
+            .ok_or_else(|| TransportError::Other("the response has no valid status code".into()))?;
         Ok(CoreResponse {
-            status: response.status,
+            status,
             headers: response
                 .headers
                 .into_iter()
@@ -159,5 +163,41 @@ pub(crate) struct ForeignObserver(pub Arc<dyn SyncObserver>);
 impl CoreSyncObserver for ForeignObserver {
     fn progress(&self, progress: SyncProgress) {
         let _ = self.0.progress(progress);
+    }
+}
+
+/// The phone's clock, when the app gives one (tests, and a platform that wants every time read
+/// from its own time source); without one the core reads the system clock.
+#[uniffi::export(foreign)]
+pub trait WallClock: Send + Sync {
+    /// Now, UTC milliseconds since 1970.
+    fn now_millis(&self) -> i64;
+}
+
+/// A platform clock seen from the core. A time it cannot represent reads as the system time.
+pub(crate) struct ForeignClock(pub Arc<dyn WallClock>);
+
+impl doorstep_core::Clock for ForeignClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp_millis(self.0.now_millis())
+            .unwrap_or_else(chrono::Utc::now)
+    }
+}
+
+/// Told after the store's data changed (a practitioner's action, each page a sync applied, the
+/// end of a sync), on the thread that changed it, with the store free to be read again. Must
+/// return quickly: hand the news to the UI's queue (the Kotlin layer turns it into `Flow`s).
+#[uniffi::export(foreign)]
+pub trait DataObserver: Send + Sync {
+    /// Which screens may show something else now.
+    fn changed(&self, changes: DataChanges) -> Result<(), PlatformError>;
+}
+
+/// A platform data observer seen from the core. A failing observer never fails a write.
+pub(crate) struct ForeignDataObserver(pub Arc<dyn DataObserver>);
+
+impl doorstep_core::store::ChangeObserver for ForeignDataObserver {
+    fn changed(&self, changes: &DataChanges) {
+        let _ = self.0.changed(changes.clone());
     }
 }

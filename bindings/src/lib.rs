@@ -10,7 +10,10 @@ mod store;
 mod types;
 
 pub use error::{DoorstepError, PlatformError};
-pub use foreign::{HttpHeader, HttpRequest, HttpResponse, KeyProvider, SyncObserver, Transport};
+pub use foreign::{
+    DataObserver, HttpHeader, HttpRequest, HttpResponse, KeyProvider, SyncObserver, Transport,
+    WallClock,
+};
 pub use store::DoorstepStore;
 pub use types::*;
 

@@ -5,7 +5,10 @@
 
 use crate::error::DoorstepError;
 use crate::foreign::Transport;
-use crate::foreign::{ForeignKeys, ForeignObserver, ForeignTransport, KeyProvider, SyncObserver};
+use crate::foreign::{
+    DataObserver, ForeignClock, ForeignDataObserver, ForeignKeys, ForeignObserver,
+    ForeignTransport, KeyProvider, SyncObserver, WallClock,
+};
 use crate::types::*;
 use doorstep_core::crypto::Passphrase;
 use doorstep_core::domain::{
@@ -15,9 +18,10 @@ use doorstep_core::domain::{
 use doorstep_core::store::SyncOptions;
 use doorstep_core::view::field_message;
 use doorstep_core::view::input::{parse_millis, parse_optional_date, parse_uuid};
-use doorstep_core::{Store, StoreError, SystemClock, UnlockMethods};
+use doorstep_core::{Clock, Store, StoreError, SystemClock, UnlockMethods};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
+use zeroize::Zeroizing;
 
 type Result<T> = std::result::Result<T, DoorstepError>;
 
@@ -27,15 +31,56 @@ pub struct DoorstepStore {
     store: RwLock<Option<Arc<Store>>>,
 }
 
+/// A passphrase as the apps send it: UTF-8 bytes (from a `CharArray` / `[UInt8]` the app wipes),
+/// wiped here once the core holds it.
+fn passphrase(bytes: Vec<u8>) -> Result<Passphrase> {
+    let bytes = Zeroizing::new(bytes);
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => Ok(Passphrase::new(text.to_owned())),
+        Err(_) => Err(doorstep_core::domain::InputError::Invalid {
+            field: "passphrase",
+            reason: "is not valid text",
+        }
+        .into()),
+    }
+}
+
 fn methods(
-    passphrase: Option<String>,
+    passphrase: Option<Vec<u8>>,
     key_provider: Option<Arc<dyn KeyProvider>>,
-) -> UnlockMethods {
-    UnlockMethods {
-        passphrase: passphrase.map(Passphrase::new),
+) -> Result<UnlockMethods> {
+    Ok(UnlockMethods {
+        passphrase: passphrase.map(self::passphrase).transpose()?,
         provider: key_provider
             .map(|k| ForeignKeys::new(k) as Arc<dyn doorstep_core::crypto::KeyProvider>),
+    })
+}
+
+/// The phone's clock if the app gave one, else the system clock.
+fn clock(clock: Option<Arc<dyn WallClock>>) -> Arc<dyn Clock> {
+    match clock {
+        Some(c) => Arc::new(ForeignClock(c)),
+        None => Arc::new(SystemClock),
     }
+}
+
+/// A count from the apps (signed, as Kotlin and Swift count), checked to be in `range`.
+fn count_in(
+    field: &'static str,
+    value: i32,
+    range: std::ops::RangeInclusive<u32>,
+    reason: &'static str,
+) -> Result<u32> {
+    u32::try_from(value)
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| doorstep_core::domain::InputError::Invalid { field, reason }.into())
+}
+
+/// A count from the core, for the apps (never silently cut: a count beyond `i32` reads as the
+/// largest).
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 fn visit_id(text: &str) -> Result<VisitId> {
@@ -51,7 +96,7 @@ fn saved(r: doorstep_core::store::VisitRecorded) -> VisitSaved {
         visit_id: r.visit.id.to_string(),
         status: r.visit.status,
         warnings: r.warnings.iter().map(field_message).collect(),
-        consecutive_no_access: r.consecutive_no_access,
+        consecutive_no_access: i32::try_from(r.consecutive_no_access).unwrap_or(i32::MAX),
     }
 }
 
@@ -82,13 +127,12 @@ impl DoorstepStore {
     }
 
     fn get(&self) -> Result<Arc<Store>> {
-        let guard = self
-            .store
-            .read()
-            .map_err(|_| DoorstepError::Storage("The store is unavailable: reopen it".into()))?;
-        guard
-            .clone()
-            .ok_or_else(|| DoorstepError::NoStore("The store was wiped".into()))
+        let guard = self.store.read().map_err(|_| DoorstepError::Storage {
+            reason: "The store is unavailable: reopen it".into(),
+        })?;
+        guard.clone().ok_or_else(|| DoorstepError::NoStore {
+            reason: "The store was wiped".into(),
+        })
     }
 }
 
@@ -96,58 +140,65 @@ impl DoorstepStore {
 impl DoorstepStore {
     /// Creates a new store in `dir` for a practitioner working without a sync server, unlocked.
     /// Give a passphrase, a platform key provider, or both.
-    #[uniffi::constructor]
+    /// `passphrase` is UTF-8 bytes (wiped here); `clock` is the phone's clock if the app gives one.
+    #[uniffi::constructor(default(clock = None))]
     pub fn create(
         dir: String,
         practitioner: PractitionerInput,
-        passphrase: Option<String>,
+        passphrase: Option<Vec<u8>>,
         key_provider: Option<Arc<dyn KeyProvider>>,
+        clock: Option<Arc<dyn WallClock>>,
     ) -> Result<Arc<Self>> {
         let store = Store::create(
             Path::new(&dir),
-            methods(passphrase, key_provider),
+            methods(passphrase, key_provider)?,
             NewPractitioner {
                 name: practitioner.name,
                 agency: practitioner.agency,
                 team: practitioner.team,
             },
-            Arc::new(SystemClock),
+            self::clock(clock),
         )?;
         Ok(Self::wrap(store))
     }
 
     /// Enrols this phone with a sync server using a one-time code from an administrator, then
     /// creates its store in `dir`, unlocked.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(clock = None))]
     pub fn enrol(
         dir: String,
         server_url: String,
         code: String,
         transport: Arc<dyn Transport>,
-        passphrase: Option<String>,
+        passphrase: Option<Vec<u8>>,
         key_provider: Option<Arc<dyn KeyProvider>>,
+        clock: Option<Arc<dyn WallClock>>,
     ) -> Result<Arc<Self>> {
-        let methods = methods(passphrase, key_provider);
+        let methods = methods(passphrase, key_provider)?;
         // Refuse what would fail before the one-time code is spent.
         Store::check_can_create(Path::new(&dir), &methods)?;
         let enrolment =
             doorstep_core::store::enrol(&ForeignTransport(transport), &server_url, &code)?;
         let store =
-            Store::create_enrolled(Path::new(&dir), methods, &enrolment, Arc::new(SystemClock))?;
+            Store::create_enrolled(Path::new(&dir), methods, &enrolment, self::clock(clock))?;
         Ok(Self::wrap(store))
     }
 
     /// Opens the store in `dir`, locked.
-    #[uniffi::constructor]
-    pub fn open(dir: String) -> Result<Arc<Self>> {
-        Ok(Self::wrap(Store::open_default(Path::new(&dir))?))
+    #[uniffi::constructor(default(clock = None))]
+    pub fn open(dir: String, clock: Option<Arc<dyn WallClock>>) -> Result<Arc<Self>> {
+        let store = match clock {
+            None => Store::open_default(Path::new(&dir))?,
+            Some(c) => Store::open(Path::new(&dir), self::clock(Some(c)))?,
+        };
+        Ok(Self::wrap(store))
     }
 
-    /// Unlocks with the passphrase (slow on purpose: run it off the main thread).
-    pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<()> {
-        Ok(self
-            .get()?
-            .unlock_with_passphrase(&Passphrase::new(passphrase))?)
+    /// Unlocks with the passphrase, UTF-8 bytes wiped here (slow on purpose: run it off the main
+    /// thread).
+    pub fn unlock_with_passphrase(&self, passphrase: Vec<u8>) -> Result<()> {
+        let p = self::passphrase(passphrase)?;
+        Ok(self.get()?.unlock_with_passphrase(&p)?)
     }
 
     /// How this store can be unlocked (works while locked).
@@ -183,11 +234,11 @@ impl DoorstepStore {
         let keys = ForeignKeys::new(key_provider);
         match self.get()?.unlock_for_background_sync(keys.clone()) {
             Err(StoreError::KeyProvider(_)) if keys.was_invalidated() => {
-                Err(DoorstepError::KeyInvalidated(
-                    "The phone's background sync key was invalidated: it is set up again at the \
-                     next unlock"
+                Err(DoorstepError::KeyInvalidated {
+                    reason: "The phone's background sync key was invalidated: it is set up again \
+                             at the next unlock"
                         .into(),
-                ))
+                })
             }
             other => Ok(other?),
         }
@@ -206,11 +257,12 @@ impl DoorstepStore {
         let keys = ForeignKeys::new(key_provider);
         match self.get()?.unlock_with_provider(keys.clone()) {
             Err(StoreError::KeyProvider(_)) if keys.was_invalidated() => {
-                Err(DoorstepError::KeyInvalidated(
-                    "The phone's key for this store was invalidated (for example, fingerprints \
-                     changed): unlock with your passphrase and set up the key again"
+                Err(DoorstepError::KeyInvalidated {
+                    reason: "The phone's key for this store was invalidated (for example, \
+                             fingerprints changed): unlock with your passphrase and set up the \
+                             key again"
                         .into(),
-                ))
+                })
             }
             other => Ok(other?),
         }
@@ -227,11 +279,10 @@ impl DoorstepStore {
         Ok(self.get()?.is_locked())
     }
 
-    /// Changes the passphrase (the store must be unlocked).
-    pub fn change_passphrase(&self, old: String, new: String) -> Result<()> {
-        Ok(self
-            .get()?
-            .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))?)
+    /// Changes the passphrase (the store must be unlocked); both UTF-8 bytes, wiped here.
+    pub fn change_passphrase(&self, old: Vec<u8>, new: Vec<u8>) -> Result<()> {
+        let (old, new) = (passphrase(old)?, passphrase(new)?);
+        Ok(self.get()?.change_passphrase(&old, &new)?)
     }
 
     /// Rotates the data key (unlocked): a new key wrapped by the passphrase and / or the key
@@ -240,13 +291,11 @@ impl DoorstepStore {
     /// Resumed by the next unlock if the app is killed meanwhile. Returns the records re-sealed.
     pub fn rotate_data_key(
         &self,
-        passphrase: Option<String>,
+        passphrase: Option<Vec<u8>>,
         key_provider: Option<Arc<dyn KeyProvider>>,
-    ) -> Result<u64> {
-        Ok(self
-            .get()?
-            .rotate_data_key(methods(passphrase, key_provider), None)?
-            .records)
+    ) -> Result<i64> {
+        let methods = methods(passphrase, key_provider)?;
+        Ok(signed(self.get()?.rotate_data_key(methods, None)?.records))
     }
 
     /// Sets (or replaces) the platform key provider slot, e.g. after biometrics changed.
@@ -258,10 +307,9 @@ impl DoorstepStore {
 
     /// Erases the store for good (crypto-shredded). Refused while a sync is running.
     pub fn wipe(&self) -> Result<()> {
-        let mut guard = self
-            .store
-            .write()
-            .map_err(|_| DoorstepError::Storage("The store is unavailable: reopen it".into()))?;
+        let mut guard = self.store.write().map_err(|_| DoorstepError::Storage {
+            reason: "The store is unavailable: reopen it".into(),
+        })?;
         let Some(shared) = guard.take() else {
             return Ok(());
         };
@@ -269,9 +317,10 @@ impl DoorstepStore {
             Ok(store) => Ok(store.wipe()?),
             Err(shared) => {
                 *guard = Some(shared);
-                Err(DoorstepError::Busy(
-                    "The store is busy (a sync is running): try again when it finishes".into(),
-                ))
+                Err(DoorstepError::Busy {
+                    reason: "The store is busy (a sync is running): try again when it finishes"
+                        .into(),
+                })
             }
         }
     }
@@ -335,7 +384,12 @@ impl DoorstepStore {
             case_id: case_id(&visit.case_id)?,
             kind: visit.kind,
             planned_for: parse_millis("planned time", visit.planned_for_millis)?,
-            expected_minutes: visit.expected_minutes,
+            expected_minutes: count_in(
+                "expected minutes",
+                visit.expected_minutes,
+                1..=720,
+                "must be between 1 and 720",
+            )?,
             departure_reason: visit.departure_reason,
         })?;
         Ok(v.id.to_string())
@@ -498,7 +552,8 @@ impl DoorstepStore {
 
     /// Plans the next `weeks` weeks (unannounced visits timed at random); with `book`, every
     /// slot becomes a planned visit.
-    pub fn plan(&self, weeks: u32, book: bool) -> Result<PlanScreen> {
+    pub fn plan(&self, weeks: i32, book: bool) -> Result<PlanScreen> {
+        let weeks = count_in("weeks", weeks, 1..=52, "must be between 1 and 52")?;
         Ok(PlanScreen::build(&self.get()?.plan(weeks, book)?))
     }
 
@@ -530,12 +585,12 @@ impl DoorstepStore {
             other => other?,
         };
         Ok(SyncResult {
-            sent: report.progress.sent,
-            received: report.progress.received,
-            remaining: report.progress.remaining,
-            refused: report.parked,
-            skipped: report.skipped,
-            held: report.held,
+            sent: signed(report.progress.sent),
+            received: signed(report.progress.received),
+            remaining: signed(report.progress.remaining),
+            refused: signed(report.parked),
+            skipped: signed(report.skipped),
+            held: signed(report.held),
         })
     }
 
@@ -545,8 +600,8 @@ impl DoorstepStore {
     }
 
     /// Puts refused changes back in the queue (after the cause was fixed); returns how many.
-    pub fn retry_needs_attention(&self) -> Result<u64> {
-        Ok(self.get()?.retry_parked()?)
+    pub fn retry_needs_attention(&self) -> Result<i64> {
+        Ok(signed(self.get()?.retry_parked()?))
     }
 
     /// Checks every record, the store digest and the note chains.
@@ -554,15 +609,84 @@ impl DoorstepStore {
         let r = self.get()?.verify()?;
         Ok(IntegrityReport {
             ok: r.is_ok(),
-            records_checked: r.records_checked,
-            tampered: r.tampered.len() as u64,
-            chain_breaks: r.chain_breaks.len() as u64,
+            records_checked: signed(r.records_checked),
+            tampered: signed(r.tampered.len() as u64),
+            chain_breaks: signed(r.chain_breaks.len() as u64),
             digest_ok: r.digest_ok,
             database_ok: r.database_ok,
-            unknown_records: r.unknown_records,
-            queue_checked: r.queue_checked,
-            queue_damaged: r.queue_damaged.len() as u64,
-            problems: r.problems(),
+            unknown_records: signed(r.unknown_records),
+            queue_checked: signed(r.queue_checked),
+            queue_damaged: signed(r.queue_damaged.len() as u64),
+            problems: signed(r.problems()),
         })
+    }
+
+    // --- For the phone: drafts, unanswered calls, live screens, reminders -------------------
+
+    /// Saves the answers typed so far on a visit being recorded (sealed, kept on this phone only,
+    /// never synced), replacing its previous draft. Call it as the practitioner types; the draft
+    /// survives a lock, a killed app and a restart, and goes when the visit is recorded or
+    /// `discard_draft` is called.
+    pub fn save_draft(&self, visit: String, answers: VisitAnswers) -> Result<()> {
+        Ok(self.get()?.save_draft(visit_id(&visit)?, &answers)?)
+    }
+
+    /// The draft of a visit being recorded, if any: give its answers to `visit_form` to resume.
+    pub fn draft(&self, visit: String) -> Result<Option<VisitDraft>> {
+        Ok(self.get()?.draft(visit_id(&visit)?)?.map(|d| VisitDraft {
+            visit_id: d.visit_id.to_string(),
+            answers: d.answers,
+            saved_at_millis: d.saved_at.timestamp_millis(),
+        }))
+    }
+
+    /// Discards a visit's draft (the practitioner chose to); whether there was one.
+    pub fn discard_draft(&self, visit: String) -> Result<bool> {
+        Ok(self.get()?.discard_draft(visit_id(&visit)?)?)
+    }
+
+    /// Logs a telephone call to the family, just made, that nobody answered: a telephone contact
+    /// recorded as no access (it counts towards consecutive unsuccessful contacts and the "stopped
+    /// answering" alert). `departure_reason` is needed when the child's plan requires face-to-face
+    /// visits, as for any planned call.
+    pub fn record_unanswered_call(
+        &self,
+        case_id: String,
+        departure_reason: Option<String>,
+        reason: String,
+        follow_up_action: String,
+    ) -> Result<VisitSaved> {
+        let what = UnsuccessfulVisit {
+            reason,
+            follow_up_action,
+        };
+        Ok(saved(self.get()?.record_unanswered_call(
+            self::case_id(&case_id)?,
+            departure_reason,
+            what,
+        )?))
+    }
+
+    /// Sets (or with `None`, removes) the observer told which screens changed after every
+    /// change, including each page a sync applies and the end of every sync.
+    pub fn set_data_observer(&self, observer: Option<Arc<dyn DataObserver>>) -> Result<()> {
+        self.get()?.set_change_observer(observer.map(|o| {
+            Arc::new(ForeignDataObserver(o)) as Arc<dyn doorstep_core::store::ChangeObserver>
+        }));
+        Ok(())
+    }
+
+    /// The next instant (UTC milliseconds) at which Today and the alerts change without any
+    /// record changing: a check-in turning amber or red, or the day ending. Read the screens
+    /// again then.
+    pub fn next_alert_change_millis(&self) -> Result<i64> {
+        Ok(self.get()?.next_alert_change()?.timestamp_millis())
+    }
+
+    /// The lone-working reminders still to fire (amber and red for each open check-in), soonest
+    /// first, with their words: schedule them after a check-in, after a reboot and at launch (a
+    /// reminder whose time has passed is not returned, so none repeats).
+    pub fn lone_working_reminders(&self) -> Result<Vec<LoneWorkingReminder>> {
+        Ok(self.get()?.lone_working_reminders()?)
     }
 }

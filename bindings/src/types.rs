@@ -4,7 +4,7 @@
 pub use doorstep_core::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, VisitStatus};
 pub use doorstep_core::family::{FamilyCopySettings, SummarySection};
 pub use doorstep_core::planning::Priority;
-pub use doorstep_core::store::SyncProgress;
+pub use doorstep_core::store::{DataChanges, LoneWorkingReminder, ReminderStage, SyncProgress};
 pub use doorstep_core::view::{
     AdultChoice, AlertCountLine, AlertLine, AlertsView, Answer, AttentionItem, CaseLine,
     CheckInView, ChildView, Choice, ChronologyLine, DueLine, FieldMessage, FormPrompt, NoteLine,
@@ -92,6 +92,45 @@ pub struct SyncProgress {
     pub sent: u64,
     pub received: u64,
     pub remaining: u64,
+}
+
+/// Which screens' data may have changed (told to a `DataObserver`).
+#[uniffi::remote(Record)]
+pub struct DataChanges {
+    pub today: bool,
+    pub caseload: bool,
+    pub alerts: bool,
+    pub case_ids: Vec<String>,
+    pub every_case: bool,
+    pub sync: bool,
+}
+
+/// Which reminder of a lone-working check-in.
+#[uniffi::remote(Enum)]
+pub enum ReminderStage {
+    Amber,
+    Red,
+}
+
+/// A lone-working reminder for the phone to schedule (its words name no one).
+#[uniffi::remote(Record)]
+pub struct LoneWorkingReminder {
+    pub visit_id: String,
+    pub stage: ReminderStage,
+    pub at_millis: i64,
+    pub at_label: String,
+    pub text: String,
+}
+
+/// A visit's answers as last saved while it was being recorded.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VisitDraft {
+    /// The visit.
+    pub visit_id: String,
+    /// The answers so far: give them to `visit_form` to resume where the practitioner stopped.
+    pub answers: VisitAnswers,
+    /// When they were last saved, UTC milliseconds.
+    pub saved_at_millis: i64,
 }
 
 /// The "today" screen.
@@ -486,8 +525,8 @@ pub struct VisitInput {
     pub kind: VisitKind,
     /// When, UTC milliseconds.
     pub planned_for_millis: i64,
-    /// Expected length in minutes (lone-working alerts count from it).
-    pub expected_minutes: u32,
+    /// Expected length in minutes, 1 to 720 (lone-working alerts count from it).
+    pub expected_minutes: i32,
     /// Why a video or telephone contact replaces a face-to-face visit, when the plan requires
     /// face to face.
     pub departure_reason: Option<String>,
@@ -503,24 +542,24 @@ pub struct VisitSaved {
     /// Warnings to reflect on (the record was saved).
     pub warnings: Vec<FieldMessage>,
     /// Consecutive visits without access on the case, after this one (two or more: follow up).
-    pub consecutive_no_access: u32,
+    pub consecutive_no_access: i32,
 }
 
 /// The result of a sync.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncResult {
     /// Changes the server accepted.
-    pub sent: u64,
+    pub sent: i64,
     /// Changes received.
-    pub received: u64,
+    pub received: i64,
     /// Changes still queued.
-    pub remaining: u64,
+    pub remaining: i64,
     /// Changes the server refused this time (now in "needs attention").
-    pub refused: u64,
+    pub refused: i64,
     /// Changes from the server that could not be applied.
-    pub skipped: u64,
+    pub skipped: i64,
     /// Changes held back because the phone's clock is ahead: correct the date.
-    pub held: u64,
+    pub held: i64,
 }
 
 /// How this store can be unlocked (so the app offers the right unlock screen).
@@ -540,24 +579,24 @@ pub struct IntegrityReport {
     /// Everything checked out.
     pub ok: bool,
     /// Records opened and authenticated.
-    pub records_checked: u64,
+    pub records_checked: i64,
     /// Records that failed authentication.
-    pub tampered: u64,
+    pub tampered: i64,
     /// Breaks in note chains.
-    pub chain_breaks: u64,
+    pub chain_breaks: i64,
     /// The set of records and queued changes matches the store digest (none deleted, added,
     /// relabelled or rolled back).
     pub digest_ok: bool,
     /// SQLite's own integrity check passed.
     pub database_ok: bool,
     /// Records of a kind this build does not know (relabelled).
-    pub unknown_records: u64,
+    pub unknown_records: i64,
     /// Queued changes opened and authenticated.
-    pub queue_checked: u64,
+    pub queue_checked: i64,
     /// Queued changes that failed authentication.
-    pub queue_damaged: u64,
+    pub queue_damaged: i64,
     /// Every problem found, each check counted.
-    pub problems: u64,
+    pub problems: i64,
 }
 
 /// The service's details printed on every family copy (placeholders until set).

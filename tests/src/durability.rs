@@ -10,12 +10,17 @@ pub fn concern_for(id: VisitId) -> String {
     format!("concern for visit {id}")
 }
 
+/// The concern text of the draft the writer saved on visit `id` with `token`.
+pub fn draft_text(id: VisitId, token: u64) -> String {
+    format!("draft {token} of visit {id}")
+}
+
 /// One acknowledged action: `ACK <n> <kind> <id>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ack {
     /// The writer's action counter (per process).
     pub n: u64,
-    /// household, person, case, plan, complete, noaccess, note or amend.
+    /// household, person, case, plan, complete, noaccess, draft, note or amend.
     pub kind: String,
     /// The id of the record made or changed.
     pub id: String,

@@ -37,7 +37,7 @@ impl Transport for Http {
             })
             .map_err(|_| PlatformError::Unreachable)?;
         Ok(HttpResponse {
-            status: r.status,
+            status: i32::from(r.status),
             headers: r
                 .headers
                 .into_iter()
@@ -124,6 +124,7 @@ fn enrolled(w: &World, name: &str) -> Arc<DoorstepStore> {
         http(),
         None,
         Some(Arc::new(Keys)),
+        None,
     )
     .unwrap()
 }
@@ -166,7 +167,7 @@ fn family(s: &DoorstepStore) -> (String, String) {
     (child, case)
 }
 
-fn code(e: DoorstepError) -> &'static str {
+fn code(e: DoorstepError) -> String {
     e.code()
 }
 
@@ -279,6 +280,7 @@ fn an_enrolment_that_would_fail_does_not_spend_the_code() {
         http(),
         Some("short".into()),
         None,
+        None,
     );
     assert_eq!(code_of(weak), "WeakPassphrase");
     let store = DoorstepStore::enrol(
@@ -288,13 +290,14 @@ fn an_enrolment_that_would_fail_does_not_spend_the_code() {
         http(),
         None,
         Some(Arc::new(Keys)),
+        None,
     );
     assert!(store.is_ok(), "the code still works");
 }
 
-fn code_of<T>(r: Result<T, DoorstepError>) -> &'static str {
+fn code_of<T>(r: Result<T, DoorstepError>) -> String {
     match r {
-        Ok(_) => "ok",
+        Ok(_) => "ok".into(),
         Err(e) => e.code(),
     }
 }
@@ -310,6 +313,7 @@ fn the_visit_form_asks_who_else_was_present_on_a_call_and_refuses_without_it() {
             team: None,
         },
         Some("correct horse battery staple".into()),
+        None,
         None,
     )
     .unwrap();
@@ -406,6 +410,7 @@ fn a_check_in_gives_the_lone_working_deadlines_and_the_day_shows_the_visit() {
         },
         None,
         Some(Arc::new(Keys)),
+        None,
     )
     .unwrap();
     let (_, case) = family(&s);
@@ -485,6 +490,7 @@ fn bad_input_locked_stores_and_failing_key_stores_are_typed_errors() {
         },
         None,
         Some(Arc::new(Keys)),
+        None,
     )
     .unwrap();
     let (_, case) = family(&s);
@@ -523,11 +529,11 @@ fn bad_input_locked_stores_and_failing_key_stores_are_typed_errors() {
     s.unlock_with_key_provider(Arc::new(Keys)).unwrap();
     assert_eq!(s.notes(case).unwrap().len(), 0);
     drop(s);
-    let reopened = DoorstepStore::open(path).unwrap();
+    let reopened = DoorstepStore::open(path, None).unwrap();
     assert!(reopened.is_locked().unwrap());
     assert_eq!(
         code(
-            DoorstepStore::open(dir.path().join("none").to_string_lossy().into_owned())
+            DoorstepStore::open(dir.path().join("none").to_string_lossy().into_owned(), None)
                 .err()
                 .unwrap()
         ),

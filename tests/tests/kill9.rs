@@ -8,7 +8,7 @@
 
 use doorstep_core::domain::{Case, Visit, VisitStatus};
 use doorstep_core::Store;
-use doorstep_tests::durability::{concern_for, parse_ack, Ack, KEY_ENV};
+use doorstep_tests::durability::{concern_for, draft_text, parse_ack, Ack, KEY_ENV};
 use doorstep_tests::rng::Rng;
 use doorstep_tests::{hexkey, stores};
 use std::collections::{HashMap, HashSet};
@@ -129,6 +129,8 @@ fn check(dir: &Path, key: [u8; 32], acks: &[Ack]) -> usize {
             }
             "note" => seen.originals.contains(&a.id),
             "amend" => seen.amendments.contains(&a.id),
+            // Checked by `check_drafts`: a later action may discard it.
+            "draft" => true,
             other => panic!("unknown action {other}"),
         };
         assert!(present, "acknowledged {a:?} is missing after kill -9");
@@ -163,6 +165,8 @@ fn check(dir: &Path, key: [u8; 32], acks: &[Ack]) -> usize {
         );
     }
 
+    check_drafts(&s, &seen, acks);
+
     // Nothing acknowledged twice, nothing lost, and at most the unacknowledged extra.
     let mut excess = 0;
     for kind in KINDS {
@@ -180,6 +184,45 @@ fn check(dir: &Path, key: [u8; 32], acks: &[Ack]) -> usize {
         excess += n - acked.len();
     }
     excess
+}
+
+/// Every visit still open holds the last draft acknowledged for it (or a later one the kill
+/// interrupted after its commit); every visit recorded holds none (recording discards it in the
+/// same transaction).
+fn check_drafts(s: &Store, seen: &Seen, acks: &[Ack]) {
+    let mut drafted: HashMap<&str, Vec<u64>> = HashMap::new();
+    for a in acks.iter().filter(|a| a.kind == "draft") {
+        let (visit, token) = a.id.split_once(':').expect("draft ack is <visit>:<token>");
+        drafted
+            .entry(visit)
+            .or_default()
+            .push(token.parse().expect("draft token"));
+    }
+    for (id, v) in &seen.visits {
+        let draft = s.draft(v.id).expect("a draft reads after kill -9");
+        if !v.status.is_open() {
+            assert!(
+                draft.is_none(),
+                "visit {id} was recorded but its draft is still there"
+            );
+            continue;
+        }
+        let Some(tokens) = drafted.get(id.as_str()) else {
+            continue;
+        };
+        let draft = draft.unwrap_or_else(|| panic!("acknowledged draft of visit {id} lost"));
+        let last = *tokens.last().expect("at least one token");
+        let earlier: HashSet<String> = tokens[..tokens.len() - 1]
+            .iter()
+            .filter(|t| **t != last)
+            .map(|t| draft_text(v.id, *t))
+            .collect();
+        let kept = draft.answers.concerns.first().expect("a draft's concern");
+        assert!(
+            *kept == draft_text(v.id, last) || !earlier.contains(kept),
+            "visit {id}: an older draft came back after kill -9"
+        );
+    }
 }
 
 /// When to kill the writer.
@@ -321,9 +364,10 @@ fn acknowledged_actions_survive_kill_9_whole() {
     );
     // 45 working rounds of at least 5 acknowledged actions each.
     assert!(total_acks >= required_acks && required_acks >= 225);
+    assert!(kinds.contains("draft"), "drafts were saved");
     assert_eq!(
         kinds.len(),
-        KINDS.len(),
+        KINDS.len() + 1,
         "every kind of action was exercised"
     );
 }

@@ -3,8 +3,10 @@
 
 mod alerts;
 mod caseload;
+mod changes;
 mod db;
 mod digest;
+mod drafts;
 mod error;
 mod family;
 mod integrity;
@@ -12,6 +14,7 @@ mod notes;
 mod outbox;
 mod planning;
 mod records;
+mod reminders;
 mod rotation;
 mod sync;
 mod verify;
@@ -19,13 +22,16 @@ mod views;
 mod visits;
 
 pub use alerts::{AlertDigest, AlertView, LoneWorkingSettings};
+pub use changes::{ChangeObserver, DataChanges};
 pub use db::{DB_FILE, SCHEMA_VERSION};
+pub use drafts::{VisitDraft, MAX_DRAFT_BYTES};
 pub use error::StoreError;
 pub use family::{FamilyCopy, FamilyCopyRecord};
 pub use outbox::{Parked, QueuedOp};
 pub use planning::{
     ChildLabel, DueEntry, PlanLine, PlanView, PlanningSettings, StoredPlan, MAX_PLAN_WEEKS,
 };
+pub use reminders::{LoneWorkingReminder, ReminderStage};
 pub use rotation::RotationReport;
 pub use sync::{
     enrol, Enrolment, QueueStatus, SyncObserver, SyncOptions, SyncProgress, SyncReport,
@@ -72,6 +78,7 @@ pub struct Store {
     practitioner_id: PractitionerId,
     clock: Arc<dyn Clock>,
     inner: Mutex<Inner>,
+    observer: std::sync::RwLock<Option<Arc<dyn changes::ChangeObserver>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -239,6 +246,7 @@ impl Store {
             device_id,
             practitioner_id: practitioner.id,
             clock,
+            observer: Default::default(),
             inner: Mutex::new(Inner {
                 conn,
                 keyring,
@@ -272,6 +280,7 @@ impl Store {
             device_id,
             practitioner_id,
             clock,
+            observer: Default::default(),
             inner: Mutex::new(Inner {
                 conn,
                 keyring,
@@ -602,13 +611,16 @@ impl Store {
         let tx = inner
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = {
+        let (out, touched) = {
             let r = Records::new(&tx, keys, self.store_id, self.device_id, self.now_millis());
             let out = f(&r)?;
             r.flush()?;
-            out
+            let touched = std::mem::take(&mut r.cache.borrow_mut().touched);
+            (out, touched)
         };
         tx.commit()?;
+        drop(guard);
+        self.tell(&changes::DataChanges::of_written(&touched));
         Ok(out)
     }
 }
@@ -625,3 +637,5 @@ fn refuse_if_tampered(inner: &Inner) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_phone;

@@ -235,6 +235,13 @@ impl Store {
         self.read(|r| settings_in(r, &me))
     }
 
+    /// The planning settings, read also when the store is open for a background sync only (the
+    /// lone-working reminders are re-scheduled after a reboot before anyone unlocks the app).
+    pub(crate) fn planning_settings_for_reminders(&self) -> Result<PlanningSettings, StoreError> {
+        let id = self.practitioner_id.bytes();
+        self.sync_read(|r| settings_in(r, &r.get(Kind::Practitioner, id)?))
+    }
+
     /// Saves planning settings after checking them; the plan becomes stale.
     pub fn save_planning_settings(&self, settings: &PlanningSettings) -> Result<(), StoreError> {
         settings.pattern.validate()?;

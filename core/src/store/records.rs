@@ -58,11 +58,14 @@ pub enum Kind {
     /// A family's copy of a visit summary, as given (kept on the device; the visit records that
     /// it was given).
     FamilySummary,
+    /// A visit's answers while it is being recorded (kept on the device, never synced; gone when
+    /// the visit is recorded or the practitioner discards it).
+    Draft,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Practitioner,
         Kind::Household,
         Kind::Person,
@@ -72,6 +75,7 @@ impl Kind {
         Kind::Settings,
         Kind::Plan,
         Kind::FamilySummary,
+        Kind::Draft,
     ];
 
     /// Whether changes to this kind are queued for the server (the device's own profile, its
@@ -97,7 +101,7 @@ impl Kind {
     /// with a few RAG changes.
     fn padded_floor(&self) -> usize {
         match self {
-            Kind::Visit => 3 * PAD_STEP,
+            Kind::Visit | Kind::Draft => 3 * PAD_STEP,
             Kind::Case => 2 * PAD_STEP,
             Kind::Note => PAD_STEP,
             _ => PAD_STEP / 2,
@@ -135,6 +139,7 @@ impl Kind {
             Kind::Settings => "settings",
             Kind::Plan => "plan",
             Kind::FamilySummary => "family_summary",
+            Kind::Draft => "draft",
         }
     }
 }
@@ -198,6 +203,9 @@ pub struct Records<'a> {
     pub cache: std::cell::RefCell<TxCache>,
 }
 
+/// A record written or removed in a transaction: its kind, id and parent.
+pub type Touched = (Kind, [u8; 16], Option<[u8; 16]>);
+
 /// Values every write of a transaction updates, kept in memory until the transaction ends.
 #[derive(Default)]
 pub struct TxCache {
@@ -215,6 +223,9 @@ pub struct TxCache {
     /// The clear kind and parent of records read in this transaction (random ids only), so that
     /// finding a change's household does not look them up again.
     parents: std::collections::HashMap<[u8; 16], (&'static str, Option<[u8; 16]>)>,
+    /// Every record written or removed in this transaction (kind, id, parent): what the screens
+    /// are told changed once it commits.
+    pub touched: Vec<Touched>,
 }
 
 /// A record's clear kind name and parent id.
@@ -443,8 +454,22 @@ impl<'a> Records<'a> {
         old: Option<(i64, Option<[u8; 16]>)>,
         new: (i64, Option<[u8; 16]>),
     ) -> Result<(), StoreError> {
+        let mut members = vec![new];
+        members.extend(old);
+        self.xor_members(kind, id, parent, &members)
+    }
+
+    /// XORs each (version, tag) of one record into the store digest and its groups: adding a
+    /// member and taking it out again are the same operation.
+    fn xor_members(
+        &self,
+        kind: Kind,
+        id: &[u8; 16],
+        parent: Option<&[u8; 16]>,
+        members: &[(i64, Option<[u8; 16]>)],
+    ) -> Result<(), StoreError> {
         let key = &self.keys.digest;
-        let member = |(version, tag): (i64, Option<[u8; 16]>)| {
+        let member = |&(version, tag): &(i64, Option<[u8; 16]>)| {
             let c = digest::contribution(
                 key,
                 &digest::Member {
@@ -457,8 +482,7 @@ impl<'a> Records<'a> {
             );
             (c, tag)
         };
-        let mut changes = vec![member(new)];
-        changes.extend(old.map(member));
+        let changes: Vec<_> = members.iter().map(member).collect();
         let mut acc = {
             let cache = self.cache.borrow();
             cache.digest.map(|(acc, _)| acc)
@@ -474,6 +498,31 @@ impl<'a> Records<'a> {
         }
         self.cache.borrow_mut().digest = Some((acc, true));
         Ok(())
+    }
+
+    /// Removes a record of a kind kept on the device only (never a replicated one: those are
+    /// never deleted), taking it out of the store and group digests in the same transaction.
+    /// Only a record that opens may be removed: a tampered one stays for `verify`.
+    pub fn remove_local(&self, kind: Kind, id: [u8; 16]) -> Result<(), StoreError> {
+        if kind.syncable() {
+            return Err(StoreError::InvalidState("a shared record is never deleted"));
+        }
+        let current = self.raw(kind, id)?.ok_or_else(|| not_found(kind, &id))?;
+        self.open_plain(kind, &current)?;
+        {
+            let mut cache = self.cache.borrow_mut();
+            cache.opened.remove(&id);
+            cache.touched.push((kind, id, current.parent));
+        }
+        self.conn
+            .prepare_cached("DELETE FROM records WHERE id = ?1 AND kind = ?2")?
+            .execute(params![&id[..], kind.name()])?;
+        self.xor_members(
+            kind,
+            &id,
+            current.parent.as_ref(),
+            &[(current.version, current.tag)],
+        )
     }
 }
 
@@ -761,7 +810,11 @@ impl Records<'_> {
         stamps: &Stamps,
         previous: Option<Previous>,
     ) -> Result<(), StoreError> {
-        self.cache.borrow_mut().opened.remove(&id);
+        {
+            let mut cache = self.cache.borrow_mut();
+            cache.opened.remove(&id);
+            cache.touched.push((kind, id, parent));
+        }
         let mut version = random_version()?;
         if previous.is_some_and(|p| p.version == version) {
             version = random_version()?;

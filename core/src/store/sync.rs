@@ -92,6 +92,18 @@ impl Default for SyncOptions {
     }
 }
 
+/// Tells the store's change observer that the sync status changed when a sync ends.
+struct SyncEndTold<'a>(&'a Store);
+
+impl Drop for SyncEndTold<'_> {
+    fn drop(&mut self) {
+        self.0.tell(&super::DataChanges {
+            sync: true,
+            ..Default::default()
+        });
+    }
+}
+
 /// Progress of a sync, for a progress bar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SyncProgress {
@@ -338,6 +350,9 @@ impl Store {
         observer: Option<&dyn SyncObserver>,
         options: SyncOptions,
     ) -> Result<SyncReport, StoreError> {
+        // However it ends, the sync screen has news (what was sent, received, refused, or why
+        // not); the records it applied were told as each page was written.
+        let _told = SyncEndTold(self);
         let config = self.sync_config()?;
         // The queue must be what its digest says (none deleted or put back) before any of it is
         // sent; each batch's own changes keep the digest current.

@@ -9,10 +9,19 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
 pub(crate) fn new_store(dir: &Path) -> (Store, CaseId) {
+    let (store, case, _) = new_store_with_clock(dir);
+    (store, case)
+}
+
+/// The key provider key of [`new_store_with_clock`]'s stores.
+pub(crate) const TEST_KEK: [u8; 32] = [5u8; 32];
+
+/// A store with one child's case, on a clock the test moves (09:00 on Monday 2 November 2026).
+pub(crate) fn new_store_with_clock(dir: &Path) -> (Store, CaseId, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
     ));
-    let kp = Arc::new(SoftwareKeyProvider::generate().unwrap());
+    let kp = Arc::new(SoftwareKeyProvider::from_bytes(TEST_KEK));
     let store = Store::create(
         dir,
         UnlockMethods {
@@ -24,7 +33,7 @@ pub(crate) fn new_store(dir: &Path) -> (Store, CaseId) {
             agency: Agency::HealthVisiting,
             team: None,
         },
-        clock,
+        clock.clone(),
     )
     .unwrap();
     let h = store
@@ -52,7 +61,7 @@ pub(crate) fn new_store(dir: &Path) -> (Store, CaseId) {
             allocated_to: None,
         })
         .unwrap();
-    (store, case.id)
+    (store, case.id, clock)
 }
 
 use crate::domain::CaseId;

@@ -24,6 +24,54 @@ pub struct VisitRecorded {
     pub consecutive_no_access: u32,
 }
 
+/// How long an unanswered call is recorded as taking, in minutes.
+pub const UNANSWERED_CALL_MINUTES: u32 = 5;
+
+/// The reason and follow-up of a visit that did not happen, validated.
+fn checked_unsuccessful(mut what: UnsuccessfulVisit) -> Result<UnsuccessfulVisit, StoreError> {
+    let errors = validate_unsuccessful(&mut what);
+    if errors.is_empty() {
+        Ok(what)
+    } else {
+        Err(StoreError::Validation(errors))
+    }
+}
+
+/// Ends an open visit without seeing the child, in the caller's transaction; a no access or a
+/// refusal counts towards the case's consecutive unsuccessful visits.
+fn end_unsuccessful_in(
+    r: &Records<'_>,
+    id: VisitId,
+    what: UnsuccessfulVisit,
+    status: VisitStatus,
+    now: DateTime<Utc>,
+) -> Result<VisitRecorded, StoreError> {
+    let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
+    if !v.status.is_open() {
+        return Err(StoreError::InvalidState(
+            "this visit has already been recorded",
+        ));
+    }
+    v.status = status;
+    v.ended_at = Some(now);
+    // A checked-in practitioner stays on lone working until they check out.
+    v.unsuccessful = Some(what);
+    super::planning::mark_plan_stale(r)?;
+    update_visit(r, &v)?;
+    super::drafts::discard_in(r, v.id)?;
+    let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
+    if status != VisitStatus::Cancelled {
+        case.consecutive_no_access = case.consecutive_no_access.saturating_add(1);
+        r.update(Kind::Case, case.id.bytes(), None, &case)?;
+    }
+    let consecutive_no_access = case.consecutive_no_access;
+    Ok(VisitRecorded {
+        visit: v,
+        warnings: Vec::new(),
+        consecutive_no_access,
+    })
+}
+
 /// One line of a practitioner's day: the visit with what is needed to show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DayItem {
@@ -263,6 +311,7 @@ impl Store {
             v.ended_at = Some(now);
             v.outcome = Some(outcome);
             update_visit(r, &v)?;
+            super::drafts::discard_in(r, v.id)?;
             // This visit ended last, so the count restarts (recounted from all the visits only
             // when visits arrive from other devices).
             if case.consecutive_no_access != 0 {
@@ -309,38 +358,40 @@ impl Store {
     fn end_unsuccessful(
         &self,
         id: VisitId,
-        mut what: UnsuccessfulVisit,
+        what: UnsuccessfulVisit,
         status: VisitStatus,
     ) -> Result<VisitRecorded, StoreError> {
-        let errors = validate_unsuccessful(&mut what);
-        if !errors.is_empty() {
-            return Err(StoreError::Validation(errors));
-        }
+        let what = checked_unsuccessful(what)?;
+        let now = self.clock.now();
+        self.write(|r| end_unsuccessful_in(r, id, what, status, now))
+    }
+
+    /// Logs a telephone call to a family that nobody answered, made just now: a telephone contact
+    /// planned and recorded as no access in one transaction, so it counts towards the case's
+    /// consecutive unsuccessful contacts and the "stopped answering" alert like any other.
+    /// `departure_reason` is needed when the child's plan requires face-to-face visits, as for
+    /// any planned call.
+    pub fn record_unanswered_call(
+        &self,
+        case_id: CaseId,
+        departure_reason: Option<String>,
+        what: UnsuccessfulVisit,
+    ) -> Result<VisitRecorded, StoreError> {
+        let what = checked_unsuccessful(what)?;
         let now = self.clock.now();
         self.write(|r| {
-            let mut v: Visit = r.get(Kind::Visit, id.bytes())?;
-            if !v.status.is_open() {
-                return Err(StoreError::InvalidState(
-                    "this visit has already been recorded",
-                ));
-            }
-            v.status = status;
-            v.ended_at = Some(now);
-            // A checked-in practitioner stays on lone working until they check out.
-            v.unsuccessful = Some(what);
+            let v = self.new_visit_in(
+                r,
+                NewVisit {
+                    case_id,
+                    kind: crate::domain::VisitKind::Telephone,
+                    planned_for: now,
+                    expected_minutes: UNANSWERED_CALL_MINUTES,
+                    departure_reason,
+                },
+            )?;
             super::planning::mark_plan_stale(r)?;
-            update_visit(r, &v)?;
-            let mut case: Case = r.get(Kind::Case, v.case_id.bytes())?;
-            if status != VisitStatus::Cancelled {
-                case.consecutive_no_access = case.consecutive_no_access.saturating_add(1);
-                r.update(Kind::Case, case.id.bytes(), None, &case)?;
-            }
-            let consecutive_no_access = case.consecutive_no_access;
-            Ok(VisitRecorded {
-                visit: v,
-                warnings: Vec::new(),
-                consecutive_no_access,
-            })
+            end_unsuccessful_in(r, v.id, what, VisitStatus::NoAccess, now)
         })
     }
 

@@ -9,7 +9,7 @@ use crate::domain::{
 use crate::planning::DueItem;
 
 /// The answers a practitioner has given so far, in the shape a form holds them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VisitAnswers {
     /// The child was seen; `None` until the practitioner answers.
     pub child_seen: Option<bool>,

@@ -53,7 +53,7 @@ final class AppModel {
     /// Opens the store (locked) once per launch.
     func openStore() async throws -> AsyncStore {
         if let store { return store }
-        guard let directory else { throw DoorstepError.Storage(message: "Storage unavailable") }
+        guard let directory else { throw DoorstepError.Storage(reason: "Storage unavailable") }
         let opened = try await AsyncStore.open(at: directory)
         store = opened
         return opened
@@ -65,12 +65,46 @@ final class AppModel {
         didUnlock()
     }
 
-    /// After any unlock or enrolment: screens show, the background key is set up, queued changes go.
+    /// Bumped whenever the core says data changed or an alert changes colour: screens showing
+    /// Today, a child or the alerts re-read themselves when it moves (`.task(id:)`).
+    private(set) var dataVersion = 0
+
+    private var alertTimer: Task<Void, Never>?
+
+    /// After any unlock or enrolment: screens show, the background key is set up, queued changes
+    /// go, the core's change reports and the next colour change drive the screens, and the
+    /// lone-working reminders are scheduled again (an update or a cleared schedule loses them).
     func didUnlock() {
         phase = .unlocked
         Task {
+            await observeChanges()
             await setUpBackgroundSync()
+            if let store, let reminders = try? await store.loneWorkingReminders() {
+                await LoneWorkingReminders.schedule(reminders)
+            }
             await syncIfUnlocked()
+        }
+    }
+
+    /// Listens to the core's change reports, and wakes at the next instant an alert changes
+    /// colour (the core's `nextAlertChangeMillis`), so Today turns amber or red on time.
+    private func observeChanges() async {
+        guard let store else { return }
+        try? await store.observeChanges { _ in
+            Task { @MainActor in self.dataChanged() }
+        }
+        dataChanged()
+    }
+
+    private func dataChanged() {
+        dataVersion += 1
+        alertTimer?.cancel()
+        guard phase == .unlocked, let store else { return }
+        alertTimer = Task {
+            guard let next = try? await store.nextAlertChangeMillis() else { return }
+            let wait = max(0, Double(next) / 1000 - Date().timeIntervalSince1970) + 0.001
+            try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+            if !Task.isCancelled { dataChanged() }
         }
     }
 
@@ -101,22 +135,20 @@ final class AppModel {
             let store = try await openStore()
             _ = try await store.backgroundSync(keyProvider: backgroundKeyProvider, transport: transport)
             return true
-        } catch DoorstepError.UnlockMethodNotSet {
-            return true // no background key yet: the next unlock sets it up and syncs
         } catch DoorstepError.Wiped {
             wiped()
             return true
         } catch {
-            // KeyProvider / WrongKey / Locked: the phone is locked or restarted; Offline: no network.
+            // Whether time mends it (offline, the phone locked, ...) is the core's classifier,
+            // the same answer Android's SyncWorker uses; anything else waits for the next unlock.
             log.notice("background sync: \(Self.code(of: error), privacy: .public)")
-            return false
+            return !((error as? DoorstepError)?.retryable ?? true)
         }
     }
 
-    /// An error's stable code for logs (never its message).
+    /// An error's stable code for logs (never its message): the core's.
     private static func code(of error: Error) -> String {
-        guard let doorstep = error as? DoorstepError else { return "other" }
-        return Mirror(reflecting: doorstep).children.first?.label ?? "unknown"
+        (error as? DoorstepError)?.code ?? "other"
     }
 
     /// Locks the store (the core zeroizes its keys) and shows the unlock screen.

@@ -1,33 +1,44 @@
 import Doorstep
 import UserNotifications
 
-/// The phone's own lone-working reminder: a local notification at the core's amber time
-/// (`CheckInView.amberAtMillis`) with the core's `reminder` text, which names no one (it shows on
-/// a lock screen). Cancelled on check-out.
+/// The phone's own lone-working reminders: the core's amber and red reminders
+/// (`loneWorkingReminders()`: times and words, naming no one, as they show on a lock screen) as
+/// local notifications. Time-sensitive, so Focus does not hold them back (the app carries the
+/// `com.apple.developer.usernotifications.time-sensitive` entitlement). Scheduled after a
+/// check-in and again at every launch and unlock (iOS keeps pending notifications across a
+/// reboot, but an app update or a cleared schedule does not); cancelled on check-out. No time or
+/// word is decided here.
 enum LoneWorkingReminders {
-    /// Schedules the reminder for a check-in (replacing any for the same visit). Asks for
-    /// permission the first time; checking in has already happened either way.
-    static func schedule(_ checkIn: CheckInView) async {
+    /// Schedules every reminder the core lists (replacing any with the same visit and stage).
+    /// Asks for permission the first time; checking in has already happened either way.
+    static func schedule(_ reminders: [LoneWorkingReminder]) async {
         let center = UNUserNotificationCenter.current()
-        guard (try? await center.requestAuthorization(options: [.alert, .sound])) == true else { return }
-        let content = UNMutableNotificationContent()
-        content.title = "Doorstep"
-        content.body = checkIn.reminder
-        content.sound = .default
-        let seconds = Double(checkIn.amberAtMillis) / 1000 - Date().timeIntervalSince1970
-        let trigger = UNTimeIntervalNotificationTrigger(timeInterval: max(1, seconds), repeats: false)
-        let request = UNNotificationRequest(
-            identifier: identifier(checkIn.visitId), content: content, trigger: trigger)
-        try? await center.add(request)
+        guard (try? await center.requestAuthorization(options: [.alert, .sound, .timeSensitive])) == true
+        else { return }
+        for reminder in reminders {
+            let content = UNMutableNotificationContent()
+            content.title = "Doorstep"
+            content.body = reminder.text
+            content.sound = .default
+            content.interruptionLevel = .timeSensitive
+            let seconds = Double(reminder.atMillis) / 1000 - Date().timeIntervalSince1970
+            let trigger = UNTimeIntervalNotificationTrigger(timeInterval: max(1, seconds), repeats: false)
+            let request = UNNotificationRequest(
+                identifier: identifier(reminder.visitId, reminder.stage), content: content, trigger: trigger)
+            try? await center.add(request)
+        }
     }
 
-    /// Cancels a visit's reminder (checked out), and removes it if already shown.
+    /// Cancels a visit's reminders (checked out), and removes any already shown.
     static func cancel(visitId: String) {
         let center = UNUserNotificationCenter.current()
-        center.removePendingNotificationRequests(withIdentifiers: [identifier(visitId)])
-        center.removeDeliveredNotifications(withIdentifiers: [identifier(visitId)])
+        let ids = [identifier(visitId, .amber), identifier(visitId, .red)]
+        center.removePendingNotificationRequests(withIdentifiers: ids)
+        center.removeDeliveredNotifications(withIdentifiers: ids)
     }
 
-    /// One reminder per visit; the visit id is opaque (nothing identifying).
-    private static func identifier(_ visitId: String) -> String { "lone-working.\(visitId)" }
+    /// One reminder per visit and stage; the visit id is opaque (nothing identifying).
+    private static func identifier(_ visitId: String, _ stage: ReminderStage) -> String {
+        "lone-working.\(visitId).\(stage == .amber ? "amber" : "red")"
+    }
 }

@@ -47,7 +47,7 @@ struct ChildScreen: View {
         }
         .navigationTitle(child?.childName ?? "")
         .toolbar { NavigationLink("Notes", value: Route.notes(caseId: caseId)) }
-        .task { await load() }
+        .task(id: model.dataVersion) { await load() }
         .refreshable { await load() }
     }
 

@@ -26,8 +26,8 @@ struct LoneWorkingScreen: View {
                     if visit.canCheckIn {
                         Button {
                             change {
-                                let started = try await $0.checkIn(visitId: visitId)
-                                await LoneWorkingReminders.schedule(started)
+                                _ = try await $0.checkIn(visitId: visitId)
+                                await LoneWorkingReminders.schedule(try await $0.loneWorkingReminders())
                             }
                         } label: {
                             Text("Check in").font(.title2).frame(maxWidth: .infinity, minHeight: 60)

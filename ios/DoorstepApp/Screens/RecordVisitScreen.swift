@@ -3,8 +3,9 @@ import SwiftUI
 
 /// Core calls: visitForm(visitId, answers) on every change (prompts with their input kind and
 /// messages, formMessages, canSave); answerOf / withAnswer for each widget; completeVisit to
-/// save; recordNoAccess when the practitioner could not get in. Answers are held in memory only
-/// (never in state restoration).
+/// save; recordNoAccess when the practitioner could not get in. Every change is saved as the
+/// visit's sealed draft (saveDraft) and the form resumes from it (draft): a call, a lock or a
+/// killed app loses nothing. Answers are never in state restoration.
 struct RecordVisitScreen: View {
     let visitId: String
     @Environment(AppModel.self) private var model
@@ -57,7 +58,10 @@ struct RecordVisitScreen: View {
 
     private func loadFresh() async {
         do {
-            form = try await model.openStore().visitForm(visitId: visitId, answers: nil)
+            let store = try await model.openStore()
+            let draft = try await store.draft(visitId: visitId)?.answers
+            answers = draft
+            form = try await store.visitForm(visitId: visitId, answers: draft)
         } catch {
             self.error = model.handle(error)
         }
@@ -78,7 +82,9 @@ struct RecordVisitScreen: View {
         refresh?.cancel()
         refresh = Task {
             do {
-                let drawn = try await model.openStore().visitForm(visitId: visitId, answers: next)
+                let store = try await model.openStore()
+                try await store.saveDraft(visitId: visitId, answers: next)
+                let drawn = try await store.visitForm(visitId: visitId, answers: next)
                 if !Task.isCancelled { form = drawn }
             } catch {
                 if !Task.isCancelled { self.error = model.handle(error) }

@@ -40,7 +40,7 @@ struct TodayScreen: View {
             NavigationLink(value: Route.caseload) { Label("Caseload", systemImage: "person.2") }
             NavigationLink(value: Route.sync) { Label("Sync", systemImage: "arrow.triangle.2.circlepath") }
         }
-        .task { await load() }
+        .task(id: model.dataVersion) { await load() }
         .refreshable { await load() }
     }
 

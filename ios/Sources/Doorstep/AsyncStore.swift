@@ -27,7 +27,7 @@ public actor AsyncStore {
 
     /// Opens the store in `directory`, locked.
     public static func open(at directory: URL) async throws -> AsyncStore {
-        let store = try await Task.detached { try DoorstepStore.open(dir: directory.path) }.value
+        let store = try await Task.detached { try DoorstepStore.open(dir: directory.path, clock: nil) }.value
         return AsyncStore(store: store)
     }
 
@@ -37,9 +37,11 @@ public actor AsyncStore {
         passphrase: String?, keyProvider: KeyProvider?
     ) async throws -> AsyncStore {
         let store = try await onLongQueue {
-            try DoorstepStore.enrol(
+            var bytes = passphrase.map(passphraseBytes)
+            defer { if bytes != nil { bytes!.resetBytes() } }
+            return try DoorstepStore.enrol(
                 dir: directory.path, serverUrl: serverUrl, code: code, transport: transport,
-                passphrase: passphrase, keyProvider: keyProvider)
+                passphrase: bytes.map { Data($0) }, keyProvider: keyProvider, clock: nil)
         }
         return AsyncStore(store: store)
     }
@@ -49,7 +51,11 @@ public actor AsyncStore {
     /// Unlocks with the passphrase (slow on purpose).
     public func unlock(passphrase: String) async throws {
         let store = self.store
-        try await Self.onLongQueue { try store.unlockWithPassphrase(passphrase: passphrase) }
+        try await Self.onLongQueue {
+            var bytes = passphraseBytes(passphrase)
+            defer { bytes.resetBytes() }
+            try store.unlockWithPassphrase(passphrase: Data(bytes))
+        }
     }
 
     /// Unlocks with the platform key (Face ID / Touch ID appears; waits for the user).
@@ -121,7 +127,58 @@ public actor AsyncStore {
     }
 
     @discardableResult
-    public func retryNeedsAttention() async throws -> UInt64 { try await run { try $0.retryNeedsAttention() } }
+    public func retryNeedsAttention() async throws -> Int64 { try await run { try $0.retryNeedsAttention() } }
+
+    // MARK: Drafts, calls, reminders, changes
+
+    /// Saves the answers typed so far (sealed, on this phone only); survives a lock, a killed app
+    /// and a restart. Call it on every change of the record-visit form.
+    public func saveDraft(visitId: String, answers: VisitAnswers) async throws {
+        try await run { try $0.saveDraft(visit: visitId, answers: answers) }
+    }
+
+    /// The draft of a visit being recorded, if any: its answers resume the form.
+    public func draft(visitId: String) async throws -> VisitDraft? { try await run { try $0.draft(visit: visitId) } }
+
+    /// Discards a visit's draft (the practitioner's choice).
+    @discardableResult
+    public func discardDraft(visitId: String) async throws -> Bool { try await run { try $0.discardDraft(visit: visitId) } }
+
+    /// Logs a call to the family, just made, that nobody answered.
+    public func recordUnansweredCall(
+        caseId: String, reason: String, followUpAction: String, departureReason: String?
+    ) async throws -> VisitSaved {
+        try await run {
+            try $0.recordUnansweredCall(
+                caseId: caseId, departureReason: departureReason, reason: reason,
+                followUpAction: followUpAction)
+        }
+    }
+
+    /// The lone-working reminders still to fire (amber and red), soonest first.
+    public func loneWorkingReminders() async throws -> [LoneWorkingReminder] {
+        try await run { try $0.loneWorkingReminders() }
+    }
+
+    /// When (UTC milliseconds) an alert next changes colour or the day ends.
+    public func nextAlertChangeMillis() async throws -> Int64 { try await run { try $0.nextAlertChangeMillis() } }
+
+    /// Tells `onChange` which screens changed after every write, every page a sync applies and
+    /// every sync's end (on the writer's thread: hop to the main actor inside).
+    public func observeChanges(_ onChange: @escaping @Sendable (DataChanges) -> Void) async throws {
+        let relay = ChangeRelay(onChange)
+        try await run { try $0.setDataObserver(observer: relay) }
+    }
+
+    /// Changes the passphrase (unlocked).
+    public func changePassphrase(old: String, new: String) async throws {
+        let store = self.store
+        try await Self.onLongQueue {
+            var o = passphraseBytes(old), n = passphraseBytes(new)
+            defer { o.resetBytes(); n.resetBytes() }
+            try store.changePassphrase(old: Data(o), new: Data(n))
+        }
+    }
 
     // MARK: Sync
 
@@ -167,6 +224,26 @@ public actor AsyncStore {
         try await withCheckedThrowingContinuation { continuation in
             longCalls.async { continuation.resume(with: Result { try body() }) }
         }
+    }
+}
+
+/// Relays the core's change reports to a closure.
+private final class ChangeRelay: DataObserver, @unchecked Sendable {
+    private let report: @Sendable (DataChanges) -> Void
+
+    init(_ report: @escaping @Sendable (DataChanges) -> Void) {
+        self.report = report
+    }
+
+    func changed(changes: DataChanges) throws {
+        report(changes)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Overwrites every byte with zero (a passphrase's bytes once the core has them).
+    mutating func resetBytes() {
+        for i in indices { self[i] = 0 }
     }
 }
 

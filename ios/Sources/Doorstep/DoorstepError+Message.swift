@@ -2,24 +2,16 @@ import DoorstepFFI
 import Foundation
 
 extension DoorstepError {
-    /// The message for the practitioner. The core writes it for people and never puts personal
-    /// data, key material or note text in it. The switch is exhaustive: a code added in Rust
-    /// fails this build until it is handled here.
-    public var userMessage: String {
-        switch self {
-        case .NoStore(let message), .AlreadyExists(let message), .Locked(let message),
-             .WrongPassphrase(let message), .WrongKey(let message), .UnlockMethodNotSet(let message),
-             .WeakPassphrase(let message), .Tampered(let message), .Corrupt(let message),
-             .NewerVersion(let message), .NotFound(let message), .InvalidInput(let message),
-             .ValidationFailed(let message), .NotAllowed(let message), .Planning(let message),
-             .NotEnrolled(let message), .BadServerUrl(let message), .Offline(let message),
-             .Unauthorized(let message), .Protocol(let message), .Wiped(let message),
-             .DiskFull(let message), .KeyProvider(let message), .KeyInvalidated(let message),
-             .Storage(let message),
-             .Busy(let message), .Platform(let message), .Document(let message):
-            return message
-        }
-    }
+    /// The message for the practitioner, from the core (`userMessage()`): written for people,
+    /// never with personal data, key material or note text.
+    public var userMessage: String { userMessage() }
+
+    /// The stable code ("Locked", "Offline", ...), from the core: for logs and branching.
+    public var code: String { code() }
+
+    /// Whether a background sync that failed with this error is tried again later: the core's
+    /// one classifier, the same answer Android's SyncWorker uses.
+    public var retryable: Bool { isRetryable() }
 }
 
 /// The practitioner's message for any error a Doorstep call throws.
@@ -27,3 +19,7 @@ public func userMessage(for error: Error) -> String {
     if let doorstep = error as? DoorstepError { return doorstep.userMessage }
     return "Something went wrong. Your records are safe; try again."
 }
+
+/// The UTF-8 bytes of a passphrase for the core (which wipes its copy). Swift strings cannot be
+/// wiped; the byte array is zeroed by the caller's `defer` once the call returns.
+func passphraseBytes(_ passphrase: String) -> [UInt8] { Array(passphrase.utf8) }

@@ -37,28 +37,59 @@ public final class SecureEnclaveKeyProvider: KeyProvider {
 
     /// Called by the core only at enrolment (store creation or `setKeyProvider`): a fresh key
     /// each time; the old one is useless once the keyring holds the new blob.
+    /// Makes a new Secure Enclave key and wraps `key` with it. The new key is created and used
+    /// under a staging tag first; only once the wrapped blob exists does it take the key's tag,
+    /// and the key it replaces is kept under a "previous" tag (not deleted) until an unwrap with
+    /// the new key succeeds: a failure or a crash at any point leaves a key that opens the
+    /// keyring the core last saved.
     public func wrapKey(key: Data) throws -> Data {
-        try deleteKey()
-        let privateKey = try createKey()
+        try deleteKey(tag: staging)
+        let privateKey = try createKey(tag: staging)
         guard let publicKey = SecKeyCopyPublicKey(privateKey) else {
+            try? deleteKey(tag: staging)
             throw PlatformError.Failed(reason: "no public key")
         }
         var error: Unmanaged<CFError>?
         guard let sealed = SecKeyCreateEncryptedData(publicKey, Self.algorithm, key as CFData, &error) else {
+            try? deleteKey(tag: staging)
             throw PlatformError.Failed(reason: "encryption failed (\(Self.code(error)))")
         }
+        // The new key is stored; now the old one steps aside (kept) and the new one takes its tag.
+        try deleteKey(tag: previous)
+        try retag(from: tag, to: previous)
+        try retag(from: staging, to: tag)
         BiometryState.remember(for: tag)
         return sealed as Data
     }
 
+    /// The tag a new key is made under before it replaces the current one.
+    private var staging: Data { tag + Data(".next".utf8) }
+
+    /// The tag the replaced key keeps until the new one has unwrapped once.
+    private var previous: Data { tag + Data(".previous".utf8) }
+
     public func unwrapKey(wrapped: Data) throws -> Data {
         let context = LAContext()
         context.localizedReason = reason
+        do {
+            let plain = try unwrap(wrapped, tag: tag, context: context)
+            // The current key works: the one it replaced is no longer needed.
+            try? deleteKey(tag: previous)
+            return plain
+        } catch PlatformError.Failed(let why) {
+            // A keyring saved before the last key replacement (the app stopped in between) is
+            // still wrapped by the replaced key, kept for exactly this.
+            if let plain = try? unwrap(wrapped, tag: previous, context: context) { return plain }
+            throw PlatformError.Failed(reason: why)
+        }
+    }
+
+    private func unwrap(_ wrapped: Data, tag: Data, context: LAContext) throws -> Data {
         let privateKey: SecKey
         do {
-            privateKey = try self.privateKey(context: context)
+            privateKey = try self.privateKey(context: context, tag: tag)
         } catch PlatformError.KeyInvalidated(let why) {
-            forget()
+            if tag == self.tag { forget() }
             throw PlatformError.KeyInvalidated(reason: why)
         }
         var error: Unmanaged<CFError>?
@@ -72,11 +103,11 @@ public final class SecureEnclaveKeyProvider: KeyProvider {
                  LAError.biometryNotEnrolled.rawValue, LAError.passcodeNotSet.rawValue:
                 throw PlatformError.KeyUnavailable(reason: "biometrics unavailable (\(code))")
             case LAError.invalidContext.rawValue, Int(errSecItemNotFound):
-                forget()
+                if tag == self.tag { forget() }
                 throw PlatformError.KeyInvalidated(reason: "Secure Enclave key no longer usable")
             case _ where policy == .biometryCurrentSet && BiometryState.changed(since: tag):
                 // Face ID / Touch ID enrolment changed since the key was made: it is dead.
-                forget()
+                if tag == self.tag { forget() }
                 throw PlatformError.KeyInvalidated(reason: "enrolled biometrics changed")
             default:
                 throw PlatformError.Failed(reason: "decryption failed (\(code))")
@@ -87,6 +118,8 @@ public final class SecureEnclaveKeyProvider: KeyProvider {
 
     public func destroyKey() throws {
         try deleteKey()
+        try deleteKey(tag: staging)
+        try deleteKey(tag: previous)
         BiometryState.forget(for: tag)
     }
 
@@ -99,7 +132,7 @@ public final class SecureEnclaveKeyProvider: KeyProvider {
 
     private static let algorithm = SecKeyAlgorithm.eciesEncryptionCofactorX963SHA256AESGCM
 
-    private func createKey() throws -> SecKey {
+    private func createKey(tag: Data) throws -> SecKey {
         var error: Unmanaged<CFError>?
         let flags: SecAccessControlCreateFlags = switch policy {
         case .biometryCurrentSet: [.privateKeyUsage, .biometryCurrentSet]
@@ -127,7 +160,7 @@ public final class SecureEnclaveKeyProvider: KeyProvider {
         return key
     }
 
-    private func privateKey(context: LAContext) throws -> SecKey {
+    private func privateKey(context: LAContext, tag: Data) throws -> SecKey {
         let query: [String: Any] = [
             kSecClass as String: kSecClassKey,
             kSecAttrApplicationTag as String: tag,
@@ -151,7 +184,22 @@ public final class SecureEnclaveKeyProvider: KeyProvider {
         }
     }
 
-    private func deleteKey() throws {
+    private func deleteKey() throws { try deleteKey(tag: tag) }
+
+    /// Moves a key to another tag (nothing to move is fine: there was no key yet).
+    private func retag(from: Data, to: Data) throws {
+        let query: [String: Any] = [
+            kSecClass as String: kSecClassKey,
+            kSecAttrApplicationTag as String: from,
+            kSecAttrKeyType as String: kSecAttrKeyTypeECSECPrimeRandom,
+        ]
+        let status = SecItemUpdate(query as CFDictionary, [kSecAttrApplicationTag as String: to] as CFDictionary)
+        guard status == errSecSuccess || status == errSecItemNotFound else {
+            throw PlatformError.Failed(reason: "keychain update status \(status)")
+        }
+    }
+
+    private func deleteKey(tag: Data) throws {
         let query: [String: Any] = [
             kSecClass as String: kSecClassKey,
             kSecAttrApplicationTag as String: tag,

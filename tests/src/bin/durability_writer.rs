@@ -4,6 +4,8 @@
 //! each core call has returned. The test kills it
 //! with SIGKILL at random moments and checks that every acknowledged action survived whole.
 //!
+//! A `draft` action saves a visit's answers so far (`ACK <n> draft <visit id>:<token>`).
+//!
 //! Usage: `durability_writer <store dir>`; `DOORSTEP_TEST_SEED` seeds the choice of actions.
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -12,8 +14,9 @@ use doorstep_core::domain::{
     CaseId, NewCase, NewHousehold, NewPerson, NewVisit, NoteId, PersonId, PersonRole, PlanType,
     Rag, UnsuccessfulVisit, VisitId, VisitKind, VisitOutcome,
 };
+use doorstep_core::view::VisitAnswers;
 use doorstep_core::{Store, StoreError, SystemClock, UnlockMethods};
-use doorstep_tests::durability::{concern_for, KEY_ENV};
+use doorstep_tests::durability::{concern_for, draft_text, KEY_ENV};
 use doorstep_tests::{hexkey, rng::Rng};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -174,6 +177,19 @@ fn run() -> Result<(), String> {
             )
             .map_err(|e| format!("no access: {e}"))?;
             ("noaccess", vid.to_string())
+        } else if roll < 76 {
+            // A visit being recorded: its answers saved as they are typed, each draft marked with
+            // a token the test finds again after the kill.
+            let vid = st.open_visits[rng.index(st.open_visits.len())];
+            let token = rng.range(0, u32::MAX as u64);
+            let answers = VisitAnswers {
+                child_seen: Some(true),
+                concerns: vec![draft_text(vid, token)],
+                ..Default::default()
+            };
+            s.save_draft(vid, &answers)
+                .map_err(|e| format!("draft: {e}"))?;
+            ("draft", format!("{vid}:{token}"))
         } else if st.originals.is_empty() || roll < 88 {
             let cid = st.cases[rng.index(st.cases.len())];
             let note = s

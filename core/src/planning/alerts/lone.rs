@@ -145,6 +145,19 @@ impl LoneWorking {
         out
     }
 
+    /// The reminder the phone shows (on the lock screen, so naming no one) at the red time: the
+    /// check-out is overdue.
+    pub fn red_reminder(&self) -> String {
+        if self.monitor {
+            "Doorstep: your check-out is overdue. Check out now, or call in: the lone-working monitor escalates once your check-in has reached the server.".to_string()
+        } else {
+            format!(
+                "Doorstep: your check-out is overdue. Check out now, or call {}: no one is alerted automatically.",
+                self.call()
+            )
+        }
+    }
+
     /// The reminder the phone shows (on the lock screen, so naming no one) at the amber time.
     pub fn reminder(&self, red_label: &str) -> String {
         if self.monitor {

@@ -87,7 +87,11 @@ class AppContainer(private val context: Context) {
         lockedState.value = false
         val opened = doorstep
         scope.launch {
-            opened?.let { setUpBackgroundSync(it) }
+            opened?.let {
+                setUpBackgroundSync(it)
+                // Alarms lost while the app was away (a reboot without a background key) come back.
+                runCatching { reminders.schedule(it.loneWorkingReminders()) }
+            }
             syncScheduler.requestSync()
         }
     }

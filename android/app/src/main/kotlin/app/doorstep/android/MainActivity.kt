@@ -7,7 +7,8 @@ import androidx.activity.enableEdgeToEdge
 import androidx.fragment.app.FragmentActivity
 import app.doorstep.android.security.ForegroundActivity
 import app.doorstep.android.ui.DoorstepNavHost
-import app.doorstep.android.ui.theme.DoorstepTheme
+import app.doorstep.ui.theme.DoorstepTheme
+import androidx.compose.foundation.isSystemInDarkTheme
 
 /**
  * The only activity. FLAG_SECURE keeps every screen out of screenshots, screen recording, casting
@@ -21,7 +22,7 @@ class MainActivity : FragmentActivity() {
         super.onCreate(savedInstanceState)
         val container = (application as DoorstepApp).container
         setContent {
-            DoorstepTheme { DoorstepNavHost(container) }
+            DoorstepTheme(dark = isSystemInDarkTheme()) { DoorstepNavHost(container) }
         }
     }
 

@@ -6,6 +6,8 @@ import app.doorstep.ffi.CaseInput
 import app.doorstep.ffi.CaseLine
 import app.doorstep.ffi.CheckInView
 import app.doorstep.ffi.ChildView
+import app.doorstep.ffi.DataChanges
+import app.doorstep.ffi.DataObserver
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.DoorstepStore
 import app.doorstep.ffi.FamilyCopyReview
@@ -13,6 +15,7 @@ import app.doorstep.ffi.FamilyShareInput
 import app.doorstep.ffi.HouseholdInput
 import app.doorstep.ffi.IntegrityReport
 import app.doorstep.ffi.KeyProvider
+import app.doorstep.ffi.LoneWorkingReminder
 import app.doorstep.ffi.NoteThreadLine
 import app.doorstep.ffi.PersonInput
 import app.doorstep.ffi.PlanScreen
@@ -27,14 +30,24 @@ import app.doorstep.ffi.TodayVisit
 import app.doorstep.ffi.Transport
 import app.doorstep.ffi.UnlockOptions
 import app.doorstep.ffi.VisitAnswers
+import app.doorstep.ffi.VisitDraft
 import app.doorstep.ffi.VisitForm
 import app.doorstep.ffi.VisitInput
 import app.doorstep.ffi.VisitSaved
+import app.doorstep.ffi.WallClock
 import app.doorstep.ffi.storeExists
 import java.io.File
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.channels.BufferOverflow
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.channelFlow
+import kotlinx.coroutines.flow.distinctUntilChanged
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.flow.MutableSharedFlow
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.SharedFlow
@@ -48,16 +61,93 @@ import kotlinx.coroutines.withContext
 
 /**
  * The Doorstep core for Kotlin callers: every call of the generated [DoorstepStore] as a suspend
- * function on [io] (the calls block: SQLite, and PBKDF2 on unlock), and the sync status as a
- * [StateFlow]. Threading and flows only: every rule, label and message comes from the core.
+ * function on [io] (the calls block: SQLite, and PBKDF2 on unlock), the sync status as a
+ * [StateFlow], and live screens ([todayFlow], [childFlow], [alertsFlow], [caseloadFlow]) that
+ * read themselves again when the core says their data changed or an alert changes colour.
+ * Threading and flows only: every rule, label and message comes from the core.
  *
- * Errors are the generated [DoorstepException] subclasses; see [code] and [userMessage].
+ * Errors are the generated [DoorstepException] subclasses; see [code], [retryable] and
+ * [userMessage]. Passphrases are `CharArray`s, wiped once used.
  */
 class Doorstep private constructor(
     /** The generated store, for anything not wrapped here. Its calls block the calling thread. */
     val store: DoorstepStore,
     private val io: CoroutineDispatcher,
+    /** The clock the core was given, if any (the live screens' timers read the same time). */
+    private val clock: WallClock?,
 ) : AutoCloseable {
+
+    private val changeEvents = MutableSharedFlow<DataChanges>(
+        extraBufferCapacity = 64,
+        onBufferOverflow = BufferOverflow.DROP_OLDEST,
+    )
+
+    /**
+     * What the core says changed, after every write, every page a sync applies and every sync's
+     * end (and everything, after an unlock). Nothing replayed: the live screens subscribe first.
+     */
+    val changes: SharedFlow<DataChanges> = changeEvents.asSharedFlow()
+
+    init {
+        store.setDataObserver(object : DataObserver {
+            override fun changed(changes: DataChanges) {
+                changeEvents.tryEmit(changes)
+            }
+        })
+    }
+
+    private fun nowMillis(): Long = clock?.nowMillis() ?: System.currentTimeMillis()
+
+    /** Tells the live screens to read everything again (after an unlock: they could not read). */
+    private fun everythingChanged() {
+        changeEvents.tryEmit(DataChanges(today = true, caseload = true, alerts = true, caseIds = emptyList(), everyCase = true, sync = true))
+    }
+
+    /**
+     * A screen's data, read now and again whenever [relevant] says a change concerns it, and at
+     * the instant the core says an alert changes colour (a check-in turning amber or red, the
+     * day ending). While the store is locked nothing is emitted; the unlock reads it again.
+     * Equal consecutive values are not repeated.
+     */
+    private fun <T> live(relevant: (DataChanges) -> Boolean, read: DoorstepStore.() -> T): Flow<T> = channelFlow {
+        val wake = Channel<Unit>(Channel.CONFLATED)
+        launch(start = CoroutineStart.UNDISPATCHED) {
+            changes.collect { if (relevant(it)) wake.send(Unit) }
+        }
+        wake.send(Unit)
+        var timer: Job? = null
+        for (signal in wake) {
+            timer?.cancel()
+            val value = try {
+                call { read() }
+            } catch (_: DoorstepException.Locked) {
+                continue
+            }
+            send(value)
+            val next = try {
+                call { nextAlertChangeMillis() }
+            } catch (_: DoorstepException) {
+                continue
+            }
+            timer = launch {
+                // One millisecond past the instant: the core's comparison is strict.
+                delay((next - nowMillis()).coerceAtLeast(0) + 1)
+                wake.send(Unit)
+            }
+        }
+    }.distinctUntilChanged()
+
+    /** The "today" screen, live: re-read when visits, cases, alerts or the plan change, and when an alert changes colour. */
+    fun todayFlow(): Flow<TodayView> = live({ it.today || it.alerts }) { today() }
+
+    /** The alerts screen, live. */
+    fun alertsFlow(): Flow<AlertsView> = live({ it.alerts }) { alertDigest() }
+
+    /** The caseload, live. */
+    fun caseloadFlow(): Flow<List<CaseLine>> = live({ it.caseload }) { caseload() }
+
+    /** A child's screen, live: re-read when anything of that case (or every case) changes. */
+    fun childFlow(caseId: String): Flow<ChildView> = live({ it.everyCase || caseId in it.caseIds }) { child(caseId) }
 
     private val syncLock = Mutex()
     private val state = MutableStateFlow<SyncState>(SyncState.Idle(null))
@@ -107,16 +197,18 @@ class Doorstep private constructor(
 
     // --- Keys and the store's life ----------------------------------------------------------
 
-    /** Unlocks with the passphrase (slow on purpose). */
-    suspend fun unlock(passphrase: String) = withContext(io) {
-        store.unlockWithPassphrase(passphrase)
+    /** Unlocks with the passphrase (slow on purpose); [passphrase] is wiped. */
+    suspend fun unlock(passphrase: CharArray) = withContext(io) {
+        withPassphraseBytes(passphrase) { store.unlockWithPassphrase(it) }
         refreshStatusBlocking()
+        everythingChanged()
     }
 
     /** Unlocks with the platform key provider. */
     suspend fun unlock(keyProvider: KeyProvider) = withContext(io) {
         store.unlockWithKeyProvider(keyProvider)
         refreshStatusBlocking()
+        everythingChanged()
     }
 
     /** Locks the store: the keys are wiped from memory (on going to the background). */
@@ -128,15 +220,19 @@ class Doorstep private constructor(
     /** Whether the store is locked. */
     suspend fun isLocked(): Boolean = call { isLocked() }
 
-    /** Changes the passphrase (the store must be unlocked). */
-    suspend fun changePassphrase(old: String, new: String) = call { changePassphrase(old, new) }
+    /** Changes the passphrase (the store must be unlocked); both are wiped. */
+    suspend fun changePassphrase(old: CharArray, new: CharArray) = withContext(io) {
+        withPassphraseBytes(old) { o -> withPassphraseBytes(new) { n -> store.changePassphrase(o, n) } }
+    }
 
     /**
      * Rotates the data key: a new key wrapped by the passphrase and / or key provider given (a slot
-     * not given is dropped), every record re-sealed. Resumed by the next unlock if the app is killed.
+     * not given is dropped), every record re-sealed; returns how many. Resumed by the next unlock
+     * if the app is killed. [passphrase] is wiped.
      */
-    suspend fun rotateDataKey(passphrase: String?, keyProvider: KeyProvider?): ULong =
-        call { rotateDataKey(passphrase, keyProvider) }
+    suspend fun rotateDataKey(passphrase: CharArray?, keyProvider: KeyProvider?): Long = withContext(io) {
+        withOptionalPassphraseBytes(passphrase) { store.rotateDataKey(it, keyProvider) }
+    }
 
     /** Sets (or replaces) the platform key provider slot. */
     suspend fun setKeyProvider(keyProvider: KeyProvider) = call { setKeyProvider(keyProvider) }
@@ -242,14 +338,48 @@ class Doorstep private constructor(
     /** The alerts screen: the most urgent alerts in full, the rest counted per kind. */
     suspend fun alertDigest(): AlertsView = call { alertDigest() }
 
-    /** Plans the next [weeks] weeks; with [book], every slot becomes a planned visit. */
-    suspend fun plan(weeks: UInt, book: Boolean = false): PlanScreen = write { plan(weeks, book) }
+    /**
+     * Plans the next [weeks] weeks (1 to 52; unannounced visits timed at random by the core); with
+     * [book], every slot becomes a planned visit.
+     */
+    suspend fun plan(weeks: Int, book: Boolean = false): PlanScreen = write { plan(weeks, book) }
 
     /** The sync screen's data (also kept in [syncState]). */
     suspend fun syncStatus(): SyncStatusView = call { syncStatus() }
 
     /** Puts refused changes back in the queue; returns how many. */
-    suspend fun retryNeedsAttention(): ULong = write { retryNeedsAttention() }
+    suspend fun retryNeedsAttention(): Long = write { retryNeedsAttention() }
+
+    // --- Drafts, calls, reminders --------------------------------------------------------------
+
+    /**
+     * Saves the answers typed so far on a visit being recorded (sealed, on this phone only, never
+     * synced). Call it on every change; it survives a lock, a killed app and a restart.
+     */
+    suspend fun saveDraft(visitId: String, answers: VisitAnswers) = call { saveDraft(visitId, answers) }
+
+    /** The draft of a visit being recorded, if any: its answers resume the form where it stopped. */
+    suspend fun draft(visitId: String): VisitDraft? = call { draft(visitId) }
+
+    /** Discards a visit's draft (the practitioner's choice); whether there was one. */
+    suspend fun discardDraft(visitId: String): Boolean = call { discardDraft(visitId) }
+
+    /**
+     * Logs a call to the family, just made, that nobody answered (it counts towards consecutive
+     * unsuccessful contacts). [departureReason] is needed when the child must be seen face to face.
+     */
+    suspend fun recordUnansweredCall(
+        caseId: String,
+        reason: String,
+        followUpAction: String,
+        departureReason: String? = null,
+    ): VisitSaved = write { recordUnansweredCall(caseId, departureReason, reason, followUpAction) }
+
+    /** The lone-working reminders still to fire (amber and red), soonest first, with their words. */
+    suspend fun loneWorkingReminders(): List<LoneWorkingReminder> = call { loneWorkingReminders() }
+
+    /** When (UTC milliseconds) an alert next changes colour or the day ends. */
+    suspend fun nextAlertChangeMillis(): Long = call { nextAlertChangeMillis() }
 
     // --- Sync ---------------------------------------------------------------------------------
 
@@ -286,7 +416,10 @@ class Doorstep private constructor(
     }
 
     /** Frees the native store now rather than when collected. Calls after this fail. */
-    override fun close() = store.close()
+    override fun close() {
+        runCatching { store.setDataObserver(null) }
+        store.close()
+    }
 
     /** Opening and creating stores. */
     companion object {
@@ -296,16 +429,22 @@ class Doorstep private constructor(
         /** Whether [dir] holds a store ("unlock" rather than "set up"). */
         fun exists(dir: File): Boolean = storeExists(dir.path)
 
-        /** Creates a store in [dir] for a practitioner without a sync server, unlocked. */
+        /**
+         * Creates a store in [dir] for a practitioner without a sync server, unlocked. [passphrase]
+         * is wiped; [clock] is the time the core reads (the system's when `null`).
+         */
         suspend fun create(
             dir: File,
             practitioner: PractitionerInput,
-            passphrase: String? = null,
+            passphrase: CharArray? = null,
             keyProvider: KeyProvider? = null,
             io: CoroutineDispatcher = Dispatchers.IO,
+            clock: WallClock? = null,
         ): Doorstep = withContext(io) {
-            Doorstep(DoorstepStore.create(dir.path, practitioner, passphrase, keyProvider), io)
-                .also { it.refreshStatusBlocking() }
+            val store = withOptionalPassphraseBytes(passphrase) {
+                DoorstepStore.create(dir.path, practitioner, it, keyProvider, clock)
+            }
+            Doorstep(store, io, clock).also { it.refreshStatusBlocking() }
         }
 
         /** Enrols with a sync server using a one-time code, then creates the store in [dir], unlocked. */
@@ -314,20 +453,23 @@ class Doorstep private constructor(
             serverUrl: String,
             code: String,
             transport: Transport,
-            passphrase: String? = null,
+            passphrase: CharArray? = null,
             keyProvider: KeyProvider? = null,
             io: CoroutineDispatcher = Dispatchers.IO,
+            clock: WallClock? = null,
         ): Doorstep = withContext(io) {
-            Doorstep(DoorstepStore.enrol(dir.path, serverUrl, code, transport, passphrase, keyProvider), io)
-                .also { it.refreshStatusBlocking() }
+            val store = withOptionalPassphraseBytes(passphrase) {
+                DoorstepStore.enrol(dir.path, serverUrl, code, transport, it, keyProvider, clock)
+            }
+            Doorstep(store, io, clock).also { it.refreshStatusBlocking() }
         }
 
         /** Wraps a store opened through the generated API (this object then owns it). */
-        fun wrap(store: DoorstepStore, io: CoroutineDispatcher = Dispatchers.IO): Doorstep =
-            Doorstep(store, io)
+        fun wrap(store: DoorstepStore, io: CoroutineDispatcher = Dispatchers.IO, clock: WallClock? = null): Doorstep =
+            Doorstep(store, io, clock)
 
         /** Opens the store in [dir], locked. */
-        suspend fun open(dir: File, io: CoroutineDispatcher = Dispatchers.IO): Doorstep =
-            withContext(io) { Doorstep(DoorstepStore.open(dir.path), io) }
+        suspend fun open(dir: File, io: CoroutineDispatcher = Dispatchers.IO, clock: WallClock? = null): Doorstep =
+            withContext(io) { Doorstep(DoorstepStore.open(dir.path, clock), io, clock) }
     }
 }

@@ -4,16 +4,22 @@ import app.doorstep.ffi.DoorstepException
 
 /**
  * The stable code of this error ("Locked", "ValidationFailed", ...), as the core and the
- * documentation name it: the generated subclass's name, which is the Rust variant's name. (The
- * Android app keeps `app.doorstep.ffi.**` from R8 renaming, as JNA needs anyway.)
+ * documentation name it. It comes from the core (`DoorstepException.code()`), never from a class
+ * name, so a shrinker renaming classes changes nothing.
  */
 val DoorstepException.code: String
-    get() = javaClass.simpleName
+    get() = code()
+
+/**
+ * Whether a sync that failed with this error is tried again later by the platform's scheduler
+ * without anyone acting: the core's one answer, used by Android and iOS alike.
+ */
+val DoorstepException.retryable: Boolean
+    get() = isRetryable()
 
 /**
  * The message to show the practitioner. The core writes it for people and never puts personal
  * data, key material or note text in it.
  */
 val DoorstepException.userMessage: String
-    get() = message?.takeIf { it.isNotBlank() } ?: "Something went wrong ($code)"
-
+    get() = userMessage().takeIf { it.isNotBlank() } ?: "Something went wrong ($code)"

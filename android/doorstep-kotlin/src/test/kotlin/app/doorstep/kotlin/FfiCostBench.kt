@@ -70,7 +70,7 @@ object FfiCostBench {
             store.openCase(CaseInput(child, PlanType.CHILD_IN_NEED, Rag.AMBER, "bench"))
         }
         for (i in 0 until VISITS_TODAY) {
-            store.planVisit(VisitInput(cases[i % CHILDREN], VisitKind.ANNOUNCED_HOME, Fixtures.todayAt(8, i), 30u, null))
+            store.planVisit(VisitInput(cases[i % CHILDREN], VisitKind.ANNOUNCED_HOME, Fixtures.todayAt(8, i), 30, null))
         }
         return cases
     }
@@ -89,7 +89,7 @@ object FfiCostBench {
         val store = DoorstepStore.create(
             dir.path,
             PractitionerInput("Bench Practitioner", Agency.HEALTH_VISITING, null),
-            "bench passphrase long enough",
+            "bench passphrase long enough".toByteArray(),
             null,
         )
         val cases = dataset(store)
@@ -121,7 +121,7 @@ object FfiCostBench {
         val answers = visitAnswers(childSeen = true, childSeenAlone = true, sleepingAreaSeen = true, othersPresentAnswered = true)
         val anHourAgo = System.currentTimeMillis() - 3_600_000
         measure("record_visit", recordIterations) { i ->
-            val visit = store.planVisit(VisitInput(cases[i % CHILDREN], VisitKind.ANNOUNCED_HOME, anHourAgo, 30u, null))
+            val visit = store.planVisit(VisitInput(cases[i % CHILDREN], VisitKind.ANNOUNCED_HOME, anHourAgo, 30, null))
             store.completeVisit(visit, answers)
         }
         wrapped.close()

@@ -56,19 +56,19 @@ class KeysAndErrorsTest {
     @Test
     fun `a wrong passphrase is refused and the right one unlocks`() = runTest {
         val dir = File(tmp, "store")
-        Doorstep.create(dir, Fixtures.practitioner, passphrase = passphrase, io = io()).use { d ->
+        Doorstep.create(dir, Fixtures.practitioner, passphrase = passphrase.toCharArray(), io = io()).use { d ->
             d.family()
             d.lock()
-            val e = assertFailsWith<DoorstepException.WrongPassphrase> { d.unlock("not the passphrase at all") }
+            val e = assertFailsWith<DoorstepException.WrongPassphrase> { d.unlock("not the passphrase at all".toCharArray()) }
             assertEquals("WrongPassphrase", e.code)
             assertFalse(e.userMessage.contains("not the passphrase"))
             assertTrue(d.isLocked())
-            d.unlock(passphrase)
+            d.unlock(passphrase.toCharArray())
             assertEquals(1, d.caseload().size)
         }
         Doorstep.open(dir, io = io()).use { d ->
             assertFailsWith<DoorstepException.UnlockMethodNotSet> { d.unlock(InMemoryKeyProvider()) }
-            d.unlock(passphrase)
+            d.unlock(passphrase.toCharArray())
             assertEquals(1, d.caseload().size)
         }
     }
@@ -158,9 +158,9 @@ class KeysAndErrorsTest {
     @Test
     fun `a store cannot be created twice in one directory`() = runTest {
         val dir = File(tmp, "store")
-        Doorstep.create(dir, Fixtures.practitioner, passphrase = passphrase, io = io()).close()
+        Doorstep.create(dir, Fixtures.practitioner, passphrase = passphrase.toCharArray(), io = io()).close()
         val e = assertFailsWith<DoorstepException.AlreadyExists> {
-            Doorstep.create(dir, Fixtures.practitioner, passphrase = passphrase, io = io())
+            Doorstep.create(dir, Fixtures.practitioner, passphrase = passphrase.toCharArray(), io = io())
         }
         assertEquals("AlreadyExists", e.code)
     }

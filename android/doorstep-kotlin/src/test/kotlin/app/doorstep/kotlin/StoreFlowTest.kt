@@ -1,5 +1,6 @@
 package app.doorstep.kotlin
 
+import app.doorstep.kotlin.jvm.JdkHttpTransport
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.FamilyShareInput
 import app.doorstep.ffi.PlanType
@@ -39,7 +40,7 @@ class StoreFlowTest {
         newStore().use { d ->
             assertTrue(Doorstep.exists(File(tmp, "store")))
             val f = d.family()
-            val visit = d.planVisit(VisitInput(f.case, VisitKind.VIRTUAL, todayAt(10), 30u, null))
+            val visit = d.planVisit(VisitInput(f.case, VisitKind.VIRTUAL, todayAt(10), 30, null))
 
             val fresh = d.visitForm(visit)
             assertTrue(fresh.remote)
@@ -79,7 +80,7 @@ class StoreFlowTest {
     fun `a home visit is checked in and recorded`() = runTest {
         newStore().use { d ->
             val f = d.family()
-            val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(14), 45u, null))
+            val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(14), 45, null))
             val line = d.today().visits.single { it.visitId == visit }
             assertTrue(line.canCheckIn)
             val started = d.checkIn(visit)
@@ -116,7 +117,7 @@ class StoreFlowTest {
     fun `the family's copy shares only what is marked and comes back as a PDF`() = runTest {
         newStore().use { d ->
             val f = d.family()
-            val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 45u, null))
+            val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 45, null))
             d.completeVisit(
                 visit,
                 visitAnswers(
@@ -174,10 +175,10 @@ class StoreFlowTest {
 
             // Each visit is unannounced at random (about a third, the OS's secure source); every
             // re-plan redraws, so one of 40 plans has one (the chance of none is below 1e-20).
-            var plan = d.plan(4u, book = false)
+            var plan = d.plan(4, book = false)
             var tries = 1
             while (plan.slots.none { it.caseId == cp.case && it.unannounced } && tries < 40) {
-                plan = d.plan(4u, book = false)
+                plan = d.plan(4, book = false)
                 tries++
             }
             assertTrue(plan.slots.isNotEmpty())

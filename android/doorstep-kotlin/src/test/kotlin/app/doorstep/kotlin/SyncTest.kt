@@ -1,5 +1,6 @@
 package app.doorstep.kotlin
 
+import app.doorstep.kotlin.jvm.JdkHttpTransport
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.HttpRequest
 import app.doorstep.ffi.HttpResponse
@@ -51,11 +52,11 @@ class SyncTest {
         server.use {
             val transport = JdkHttpTransport()
             val a = Doorstep.enrol(File(tmp, "a"), server.url, codes[0], transport, keyProvider = InMemoryKeyProvider())
-            val b = Doorstep.enrol(File(tmp, "b"), server.url, codes[1], transport, passphrase = "correct horse battery staple")
+            val b = Doorstep.enrol(File(tmp, "b"), server.url, codes[1], transport, passphrase = "correct horse battery staple".toCharArray())
             assertTrue(a.syncState.value.status!!.enrolled)
 
             val f = a.family(PlanType.CHILD_IN_NEED, Rag.AMBER, childName = "Shared Child")
-            val visit = a.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 30u, null))
+            val visit = a.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 30, null))
             a.completeVisit(visit, visitAnswers(childSeen = true, childSeenAlone = true, othersPresentAnswered = true))
             a.addNote(f.case, "Discussed nursery place.", significant = true)
             val pending = a.syncState.value.status!!.pending
@@ -73,10 +74,10 @@ class SyncTest {
                     observed.add(progress)
                 }
             })
-            assertEquals(pending, result.sent)
-            assertEquals(0uL, result.remaining)
+            assertEquals(pending.toLong(), result.sent)
+            assertEquals(0L, result.remaining)
             assertTrue(observed.isNotEmpty(), "the Kotlin observer was told the progress")
-            assertEquals(result.sent, observed.last().sent)
+            assertEquals(result.sent, observed.last().sent.toLong())
             withTimeout(300_000) { while (fromFlow.size < observed.size) delay(10) }
             collector.cancel()
             assertEquals(observed.toList(), fromFlow.toList())
@@ -89,7 +90,7 @@ class SyncTest {
 
             assertTrue(b.caseload().isEmpty())
             val received = b.sync(transport)
-            assertTrue(received.received > 0u)
+            assertTrue(received.received > 0)
             val line = b.caseload().single()
             assertEquals(f.case, line.caseId)
             assertEquals("Shared Child", line.childName)
@@ -130,7 +131,7 @@ class SyncTest {
             assertEquals(pending, a.syncStatus().pending)
 
             val result = a.sync(transport)
-            assertEquals(pending, result.sent)
+            assertEquals(pending.toLong(), result.sent)
             assertTrue(a.syncStatus().allSent)
             b.sync(transport)
             assertEquals("Written in a stairwell with no signal.", b.notes(f.case).single().currentText)

@@ -50,7 +50,7 @@ class OkHttpTransport(
         return try {
             client.newCall(builder.build()).execute().use { response ->
                 HttpResponse(
-                    status = response.code.toUShort(),
+                    status = response.code,
                     headers = response.headers.map { (name, value) -> HttpHeader(name, value) },
                     body = response.body.bytes(),
                 )

@@ -8,16 +8,17 @@ import app.doorstep.android.DoorstepApp
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.kotlin.Doorstep
 import app.doorstep.kotlin.code
+import app.doorstep.kotlin.retryable
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.withContext
 
 /**
  * One sync, also while the app is locked: the store is opened for sync only with the
  * background-sync key (`unlockForBackgroundSync`; a no-op if the practitioner has it unlocked),
- * synced, and locked again (`endBackgroundSync`, always). The key needs an unlocked phone: on a
- * locked phone the core answers KeyProvider (or WrongKey / Locked), and the job retries with
- * WorkManager's backoff, as it does offline. Anything else waits for the next trigger (it is on
- * the sync screen, in "needs attention" or as the last error). Logs carry error codes only.
+ * synced, and locked again (`endBackgroundSync`, always). Whether a failure is retried with
+ * WorkManager's backoff is the core's classifier (`DoorstepException.isRetryable()`: offline, the
+ * phone locked, ...); anything else waits for the next trigger (it is on the sync screen, in
+ * "needs attention" or as the last error). Logs carry error codes only.
  */
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
 
@@ -55,24 +56,15 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
                 }
             }
             Result.success()
-        } catch (e: DoorstepException.KeyProvider) {
-            Result.retry() // the phone is locked: its Keystore refuses the background key
-        } catch (e: DoorstepException.WrongKey) {
-            Result.retry()
-        } catch (e: DoorstepException.Locked) {
-            Result.retry() // locked by the app meanwhile
-        } catch (e: DoorstepException.Offline) {
-            Result.retry()
-        } catch (e: DoorstepException.Platform) {
-            Result.retry()
         } catch (e: DoorstepException.Wiped) {
             container.onWiped()
             Result.success()
         } catch (e: DoorstepException) {
-            // UnlockMethodNotSet (no background key yet: the next unlock sets it up and asks for
-            // a sync), NotEnrolled, Unauthorized, Protocol, ...: shown through Doorstep.syncState.
+            // Whether time mends it (offline, the phone locked, ...) is the core's answer, the
+            // same on iOS; the rest (UnlockMethodNotSet, NotEnrolled, Unauthorized, ...) waits
+            // for the next trigger and is shown through Doorstep.syncState.
             Log.w(TAG, "sync: ${e.code}")
-            Result.success()
+            if (e.retryable) Result.retry() else Result.success()
         }
     }
 

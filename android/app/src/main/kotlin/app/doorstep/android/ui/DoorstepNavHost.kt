@@ -19,6 +19,7 @@ import app.doorstep.android.ui.sync.SyncScreen
 import app.doorstep.android.ui.today.TodayScreen
 import app.doorstep.android.ui.unlock.UnlockScreen
 import app.doorstep.android.ui.visit.RecordVisitScreen
+import app.doorstep.ui.screens.TodayActions
 
 /** Routes. Arguments are record ids only (never names): they reach the saved state. */
 private object Route {
@@ -59,11 +60,13 @@ fun DoorstepNavHost(container: AppContainer) {
         composable(Route.UNLOCK) { UnlockScreen(onUnlocked = { nav.showToday() }) }
         composable(Route.TODAY) {
             TodayScreen(
-                onChild = { nav.navigate(Route.child(it)) },
-                onRecord = { nav.navigate(Route.visit(it)) },
-                onLoneWorking = { nav.navigate(Route.lone(it)) },
-                onSync = { nav.navigate(Route.SYNC) },
-                onCaseload = { nav.navigate(Route.CASELOAD) },
+                TodayActions(
+                    onChild = { nav.navigate(Route.child(it)) },
+                    onRecord = { nav.navigate(Route.visit(it)) },
+                    onLoneWorking = { nav.navigate(Route.lone(it)) },
+                    onSync = { nav.navigate(Route.SYNC) },
+                    onCaseload = { nav.navigate(Route.CASELOAD) },
+                ),
             )
         }
         composable(Route.CASELOAD) {

@@ -19,14 +19,18 @@ class EnrolViewModel(container: AppContainer) : DoorstepViewModel(container) {
         private set
 
     /** Enrols and creates the store. */
-    fun enrol(serverUrl: String, code: String, passphrase: String) = attempt {
-        val created = Doorstep.enrol(
-            dir = container.storeDir,
-            serverUrl = serverUrl.trim(),
-            code = code.trim(),
-            transport = container.transport,
-            passphrase = passphrase,
-        )
+    fun enrol(serverUrl: String, code: String, passphrase: CharArray) = attempt {
+        val created = try {
+            Doorstep.enrol(
+                dir = container.storeDir,
+                serverUrl = serverUrl.trim(),
+                code = code.trim(),
+                transport = container.transport,
+                passphrase = passphrase,
+            )
+        } finally {
+            passphrase.fill('\u0000')
+        }
         container.adopt(created)
         enrolled = true
     }

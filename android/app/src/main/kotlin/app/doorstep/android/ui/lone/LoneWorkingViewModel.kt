@@ -32,9 +32,10 @@ class LoneWorkingViewModel(container: AppContainer, handle: SavedStateHandle) : 
     /** Reads the visit and the banner again. */
     fun load() = call(::refresh)
 
-    /** Checks in (lone working starts) and schedules the phone's reminder at the amber time. */
+    /** Checks in (lone working starts) and schedules the phone's amber and red reminders. */
     fun checkIn() = call { doorstep ->
-        container.reminders.schedule(doorstep.checkIn(visitId))
+        doorstep.checkIn(visitId)
+        container.reminders.schedule(doorstep.loneWorkingReminders())
         refresh(doorstep)
         changed()
     }

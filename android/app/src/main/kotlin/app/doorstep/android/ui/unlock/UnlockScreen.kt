@@ -1,89 +1,40 @@
 package app.doorstep.android.ui.unlock
 
-import androidx.compose.foundation.layout.Arrangement
-import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.fillMaxWidth
-import androidx.compose.foundation.layout.padding
-import androidx.compose.foundation.text.KeyboardActions
-import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material3.AlertDialog
-import androidx.compose.material3.Button
-import androidx.compose.material3.OutlinedButton
-import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
-import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.setValue
-import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
-import androidx.compose.ui.res.stringResource
-import androidx.compose.ui.text.input.ImeAction
-import androidx.compose.ui.text.input.KeyboardType
-import androidx.compose.ui.text.input.PasswordVisualTransformation
-import androidx.compose.ui.unit.dp
-import app.doorstep.android.R
-import app.doorstep.android.ui.common.ErrorText
-import app.doorstep.android.ui.common.ScreenScaffold
 import app.doorstep.android.ui.common.doorstepViewModel
+import app.doorstep.ffi.UnlockOptions
+import app.doorstep.ui.Words
+import app.doorstep.ui.screens.UnlockScreen as UnlockView
 
-/** Core calls: unlockOptions (which buttons), unlockWithPassphrase / unlockWithKeyProvider, setKeyProvider to (re-)enrol. */
+/**
+ * Wiring only: the screen is doorstep-ui's; the view model asks the core's `unlockOptions()` and
+ * the phone's biometric support, and offers biometric set-up after a passphrase unlock.
+ */
 @Composable
 fun UnlockScreen(onUnlocked: () -> Unit) {
     val context = LocalContext.current
     val vm = doorstepViewModel { container, _ -> UnlockViewModel(container, context.applicationContext) }
-    // Not rememberSaveable: the passphrase is never written to the saved instance state.
-    var passphrase by remember { mutableStateOf("") }
-
     LaunchedEffect(vm.unlocked) { if (vm.unlocked) onUnlocked() }
-
-    ScreenScaffold(title = stringResource(R.string.unlock_title), busy = vm.busy) {
-        Column(
-            modifier = Modifier.padding(16.dp).fillMaxWidth(),
-            verticalArrangement = Arrangement.spacedBy(12.dp),
-        ) {
-            if (vm.passphraseOffered) {
-                OutlinedTextField(
-                    value = passphrase,
-                    onValueChange = { passphrase = it },
-                    label = { Text(stringResource(R.string.passphrase)) },
-                    singleLine = true,
-                    visualTransformation = PasswordVisualTransformation(),
-                    keyboardOptions = KeyboardOptions(
-                        keyboardType = KeyboardType.Password,
-                        autoCorrectEnabled = false,
-                        imeAction = ImeAction.Done,
-                    ),
-                    keyboardActions = KeyboardActions(onDone = { vm.unlockWithPassphrase(passphrase); passphrase = "" }),
-                    modifier = Modifier.fillMaxWidth(),
-                )
-                Button(
-                    onClick = { vm.unlockWithPassphrase(passphrase); passphrase = "" },
-                    enabled = passphrase.isNotEmpty() && !vm.busy,
-                    modifier = Modifier.fillMaxWidth(),
-                ) { Text(stringResource(R.string.unlock)) }
-            }
-            if (vm.biometricOffered) {
-                OutlinedButton(
-                    onClick = vm::unlockWithBiometric,
-                    enabled = !vm.busy,
-                    modifier = Modifier.fillMaxWidth(),
-                ) { Text(stringResource(R.string.unlock_biometric)) }
-            }
-            ErrorText(vm.error)
-        }
-    }
-
+    UnlockView(
+        options = UnlockOptions(passphrase = vm.passphraseOffered, keyProvider = vm.biometricOffered, backgroundSync = false),
+        biometricAvailable = vm.biometricOffered,
+        busy = vm.busy,
+        error = vm.error,
+        onUnlock = vm::unlockWithPassphrase,
+        onBiometric = vm::unlockWithBiometric,
+    )
     if (vm.offerEnrolment) {
         AlertDialog(
             onDismissRequest = vm::skipEnrolment,
-            title = { Text(stringResource(R.string.enrol_biometric_title)) },
-            text = { Text(stringResource(R.string.enrol_biometric_text)) },
-            confirmButton = { TextButton(onClick = vm::enrolBiometric) { Text(stringResource(R.string.enrol_biometric_yes)) } },
-            dismissButton = { TextButton(onClick = vm::skipEnrolment) { Text(stringResource(R.string.not_now)) } },
+            title = { Text(Words.ENROL_BIOMETRIC_TITLE) },
+            text = { Text(Words.ENROL_BIOMETRIC_TEXT) },
+            confirmButton = { TextButton(onClick = vm::enrolBiometric) { Text(Words.ENROL_BIOMETRIC_YES) } },
+            dismissButton = { TextButton(onClick = vm::skipEnrolment) { Text(Words.NOT_NOW) } },
         )
     }
 }

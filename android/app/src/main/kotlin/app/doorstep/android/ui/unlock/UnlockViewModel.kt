@@ -49,8 +49,12 @@ class UnlockViewModel(container: AppContainer, context: Context) : DoorstepViewM
     }
 
     /** Unlocks with the passphrase (slow on purpose: the core derives the key off the main thread). */
-    fun unlockWithPassphrase(passphrase: String) = call { doorstep ->
-        doorstep.unlock(passphrase)
+    fun unlockWithPassphrase(passphrase: CharArray) = call { doorstep ->
+        try {
+            doorstep.unlock(passphrase)
+        } finally {
+            passphrase.fill('\u0000')
+        }
         container.onUnlocked()
         val hasKey = doorstep.unlockOptions().keyProvider
         if (canUseBiometric && (!hasKey || keyInvalidated)) {

@@ -23,7 +23,9 @@ import kotlinx.coroutines.launch
 /**
  * The record-visit form. Every change goes to the core (`visitForm(visitId, answers)`), which
  * answers with the questions to ask now, the messages under each and whether it can be saved;
- * the screen draws that and nothing else. Nothing is saved until [save].
+ * the screen draws that and nothing else. Every change is also saved as the visit's sealed draft
+ * (`saveDraft`): a phone call, a lock or a killed app loses nothing, and the form resumes from
+ * the draft. The draft goes when the visit is saved or the practitioner discards it.
  */
 class RecordVisitViewModel(container: AppContainer, handle: SavedStateHandle) : DoorstepViewModel(container) {
 
@@ -45,17 +47,31 @@ class RecordVisitViewModel(container: AppContainer, handle: SavedStateHandle) : 
         private set
 
     init {
-        call { doorstep -> form = doorstep.visitForm(visitId, null) }
+        call { doorstep ->
+            val draft = doorstep.draft(visitId)?.answers
+            answers = draft
+            form = doorstep.visitForm(visitId, draft)
+        }
         viewModelScope.launch {
-            // Latest answers only: a slow answer for an older keystroke is dropped.
+            // Latest answers only: a slow answer for an older keystroke is dropped (its draft
+            // write is not: saveDraft runs before the form is asked for again).
             answerFlow.filterNotNull().collectLatest { current ->
                 try {
-                    form = container.open().visitForm(visitId, current)
+                    val doorstep = container.open()
+                    doorstep.saveDraft(visitId, current)
+                    form = doorstep.visitForm(visitId, current)
                 } catch (e: DoorstepException) {
                     error = e.userMessage
                 }
             }
         }
+    }
+
+    /** Throws the answers so far away (the practitioner's choice) and starts the form again. */
+    fun discardDraft() = call { doorstep ->
+        doorstep.discardDraft(visitId)
+        answers = null
+        form = doorstep.visitForm(visitId, null)
     }
 
     /**

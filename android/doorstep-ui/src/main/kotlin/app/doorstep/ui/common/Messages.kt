@@ -1,10 +1,11 @@
-package app.doorstep.android.ui.common
+package app.doorstep.ui.common
 
 import androidx.compose.foundation.background
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.MaterialTheme
@@ -17,20 +18,59 @@ import androidx.compose.ui.semantics.liveRegion
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
-import app.doorstep.android.ui.theme.RagColors
 import app.doorstep.ffi.AlertLine
+import app.doorstep.ffi.Rag
+import app.doorstep.ui.theme.RagColors
+
+/** A message from the core (already written for the practitioner), announced by screen readers. */
+@Composable
+fun ErrorText(message: String?, modifier: Modifier = Modifier) {
+    if (message == null) return
+    Text(
+        text = message,
+        color = MaterialTheme.colorScheme.error,
+        style = MaterialTheme.typography.bodyMedium,
+        modifier = modifier
+            .padding(vertical = 4.dp)
+            .semantics { liveRegion = LiveRegionMode.Polite },
+    )
+}
+
+/** A confirmation (e.g. "Saved"), announced politely. */
+@Composable
+fun InfoText(message: String?, modifier: Modifier = Modifier) {
+    if (message == null) return
+    Text(
+        text = message,
+        style = MaterialTheme.typography.bodyMedium,
+        modifier = modifier.padding(vertical = 4.dp).semantics { liveRegion = LiveRegionMode.Polite },
+    )
+}
+
+/** The RAG rating as a coloured badge with the core's words (colour is never the only signal). */
+@Composable
+fun RagBadge(rag: Rag, label: String, modifier: Modifier = Modifier) {
+    Text(
+        text = label,
+        color = RagColors.OnRag,
+        style = MaterialTheme.typography.labelLarge,
+        modifier = modifier
+            .background(RagColors.fill(rag), RoundedCornerShape(4.dp))
+            .padding(horizontal = 8.dp, vertical = 2.dp),
+    )
+}
 
 /**
  * The core's lone-working banner (`TodayView.banner`): full width, first on the screen and
- * announced at once by TalkBack; solid red when the core says `loneWorkerRed`, amber before.
- * It cannot be dismissed here, only cleared by checking out.
+ * announced at once; solid red when the core says `loneWorkerRed`, amber before. It cannot be
+ * dismissed here, only cleared by checking out.
  */
 @Composable
 fun LoneWorkerBanner(text: String, red: Boolean, modifier: Modifier = Modifier) {
     Text(
         text = text,
         color = RagColors.OnRag,
-        style = MaterialTheme.typography.headlineSmall,
+        style = MaterialTheme.typography.titleLarge,
         fontWeight = FontWeight.Bold,
         modifier = modifier
             .fillMaxWidth()
@@ -48,11 +88,7 @@ fun LoneWorkerBanner(text: String, red: Boolean, modifier: Modifier = Modifier) 
 fun AttentionRows(lines: List<String>, modifier: Modifier = Modifier) {
     Column(modifier, verticalArrangement = Arrangement.spacedBy(4.dp)) {
         lines.forEach { line ->
-            Text(
-                "⚠ $line",
-                color = MaterialTheme.colorScheme.error,
-                style = MaterialTheme.typography.bodyMedium,
-            )
+            Text("⚠ $line", color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyMedium)
         }
     }
 }
@@ -70,7 +106,23 @@ fun AlertCard(alert: AlertLine, modifier: Modifier = Modifier) {
             Text("${alert.priorityLabel} · ${alert.title}", style = MaterialTheme.typography.titleSmall)
             alert.childName?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
             Text(alert.message, style = MaterialTheme.typography.bodyMedium)
-            alert.prompts.forEach { Text("• $it", style = MaterialTheme.typography.bodySmall) }
+            alert.prompts.forEach { Text("• $it", style = MaterialTheme.typography.bodyMedium) }
         }
     }
+}
+
+/** A section heading inside a screen. */
+@Composable
+fun SectionTitle(text: String, modifier: Modifier = Modifier) {
+    Text(
+        text,
+        style = MaterialTheme.typography.titleMedium,
+        modifier = modifier.padding(top = 8.dp).semantics { heading() },
+    )
+}
+
+/** A line of the core's words across the screen. */
+@Composable
+fun Line(text: String, modifier: Modifier = Modifier) {
+    Text(text, style = MaterialTheme.typography.bodyMedium, modifier = modifier.padding(horizontal = 16.dp))
 }

@@ -1,4 +1,4 @@
-package app.doorstep.kotlin
+package app.doorstep.kotlin.jvm
 
 import app.doorstep.ffi.HttpHeader
 import app.doorstep.ffi.HttpRequest
@@ -19,7 +19,9 @@ import javax.net.ssl.SSLException
 
 /**
  * The core's [Transport] over `java.net.http.HttpClient`, for the desktop and the JVM tests (the
- * Android app brings OkHttp). Never follows a redirect (the core treats a 3xx as the server's
+ * Android app brings OkHttp). Shipped in the `jvm` classifier jar of doorstep-kotlin only: the
+ * main jar, which Android consumes, holds no `java.net.http` (Android has none, and R8 would fail
+ * on it). Never follows a redirect (the core treats a 3xx as the server's
  * answer, so it can never be sent to another host), refuses plain `http://` beyond loopback, and
  * reports failures as the [PlatformException] the core understands: connection refused, DNS and
  * routing as [PlatformException.Unreachable], timeouts as [PlatformException.Timeout], TLS as
@@ -74,7 +76,7 @@ class JdkHttpTransport(
         val headers = response.headers().map().flatMap { (name, values) ->
             values.map { HttpHeader(name.lowercase(), it) }
         }
-        return HttpResponse(response.statusCode().toUShort(), headers, response.body() ?: ByteArray(0))
+        return HttpResponse(response.statusCode(), headers, response.body() ?: ByteArray(0))
     }
 
     private fun checkScheme(uri: URI) {

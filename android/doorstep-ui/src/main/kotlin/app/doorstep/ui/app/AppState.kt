@@ -1,0 +1,429 @@
+package app.doorstep.ui.app
+
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateListOf
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import app.doorstep.ffi.Agency
+import app.doorstep.ffi.AlertsView
+import app.doorstep.ffi.Answer
+import app.doorstep.ffi.CaseInput
+import app.doorstep.ffi.CaseLine
+import app.doorstep.ffi.ChildView
+import app.doorstep.ffi.DoorstepException
+import app.doorstep.ffi.HouseholdInput
+import app.doorstep.ffi.NoteThreadLine
+import app.doorstep.ffi.PersonInput
+import app.doorstep.ffi.PlanScreen
+import app.doorstep.ffi.PlanType
+import app.doorstep.ffi.PractitionerInput
+import app.doorstep.ffi.Rag
+import app.doorstep.ffi.TodayView
+import app.doorstep.ffi.TodayVisit
+import app.doorstep.ffi.UnlockOptions
+import app.doorstep.ffi.VisitAnswers
+import app.doorstep.ffi.VisitForm
+import app.doorstep.ffi.VisitInput
+import app.doorstep.ffi.VisitKind
+import app.doorstep.ffi.VisitSaved
+import app.doorstep.ffi.answerOf
+import app.doorstep.ffi.emptyAnswers
+import app.doorstep.ffi.withAnswer
+import app.doorstep.kotlin.Doorstep
+import app.doorstep.kotlin.userMessage
+import app.doorstep.ui.screens.AddedPerson
+import app.doorstep.ui.screens.HouseholdStep
+import app.doorstep.ui.screens.OutcomeKind
+import app.doorstep.ui.screens.PersonRequest
+import app.doorstep.ui.screens.VisitRequest
+import java.io.File
+import java.time.LocalDate
+import java.time.LocalDateTime
+import java.time.LocalTime
+import java.time.ZoneId
+import java.time.format.DateTimeParseException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+
+/**
+ * The screens' state and what their buttons do, over one store in [dir]: the wiring the desktop
+ * app and the tests use (the Android app's view models do the same over its container). It calls
+ * the core and keeps what the core answers; it decides nothing itself.
+ *
+ * [scope] runs the calls (the composition's scope: the core's work goes to its I/O dispatcher
+ * inside [Doorstep]); [platform] is what the device offers (a key provider, a sync transport).
+ */
+class AppState(
+    private val dir: File,
+    private val scope: CoroutineScope,
+    private val platform: Platform = Platform(),
+) {
+    /** The open store, once set up or opened. */
+    var doorstep: Doorstep? by mutableStateOf(null)
+        private set
+
+    private val stack = mutableStateListOf<Route>(if (Doorstep.exists(dir)) Route.Unlock else Route.SetUp)
+
+    /** The screen on top. */
+    val route: Route get() = stack.last()
+
+    /** A call is running. */
+    var busy by mutableStateOf(false)
+        private set
+
+    /** The core's message for the last failed call (or a form's own word), or null. */
+    var error by mutableStateOf<String?>(null)
+        private set
+
+    // --- What the screens show (each the core's answer) ---------------------------------------
+    var unlockOptions by mutableStateOf<UnlockOptions?>(null); private set
+    var today by mutableStateOf<TodayView?>(null); private set
+    var caseload by mutableStateOf<List<CaseLine>?>(null); private set
+    var child by mutableStateOf<ChildView?>(null); private set
+    var alerts by mutableStateOf<AlertsView?>(null); private set
+    var plan by mutableStateOf<PlanScreen?>(null); private set
+    var planBooked by mutableStateOf(false); private set
+    var form by mutableStateOf<VisitForm?>(null); private set
+    var answers by mutableStateOf<VisitAnswers?>(null); private set
+    var saved by mutableStateOf<VisitSaved?>(null); private set
+    var visit by mutableStateOf<TodayVisit?>(null); private set
+    var notes by mutableStateOf<List<NoteThreadLine>?>(null); private set
+    var passphraseChanged by mutableStateOf(false); private set
+    var householdStep by mutableStateOf(HouseholdStep.ADDRESS); private set
+    var householdPeople by mutableStateOf<List<AddedPerson>>(emptyList()); private set
+    private var householdId: String? = null
+    private var callVisitId: String? = null
+    private var formJob: Job? = null
+    private var liveJob: Job? = null
+
+    /** The answers on the record form came from a saved draft (the practitioner may discard them). */
+    var draftResumed by mutableStateOf(false); private set
+
+    // --- Navigation ---------------------------------------------------------------------------
+
+    /** Opens [to] on top of the current screen. */
+    fun go(to: Route) {
+        error = null
+        stack.add(to)
+    }
+
+    /** Back to the screen below (the first screen stays). */
+    fun back() {
+        error = null
+        if (stack.size > 1) stack.removeAt(stack.lastIndex)
+    }
+
+    /** Replaces the whole stack with [to] (after unlocking, locking, finishing a flow). */
+    private fun reset(to: Route) {
+        error = null
+        stack.clear()
+        stack.add(to)
+    }
+
+    /** Replaces the screen on top with [to]. */
+    private fun replace(to: Route) {
+        error = null
+        stack[stack.lastIndex] = to
+    }
+
+    /** Reads what [route] shows, from the core. Called whenever a screen is shown. */
+    fun load(route: Route) {
+        liveJob?.cancel()
+        when (route) {
+            Route.Unlock -> call { unlockOptions = it.unlockOptions() }
+            // Live: the core says when its data changed (a write, a sync, an alert changing colour).
+            Route.Today -> live { d -> d.todayFlow().collect { today = it } }
+            Route.Caseload -> live { d -> d.caseloadFlow().collect { caseload = it } }
+            Route.Alerts -> live { d -> d.alertsFlow().collect { alerts = it } }
+            Route.Plan -> call { planBooked = false; plan = it.plan(WEEKS, false) }
+            Route.AddHousehold -> { householdStep = HouseholdStep.ADDRESS; householdPeople = emptyList(); householdId = null }
+            Route.ChangePassphrase -> passphraseChanged = false
+            Route.Sync -> call { it.refreshSyncStatus() }
+            is Route.Child -> live { d -> d.childFlow(route.caseId).collect { child = it } }
+            is Route.ChangeRag -> call { child = it.child(route.caseId) }
+            is Route.PlanVisit -> call { child = it.child(route.caseId) }
+            is Route.LogCall -> call { callVisitId = null; child = it.child(route.caseId) }
+            // A draft resumes the form where the practitioner stopped (lock, killed app, restart).
+            is Route.Record -> call {
+                saved = null
+                val draft = it.draft(route.visitId)
+                answers = draft?.answers
+                draftResumed = draft != null
+                form = it.visitForm(route.visitId, answers)
+            }
+            is Route.Outcome -> call { saved = null; form = it.visitForm(route.visitId, null) }
+            is Route.Lone -> call { visit = it.visit(route.visitId); today = it.today() }
+            is Route.Notes -> call { notes = it.notes(route.caseId) }
+            Route.SetUp -> Unit
+        }
+    }
+
+    // --- Keys ---------------------------------------------------------------------------------
+
+    /** Creates the store for a practitioner without a sync server, unlocked. */
+    fun setUp(name: String, agency: Agency, team: String?, passphrase: CharArray) = attempt {
+        val store = try {
+            Doorstep.create(dir, PractitionerInput(name, agency, team), passphrase)
+        } finally {
+            passphrase.fill('\u0000')
+        }
+        doorstep = store
+        reset(Route.Today)
+    }
+
+    /** Unlocks with the passphrase. */
+    fun unlock(passphrase: CharArray) = attempt {
+        val store = doorstep ?: Doorstep.open(dir).also { doorstep = it }
+        try {
+            store.unlock(passphrase)
+        } finally {
+            passphrase.fill('\u0000')
+        }
+        reset(Route.Today)
+    }
+
+    /** Locks the store (keys wiped from memory) and shows the unlock screen with nothing on it. */
+    fun lock() = attempt {
+        doorstep?.lock()
+        clearScreens()
+        reset(Route.Unlock)
+        load(Route.Unlock)
+    }
+
+    /** Changes the passphrase. */
+    fun changePassphrase(old: CharArray, new: CharArray) = call {
+        passphraseChanged = false
+        try {
+            it.changePassphrase(old, new)
+        } finally {
+            old.fill('\u0000')
+            new.fill('\u0000')
+        }
+        passphraseChanged = true
+    }
+
+    // --- The day's work -----------------------------------------------------------------------
+
+    /** Saves the household's address; then its people. */
+    fun addHousehold(address: String, postcode: String?, accessNotes: String?) = call {
+        householdId = it.addHousehold(HouseholdInput(address, postcode, accessNotes))
+        householdStep = HouseholdStep.PEOPLE
+    }
+
+    /** Adds a person to the household being added. */
+    fun addPerson(person: PersonRequest) = call {
+        val household = householdId ?: return@call
+        val id = it.addPerson(
+            PersonInput(household, person.role, person.name, person.dateOfBirth, person.expectedDate, person.relationship),
+        )
+        householdPeople = householdPeople + AddedPerson(id, person.name, person.role)
+    }
+
+    /** From people to the child's case. */
+    fun toCase() {
+        householdStep = HouseholdStep.CASE
+    }
+
+    /** Opens a case for a child in the household; then the child's screen. */
+    fun openCase(childId: String, plan: PlanType, rag: Rag, reason: String) = call {
+        val caseId = it.openCase(CaseInput(childId, plan, rag, reason))
+        reset(Route.Today)
+        go(Route.Child(caseId))
+    }
+
+    /** Changes the case's rating, with the reason; back to the child. */
+    fun setRag(caseId: String, rag: Rag, reason: String) = call {
+        it.setRag(caseId, rag, reason)
+        back()
+    }
+
+    /** Plans a visit (UK local date and time); back to the child. */
+    fun planVisit(caseId: String, request: VisitRequest) = call {
+        val at = localMillis(request.date, request.time) ?: return@call
+        val minutes = request.minutes.trim().toIntOrNull() ?: run { error = MINUTES_FORMAT; return@call }
+        it.planVisit(VisitInput(caseId, request.kind, at, minutes, request.departureReason))
+        back()
+    }
+
+    /** A telephone call with the family now, answered: the record form for it follows. */
+    fun callAnswered(caseId: String, departureReason: String?) = call {
+        val id = callVisit(it, caseId, departureReason)
+        replace(Route.Record(id))
+        load(route)
+    }
+
+    /**
+     * A telephone call with the family just made that nobody answered: the core logs it (it counts
+     * towards consecutive unsuccessful contacts) with what happened and the follow-up.
+     */
+    fun callUnanswered(caseId: String, departureReason: String?, whatHappened: String, followUp: String) = call {
+        saved = it.recordUnansweredCall(caseId, whatHappened, followUp, departureReason)
+    }
+
+    /** The call being logged (planned once, even if the first save was refused). */
+    private suspend fun callVisit(store: Doorstep, caseId: String, departureReason: String?): String =
+        callVisitId ?: store.planVisit(
+            VisitInput(caseId, VisitKind.TELEPHONE, System.currentTimeMillis(), CALL_MINUTES, departureReason),
+        ).also { callVisitId = it }
+
+    /** One answer changed: the core puts it in place and draws the form again (latest answer wins). */
+    fun answer(visitId: String, key: String, answer: Answer) {
+        val next = try {
+            withAnswer(answers ?: emptyAnswers(), key, answer)
+        } catch (e: DoorstepException) {
+            error = e.userMessage
+            return
+        }
+        answers = next
+        formJob?.cancel()
+        formJob = scope.launch {
+            try {
+                // Sealed in the core as it is typed: a phone call or a lock loses nothing.
+                doorstep?.saveDraft(visitId, next)
+                form = doorstep?.visitForm(visitId, next)
+            } catch (e: DoorstepException) {
+                error = e.userMessage
+            }
+        }
+    }
+
+    /** Discards the draft (the practitioner's choice): a fresh form. */
+    fun discardDraft(visitId: String) = call {
+        formJob?.cancel()
+        it.discardDraft(visitId)
+        answers = null
+        draftResumed = false
+        form = it.visitForm(visitId, null)
+    }
+
+    /** The core's answer for a prompt, for its widget. */
+    fun answerFor(key: String): Answer? = answers?.let { answerOf(it, key) }
+
+    /** Saves the visit; the core refuses it if a blocking rule is broken. */
+    fun saveVisit(visitId: String) = call {
+        val current = answers ?: return@call
+        saved = it.completeVisit(visitId, current)
+    }
+
+    /** Saves a visit that did not happen. */
+    fun saveOutcome(visitId: String, kind: OutcomeKind, reason: String, followUp: String) = call {
+        saved = when (kind) {
+            OutcomeKind.NO_ACCESS -> it.recordNoAccess(visitId, reason, followUp)
+            OutcomeKind.DECLINED -> it.recordDeclined(visitId, reason, followUp)
+            OutcomeKind.CANCELLED -> it.cancelVisit(visitId, reason, followUp)
+        }
+    }
+
+    /** After the saved dialog: back to the day. */
+    fun doneSaving() {
+        saved = null
+        reset(Route.Today)
+        load(Route.Today)
+    }
+
+    /** Books every slot of the plan as a planned visit. */
+    fun bookPlan() = call {
+        plan = it.plan(WEEKS, true)
+        planBooked = true
+    }
+
+    /** Checks in at the door; the platform schedules its reminder. */
+    fun checkIn(visitId: String) = call {
+        val view = it.checkIn(visitId)
+        platform.onCheckedIn(view)
+        visit = it.visit(visitId)
+        today = it.today()
+    }
+
+    /** Checks out safely. */
+    fun checkOut(visitId: String) = call {
+        it.checkOut(visitId)
+        platform.onCheckedOut(visitId)
+        visit = it.visit(visitId)
+        today = it.today()
+    }
+
+    /** Adds a note. */
+    fun addNote(caseId: String, text: String, significant: Boolean) = call {
+        it.addNote(caseId, text, significant)
+        notes = it.notes(caseId)
+    }
+
+    /** Amends a note (the original is kept). */
+    fun amendNote(caseId: String, noteId: String, text: String, significant: Boolean?) = call {
+        it.amendNote(noteId, text, significant)
+        notes = it.notes(caseId)
+    }
+
+    /** Syncs through the platform's transport, if it has one. */
+    fun syncNow() = call { store -> platform.transport?.let { store.sync(it) } }
+
+    /** Puts refused changes back in the queue. */
+    fun retryNeedsAttention() = call { it.retryNeedsAttention() }
+
+    // --- Helpers ------------------------------------------------------------------------------
+
+    private fun clearScreens() {
+        liveJob?.cancel()
+        formJob?.cancel()
+        today = null; caseload = null; child = null; alerts = null; plan = null; form = null
+        answers = null; saved = null; visit = null; notes = null
+    }
+
+    /** Collects one of the core's live flows for the screen shown (cancelled when it changes). */
+    private fun live(block: suspend (Doorstep) -> Unit) {
+        val store = doorstep ?: return
+        liveJob = scope.launch {
+            try {
+                block(store)
+            } catch (e: DoorstepException) {
+                error = e.userMessage
+            }
+        }
+    }
+
+    /** Runs a call on the open store; the core's errors land in [error]. */
+    private fun call(block: suspend (Doorstep) -> Unit) = attempt {
+        val store = doorstep ?: return@attempt
+        block(store)
+    }
+
+    private fun attempt(block: suspend () -> Unit) {
+        scope.launch {
+            busy = true
+            error = null
+            try {
+                block()
+            } catch (e: DoorstepException) {
+                error = e.userMessage
+                if (e is DoorstepException.Locked) {
+                    clearScreens()
+                    reset(Route.Unlock)
+                }
+            } finally {
+                busy = false
+            }
+        }
+    }
+
+    private fun localMillis(date: String, time: String): Long? = try {
+        LocalDateTime.of(LocalDate.parse(date.trim()), LocalTime.parse(time.trim()))
+            .atZone(UK).toInstant().toEpochMilli()
+    } catch (_: DateTimeParseException) {
+        error = DATE_FORMAT
+        null
+    }
+
+    companion object {
+        /** The plan's horizon: four weeks. */
+        const val WEEKS: Int = 4
+        private const val CALL_MINUTES: Int = 15
+        private val UK: ZoneId = ZoneId.of("Europe/London")
+        private const val DATE_FORMAT = "Write the date as YYYY-MM-DD and the time as HH:MM."
+        private const val MINUTES_FORMAT = "Write the expected length as a number of minutes."
+
+        /** Tomorrow in the UK, for the planning form. */
+        fun tomorrow(): String = LocalDate.now(UK).plusDays(1).toString()
+    }
+}

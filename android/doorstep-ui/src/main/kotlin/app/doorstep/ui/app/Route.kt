@@ -1,0 +1,57 @@
+package app.doorstep.ui.app
+
+import app.doorstep.ui.screens.OutcomeKind
+
+/** Where the app is. Arguments are record ids only (never names or case text). */
+sealed interface Route {
+    /** First run: set up a store on this device. */
+    data object SetUp : Route
+
+    /** The store is locked. */
+    data object Unlock : Route
+
+    /** The day. */
+    data object Today : Route
+
+    /** Every open case. */
+    data object Caseload : Route
+
+    /** The alerts digest. */
+    data object Alerts : Route
+
+    /** The four-week plan. */
+    data object Plan : Route
+
+    /** A new household, its people and a case. */
+    data object AddHousehold : Route
+
+    /** Changing the passphrase. */
+    data object ChangePassphrase : Route
+
+    /** The sync status. */
+    data object Sync : Route
+
+    /** A child's case. */
+    data class Child(val caseId: String) : Route
+
+    /** Recording a visit. */
+    data class Record(val visitId: String) : Route
+
+    /** A visit that did not happen. */
+    data class Outcome(val visitId: String, val kind: OutcomeKind) : Route
+
+    /** Planning a visit for a case. */
+    data class PlanVisit(val caseId: String) : Route
+
+    /** Changing a case's rating. */
+    data class ChangeRag(val caseId: String) : Route
+
+    /** Logging a telephone call with a family. */
+    data class LogCall(val caseId: String) : Route
+
+    /** Lone working at a visit. */
+    data class Lone(val visitId: String) : Route
+
+    /** A case's notes. */
+    data class Notes(val caseId: String) : Route
+}
