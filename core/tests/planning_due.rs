@@ -298,6 +298,7 @@ fn facts_from_stored_records() {
         placement_date: None,
         looked_after_since: None,
         placement_intended_until_18: false,
+        supervisions: Vec::new(),
     };
     let at = local(2026, 11, 10, 10, 0);
     let visit = Visit {

@@ -5,12 +5,11 @@ use crate::db::{with_tx, Backend, Val};
 use crate::error::ServerError;
 use crate::seal::Sealer;
 use crate::sync::{
-    grant_case, load_record, log_change, next_seq, seal_record, server_device, server_hlc,
-    snapshot_op,
+    apply_server_case_change, grant_case, load_record, log_change, next_seq, seal_record,
+    server_hlc, snapshot_op,
 };
 use doorstep_core::domain::Agency;
 use doorstep_core::sync::merge::{self, Stamped};
-use doorstep_core::sync::protocol::Operation;
 
 /// A device as the administrator sees it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -149,7 +148,6 @@ pub fn allocate(
             }
         }
         if lead {
-            let mut rec = rec;
             let hlc = server_hlc(&rec.stamps, now);
             let delta = merge::Delta::from([(
                 "allocated_to".to_string(),
@@ -158,36 +156,7 @@ pub fn allocate(
                     hlc,
                 },
             )]);
-            merge::apply("case", &mut rec.fields, &mut rec.stamps, &delta);
-            let seq = next_seq(tx)?;
-            let parse =
-                |s: &str| uuid::Uuid::parse_str(s).map_err(|_| ServerError::Internal("stored id"));
-            let op = Operation {
-                op_id: uuid::Uuid::new_v4(),
-                device_id: server_device(),
-                hlc,
-                kind: "case".into(),
-                record_id: parse(case)?,
-                household_id: parse(&rec.household_id)?,
-                case_id: Some(parse(case)?),
-                parent_id: rec.parent_id.as_deref().map(parse).transpose()?,
-                delta,
-            };
-            let fields =
-                serde_json::to_string(&rec.fields).map_err(|_| ServerError::Internal("encode"))?;
-            let stamps =
-                serde_json::to_string(&rec.stamps).map_err(|_| ServerError::Internal("encode"))?;
-            let (fields, stamps) = seal_record(tx, case, &fields, &stamps)?;
-            tx.exec(
-                "UPDATE records SET fields = $1, stamps = $2, seq = $3 WHERE id = $4",
-                &[
-                    Val::Text(fields),
-                    Val::Text(stamps),
-                    Val::Int(seq),
-                    Val::from(case),
-                ],
-            )?;
-            log_change(tx, seq, &op, None)?;
+            apply_server_case_change(tx, case, rec, delta, hlc)?;
         }
         Ok(())
     })

@@ -22,7 +22,7 @@ pub struct DeviceAuth {
     pub practitioner_name: String,
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
     let mut b = [0u8; N];
     SystemRandom::new()
         .fill(&mut b)

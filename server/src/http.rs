@@ -40,6 +40,8 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// How long a request may take, body included, before it is answered 408.
     pub request_timeout: Duration,
+    /// The supervisor's dashboard: sessions, cookies, lockout.
+    pub dashboard: crate::dashboard::DashboardConfig,
     /// Lone-working escalation: how often it runs, and the SMTP relay.
     pub lone_working: LoneWorkingConfig,
 }
@@ -53,6 +55,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            dashboard: crate::dashboard::DashboardConfig::default(),
             lone_working: LoneWorkingConfig::default(),
         }
     }
@@ -69,7 +72,7 @@ pub struct AppState {
     pub config: Config,
     /// The channels lone-working notifications go out on.
     pub deliver: Arc<dyn Deliver>,
-    limiters: Arc<Limiters>,
+    pub(crate) limiters: Arc<Limiters>,
 }
 
 impl AppState {
@@ -88,14 +91,14 @@ impl AppState {
         }
     }
 
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.clock.now().timestamp_millis()
     }
 }
 
 /// The client a request comes from (see [`crate::rate::client_address`]).
 #[derive(Debug, Clone, Copy)]
-struct Client(IpAddr);
+pub(crate) struct Client(pub(crate) IpAddr);
 
 /// The router with every route and layer.
 pub fn router(state: AppState) -> Router {
@@ -105,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/push", post(push))
         .route("/v1/changes", get(changes))
+        .merge(crate::dashboard::routes())
         .layer(DefaultBodyLimit::max(max))
         .layer(middleware::from_fn_with_state(state.clone(), limit_and_log))
         .with_state(state)

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod http;

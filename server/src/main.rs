@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use doorstep_core::domain::Agency;
 use doorstep_core::{Clock, SystemClock};
+use doorstep_server::dashboard::{accounts, audit};
 use doorstep_server::db::{Backend, PostgresBackend, SqliteBackend};
 use doorstep_server::lone_working::{self, Channel, LoneWorkingConfig, Role, SmtpSettings};
 use doorstep_server::rate::RateLimits;
@@ -44,9 +45,14 @@ enum Command {
         /// Enrolment attempts a client may make at once (then one every 5 s).
         #[arg(long, default_value_t = 10)]
         enrol_burst: u32,
-        /// Failed authentications a client may make at once (then one every 2 s).
+        /// Failed authentications (device tokens and dashboard sign-ins) a client may make at
+        /// once (then one every 2 s).
         #[arg(long, default_value_t = 20)]
         auth_failure_burst: u32,
+        /// Send the dashboard's session cookie without `Secure` (plain HTTP): refused unless
+        /// listening on loopback (tests, the demo).
+        #[arg(long)]
+        dashboard_insecure_cookies: bool,
         /// The SMTP relay lone-working emails go through (none: email contacts cannot be
         /// reached, and phones are told only about their webhook contacts).
         #[arg(long)]
@@ -140,6 +146,38 @@ enum AdminCommand {
         team: String,
         id: String,
     },
+    /// Create a dashboard manager for one or more teams. The password is read from the
+    /// DOORSTEP_MANAGER_PASSWORD environment variable, else from the first line of standard
+    /// input (never from the command line, where other users could see it).
+    AddManager {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// A team the manager supervises (repeat for several).
+        #[arg(long, required = true)]
+        team: Vec<String>,
+    },
+    /// Print the audit log of managers' views of children's records (tab-separated: time
+    /// (UTC, RFC 3339), manager id, user name, case id, action).
+    Audit {
+        /// Only this case.
+        #[arg(long)]
+        case: Option<String>,
+        /// Only the last this many hours.
+        #[arg(long)]
+        hours: Option<i64>,
+    },
+}
+
+/// The new manager's password: DOORSTEP_MANAGER_PASSWORD, else the first line of standard input.
+fn manager_password() -> Result<String, Box<dyn std::error::Error>> {
+    if let Ok(p) = std::env::var("DOORSTEP_MANAGER_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// The data keys: the key file, else the environment variable; the server never runs without.
@@ -202,12 +240,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             trusted_proxy,
             enrol_burst,
             auth_failure_burst,
+            dashboard_insecure_cookies,
             smtp_host,
             smtp_port,
             smtp_plain,
             smtp_from,
             lone_working_interval,
         } => {
+            if dashboard_insecure_cookies && !listen.ip().is_loopback() {
+                return Err("--dashboard-insecure-cookies is only for a server on loopback".into());
+            }
             if !listen.ip().is_loopback() && !behind_tls_proxy {
                 return Err("refusing to serve plain HTTP beyond loopback: put a TLS proxy in front and pass --behind-tls-proxy".into());
             }
@@ -241,7 +283,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 None => None,
             };
-            let config = Config {
+            let mut config = Config {
                 trusted_proxies: trusted_proxy,
                 rate,
                 lone_working: LoneWorkingConfig {
@@ -250,6 +292,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 },
                 ..Config::default()
             };
+            config.dashboard.session.secure_cookies = !dashboard_insecure_cookies;
             let state = AppState::new(db, Arc::new(SystemClock), config);
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
@@ -298,6 +341,29 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 println!("revoked");
             }
             AdminCommand::InitKey | AdminCommand::RotateKey => {}
+            AdminCommand::AddManager {
+                username,
+                name,
+                team,
+            } => {
+                let password = manager_password()?;
+                println!(
+                    "{}",
+                    accounts::create_manager(db.as_ref(), &username, &name, &password, &team, now)?
+                );
+            }
+            AdminCommand::Audit { case, hours } => {
+                let since = hours.map_or(0, |h| now.saturating_sub(h.saturating_mul(3_600_000)));
+                for e in audit::read(db.as_ref(), since, case.as_deref())? {
+                    let at = chrono::DateTime::from_timestamp_millis(e.at)
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_default();
+                    println!(
+                        "{at}\t{}\t{}\t{}\t{}",
+                        e.manager_id, e.username, e.case_id, e.action
+                    );
+                }
+            }
             AdminCommand::AddLoneContact {
                 team,
                 practitioner,

@@ -321,6 +321,45 @@ pub fn server_hlc(stamps: &Stamps, now: i64) -> Hlc {
     }
 }
 
+/// Applies a change the server itself makes to a stored case (an allocation, a supervision
+/// record): merged into the case, sealed again, and logged as the server's own operation, so
+/// every device allocated the case pulls it through the changes feed.
+pub fn apply_server_case_change(
+    tx: &mut dyn Tx,
+    case: &str,
+    mut rec: StoredRecord,
+    delta: Delta,
+    hlc: Hlc,
+) -> Result<(), ServerError> {
+    doorstep_core::sync::merge::apply("case", &mut rec.fields, &mut rec.stamps, &delta);
+    let seq = next_seq(tx)?;
+    let parse = |s: &str| uuid::Uuid::parse_str(s).map_err(|_| ServerError::Internal("stored id"));
+    let op = Operation {
+        op_id: uuid::Uuid::new_v4(),
+        device_id: server_device(),
+        hlc,
+        kind: "case".into(),
+        record_id: parse(case)?,
+        household_id: parse(&rec.household_id)?,
+        case_id: Some(parse(case)?),
+        parent_id: rec.parent_id.as_deref().map(parse).transpose()?,
+        delta,
+    };
+    let fields = serde_json::to_string(&rec.fields).map_err(|_| ServerError::Internal("encode"))?;
+    let stamps = serde_json::to_string(&rec.stamps).map_err(|_| ServerError::Internal("encode"))?;
+    let (fields, stamps) = seal_record(tx, case, &fields, &stamps)?;
+    tx.exec(
+        "UPDATE records SET fields = $1, stamps = $2, seq = $3 WHERE id = $4",
+        &[
+            Val::Text(fields),
+            Val::Text(stamps),
+            Val::Int(seq),
+            Val::from(case),
+        ],
+    )?;
+    log_change(tx, seq, &op, None)
+}
+
 /// A snapshot of a stored record as one operation (used when a case is newly allocated, so the
 /// practitioner receives the child's whole history — shared in time).
 pub fn snapshot_op(id: &str, rec: &StoredRecord) -> Result<Operation, ServerError> {

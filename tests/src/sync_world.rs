@@ -34,6 +34,15 @@ impl World {
     /// A server with the default limits, or with rate limiting off (`rate_limited: false`) for
     /// tests whose only faults should be the injected ones.
     pub fn new(rate_limited: bool) -> Self {
+        let mut config = Config::default();
+        if !rate_limited {
+            config.rate = RateLimits::generous();
+        }
+        Self::with_config(config)
+    }
+
+    /// A server with these settings.
+    pub fn with_config(config: Config) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
         let db: Arc<dyn Backend> = Arc::new(
@@ -47,10 +56,6 @@ impl World {
         let clock = Arc::new(FixedClock::new(
             Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
         ));
-        let mut config = Config::default();
-        if !rate_limited {
-            config.rate = RateLimits::generous();
-        }
         let server =
             spawn_on_loopback(AppState::new(db.clone(), clock.clone(), config)).expect("server");
         let team = admin::add_team(db.as_ref(), "Shropshire North").expect("team");

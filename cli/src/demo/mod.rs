@@ -3,6 +3,7 @@
 //! temporary directory unless `--store` is given. The store is left in place to explore.
 
 mod caseload;
+mod dashboard;
 mod day;
 mod family_copy;
 mod featured;

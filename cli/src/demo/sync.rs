@@ -21,7 +21,7 @@ use doorstep_core::store::{enrol, SyncOptions};
 use doorstep_core::{Clock, FixedClock, Store, StoreError, UnlockMethods};
 use doorstep_server::db::{Backend, SqliteBackend};
 use doorstep_server::seal::KeyRing;
-use doorstep_server::{admin, spawn_on_loopback, AppState, Config};
+use doorstep_server::{admin, spawn_on_loopback, AppState};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,6 +36,8 @@ pub const HEALTH_VISITOR: &str = "Jordan Ashby";
 pub struct SyncDemo {
     /// The embedded server's address.
     pub server_url: String,
+    /// The supervisor's dashboard on it, and the demo manager's login.
+    pub dashboard: super::dashboard::DashboardLogin,
     /// The social worker's first sync.
     pub social_worker_first: Summary,
     /// The health visitor's first sync, after the case was shared.
@@ -123,7 +125,11 @@ pub fn show(
     let keys = Arc::new(KeyRing::from_file(&key_file)?);
     let db: Arc<dyn Backend> = Arc::new(SqliteBackend::open(&root.join("server.db"), keys)?);
     db.migrate()?;
-    let running = spawn_on_loopback(AppState::new(db.clone(), clock.clone(), Config::default()))?;
+    let running = spawn_on_loopback(AppState::new(
+        db.clone(),
+        clock.clone(),
+        super::dashboard::server_config(),
+    ))?;
     let server = Server {
         db,
         url: running.url(),
@@ -147,6 +153,8 @@ pub fn show(
         Agency::HealthVisiting,
         server.now(),
     )?;
+    let dashboard =
+        super::dashboard::announce(server.db.as_ref(), &server.url, &team, server.now(), human)?;
     let net = Signal::new();
     let sw_dir = root.join("social-worker-phone");
     let hv_dir = root.join("health-visitor-phone");
@@ -281,6 +289,7 @@ pub fn show(
     }
     Ok(SyncDemo {
         server_url: server.url,
+        dashboard,
         social_worker_first: sw1,
         health_visitor_first: hv1,
         shared_chronology_entries: shared.len(),

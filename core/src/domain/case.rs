@@ -143,6 +143,10 @@ pub struct Case {
     /// (Care Planning Regulations 2010, reg. 28(2)(c)).
     #[serde(default)]
     pub placement_intended_until_18: bool,
+    /// Supervision discussions recorded on the case by a manager (a grow-only set only the
+    /// server adds to: see the server's push handler), oldest first.
+    #[serde(default)]
+    pub supervisions: Vec<super::Supervision>,
 }
 
 /// What is needed to open a case.

@@ -21,11 +21,13 @@ pub enum ChronologyKind {
     SignificantNote,
     /// A copy of a visit summary was given to the family.
     CopyGiven,
+    /// A supervision discussion was recorded by a manager.
+    Supervision,
 }
 
 impl ChronologyKind {
     /// Every kind.
-    pub const ALL: [ChronologyKind; 7] = [
+    pub const ALL: [ChronologyKind; 8] = [
         ChronologyKind::CaseOpened,
         ChronologyKind::Visit,
         ChronologyKind::VisitNotDone,
@@ -33,6 +35,7 @@ impl ChronologyKind {
         ChronologyKind::RagChange,
         ChronologyKind::SignificantNote,
         ChronologyKind::CopyGiven,
+        ChronologyKind::Supervision,
     ];
 
     /// The stable machine name.
@@ -45,6 +48,7 @@ impl ChronologyKind {
             ChronologyKind::RagChange => "rag_change",
             ChronologyKind::SignificantNote => "significant_note",
             ChronologyKind::CopyGiven => "copy_given",
+            ChronologyKind::Supervision => "supervision",
         }
     }
 
@@ -94,8 +98,9 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-/// Builds the chronology of a child's cases from their visits and notes, sorted oldest first.
-pub(crate) fn build(
+/// Builds the chronology of a child's cases from their visits and notes (as [`super::threads`]),
+/// sorted oldest first: the phone's store and the server's supervisor view both use it.
+pub fn build(
     cases: &[Case],
     visits: &[Visit],
     notes: &[NoteThread],
@@ -121,6 +126,14 @@ pub(crate) fn build(
                     change.to.code().to_uppercase(),
                     change.reason
                 ),
+                source_id: case.id.to_string(),
+            });
+        }
+        for s in &case.supervisions {
+            out.push(ChronologyEntry {
+                at: s.at,
+                kind: ChronologyKind::Supervision,
+                summary: s.summary(),
                 source_id: case.id.to_string(),
             });
         }

@@ -150,4 +150,44 @@ impl ChildFacts {
             unanswered_attempts: 0,
         }
     }
+
+    /// The facts every reader builds for a child — the phone's store and the server's
+    /// supervisor view alike — so both rank by the same rules: [`ChildFacts::from_records`], the
+    /// unanswered remote contacts ([`unanswered_attempts`]), and each unborn child in the
+    /// household with whether any of its cases has a completed visit (`unborn`: the unborn
+    /// person and the visits of every case about them).
+    pub fn gathered<'a>(
+        case: &Case,
+        child: &Person,
+        visits: &[Visit],
+        unborn: impl IntoIterator<Item = (&'a Person, &'a [Visit])>,
+    ) -> Self {
+        let mut f = Self::from_records(case, child, visits);
+        f.unanswered_attempts = unanswered_attempts(visits);
+        f.household_pregnancies = unborn
+            .into_iter()
+            .filter(|(p, _)| p.role == PersonRole::Unborn)
+            .map(|(p, vs)| PregnancyFact {
+                expected_date: p.expected_date,
+                antenatal_contact_recorded: vs.iter().any(|v| v.status == VisitStatus::Completed),
+            })
+            .collect();
+        f
+    }
+}
+
+/// Consecutive remote contacts (calls, video) that went unanswered or were declined, newest first,
+/// since the family last responded: "a parent who stops answering".
+pub fn unanswered_attempts(visits: &[Visit]) -> u32 {
+    let mut ended: Vec<&Visit> = visits
+        .iter()
+        .filter(|v| !v.status.is_open() && v.status != VisitStatus::Cancelled)
+        .collect();
+    ended.sort_by_key(|v| std::cmp::Reverse(v.ended_at.unwrap_or(v.planned_for)));
+    ended
+        .iter()
+        .take_while(|v| {
+            v.kind.is_remote() && matches!(v.status, VisitStatus::NoAccess | VisitStatus::Declined)
+        })
+        .count() as u32
 }

@@ -87,6 +87,7 @@ impl Store {
                 placement_date: None,
                 looked_after_since: None,
                 placement_intended_until_18: false,
+                supervisions: Vec::new(),
             };
             r.insert(
                 Kind::Case,

@@ -181,7 +181,7 @@ impl Store {
                 "a family copy is given to a parent or carer in the child's household",
             ))?;
         let notes: Vec<NoteThread> =
-            super::notes::threads(r.list(Kind::Note, Some(case.id.bytes()))?);
+            crate::domain::threads(r.list(Kind::Note, Some(case.id.bytes()))?);
         let case_visits: Vec<Visit> = r.list(Kind::Visit, Some(case.id.bytes()))?;
         let settings = settings_in(r)?;
         Ok(build(&SummaryInputs {

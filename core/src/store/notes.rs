@@ -3,8 +3,8 @@
 use super::records::{Kind, Records};
 use super::{Store, StoreError};
 use crate::domain::{
-    build_chronology, Case, CaseId, ChronologyEntry, ChronologyFilter, InputError, Note, NoteId,
-    NoteThread, PersonId, Practitioner, Visit, MAX_TEXT_CHARS,
+    build_chronology, threads, Case, CaseId, ChronologyEntry, ChronologyFilter, InputError, Note,
+    NoteId, NoteThread, PersonId, Practitioner, Visit, MAX_TEXT_CHARS,
 };
 
 fn note_text(text: &str) -> Result<String, StoreError> {
@@ -20,37 +20,6 @@ fn note_text(text: &str) -> Result<String, StoreError> {
         .into());
     }
     Ok(t.to_string())
-}
-
-/// Groups a case's notes into threads of an original and its amendments, oldest first (by time
-/// written, then by device chain), whatever order they arrived in.
-pub(crate) fn threads(mut notes: Vec<Note>) -> Vec<NoteThread> {
-    notes.sort_by(|a, b| {
-        (a.written_at, a.device_id, a.position).cmp(&(b.written_at, b.device_id, b.position))
-    });
-    let (originals, amendments): (Vec<Note>, Vec<Note>) =
-        notes.into_iter().partition(|n| n.amends.is_none());
-    let mut out: Vec<NoteThread> = originals
-        .into_iter()
-        .map(|original| NoteThread {
-            original,
-            amendments: Vec::new(),
-        })
-        .collect();
-    for n in amendments {
-        match n
-            .amends
-            .and_then(|a| out.iter_mut().find(|t| t.original.id == a))
-        {
-            Some(t) => t.amendments.push(n),
-            // An amendment whose original has not arrived yet is still shown, on its own.
-            None => out.push(NoteThread {
-                original: n,
-                amendments: Vec::new(),
-            }),
-        }
-    }
-    out
 }
 
 impl Store {

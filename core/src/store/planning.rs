@@ -10,12 +10,12 @@ use super::records::{Kind, Records};
 use super::{Store, StoreError};
 use crate::domain::{
     Agency, Case, CaseId, Household, NewVisit, Person, PersonId, PersonRole, PlanType,
-    Practitioner, Rag, Visit, VisitKind, VisitStatus,
+    Practitioner, Rag, Visit, VisitKind,
 };
 use crate::planning::{
     self, due_items, Appointment, BankHolidays, Capacity, ChildFacts, DueItem, DueStatus, Leave,
-    PatternWarning, Plan, PlanRequest, PlannedSlot, Policy, PractitionerCalendar, PregnancyFact,
-    Shortfall, SystemRandomSource, WorkingPattern,
+    PatternWarning, Plan, PlanRequest, PlannedSlot, Policy, PractitionerCalendar, Shortfall,
+    SystemRandomSource, WorkingPattern,
 };
 use crate::time::local_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -178,22 +178,6 @@ fn settings_in(r: &Records<'_>, me: &Practitioner) -> Result<PlanningSettings, S
     }
 }
 
-/// Consecutive remote contacts (calls, video) that went unanswered or were declined, newest first,
-/// since the family last responded: "a parent who stops answering".
-fn unanswered_attempts(visits: &[Visit]) -> u32 {
-    let mut ended: Vec<&Visit> = visits
-        .iter()
-        .filter(|v| !v.status.is_open() && v.status != VisitStatus::Cancelled)
-        .collect();
-    ended.sort_by_key(|v| std::cmp::Reverse(v.ended_at.unwrap_or(v.planned_for)));
-    ended
-        .iter()
-        .take_while(|v| {
-            v.kind.is_remote() && matches!(v.status, VisitStatus::NoAccess | VisitStatus::Declined)
-        })
-        .count() as u32
-}
-
 pub(super) fn gather(r: &Records<'_>, me: &Practitioner) -> Result<Gathered, StoreError> {
     let settings = settings_in(r, me)?;
     let cases: Vec<Case> = r.list(Kind::Case, None)?;
@@ -203,20 +187,21 @@ pub(super) fn gather(r: &Records<'_>, me: &Practitioner) -> Result<Gathered, Sto
         let child: Person = r.get(Kind::Person, case.child_id.bytes())?;
         let household: Household = r.get(Kind::Household, case.household_id.bytes())?;
         let visits: Vec<Visit> = r.list(Kind::Visit, Some(case.id.bytes()))?;
-        let mut f = ChildFacts::from_records(case, &child, &visits);
-        f.unanswered_attempts = unanswered_attempts(&visits);
         let people: Vec<Person> = r.list(Kind::Person, Some(case.household_id.bytes()))?;
-        for unborn in people.iter().filter(|p| p.role == PersonRole::Unborn) {
-            let mut antenatal = false;
-            for c in cases.iter().filter(|c| c.child_id == unborn.id) {
-                let vs: Vec<Visit> = r.list(Kind::Visit, Some(c.id.bytes()))?;
-                antenatal |= vs.iter().any(|v| v.status == VisitStatus::Completed);
+        let mut unborn = Vec::new();
+        for p in people.iter().filter(|p| p.role == PersonRole::Unborn) {
+            let mut vs: Vec<Visit> = Vec::new();
+            for c in cases.iter().filter(|c| c.child_id == p.id) {
+                vs.extend(r.list::<Visit>(Kind::Visit, Some(c.id.bytes()))?);
             }
-            f.household_pregnancies.push(PregnancyFact {
-                expected_date: unborn.expected_date,
-                antenatal_contact_recorded: antenatal,
-            });
+            unborn.push((p, vs));
         }
+        let f = ChildFacts::gathered(
+            case,
+            &child,
+            &visits,
+            unborn.iter().map(|(p, vs)| (*p, vs.as_slice())),
+        );
         facts.push(f);
         labels.push(ChildLabel {
             case_id: case.id,

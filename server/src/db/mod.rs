@@ -266,5 +266,8 @@ pub fn migrate_in(tx: &mut dyn Tx) -> Result<(), ServerError> {
             &[Val::Int(version)],
         )?;
     }
+    for s in crate::dashboard::schema::SCHEMA {
+        tx.exec(s, &[])?;
+    }
     Ok(())
 }

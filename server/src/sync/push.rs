@@ -229,9 +229,11 @@ fn push_with(
     let mut delta = Cow::Borrowed(&op.delta);
     if op.kind == "case" {
         // Allocations are server-authoritative: a device names the practitioner only when it
-        // opens a case, and then it is the device's own practitioner.
+        // opens a case, and then it is the device's own practitioner. Supervision records are
+        // written by managers on the server alone: a device cannot add or forge one.
         let d: &mut Delta = delta.to_mut();
         d.remove("allocated_to");
+        d.remove("supervisions");
         if new_case {
             let by =
                 uuid::Uuid::parse_str(p).map_err(|_| ServerError::Internal("practitioner id"))?;

@@ -12,6 +12,8 @@
 //!   supersedes. Changes that nobody supersedes are the current ones; when two devices changed the
 //!   rating concurrently there are several, the *more severe* rating wins and `rag_review` is set
 //!   until someone records a rating that supersedes them all.
+//! - **Supervision records** (`supervisions` on a case) are a grow-only set the server alone adds
+//!   to: a device's delta naming them is stripped by the server's push handler.
 //! - **Allocations** are server-authoritative: the server ignores `allocated_to` in device deltas
 //!   and sends its own (see the server's push handler).
 
@@ -44,7 +46,7 @@ fn nested(kind: &str, key: &str) -> bool {
 fn grow_only_set(kind: &str, key: &str) -> bool {
     matches!(
         (kind, key),
-        ("case", "rag_history") | ("visit", "copies_given")
+        ("case", "rag_history") | ("case", "supervisions") | ("visit", "copies_given")
     )
 }
 

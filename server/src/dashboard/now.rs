@@ -1,0 +1,235 @@
+//! The *Now* page: the open lone-working check-ins of the manager's teams as the escalation
+//! engine tracks them (`crate::lone_working`: amber and red by the core's one definition, who was
+//! told), with acknowledging an escalation (and who was called) and closing a check-in the
+//! manager has confirmed safe.
+
+use super::pages::Who;
+use super::scope;
+use super::web::{html, not_found, signed_in, signed_in_post, when};
+use crate::db::with_tx;
+use crate::error::ServerError;
+use crate::http::AppState;
+use crate::lone_working::{self, Level, OpenCheckIn};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use std::collections::HashMap;
+
+/// A check-in as shown.
+pub struct NowRow {
+    pub visit_id: String,
+    pub reference: String,
+    pub level: &'static str,
+    pub level_code: &'static str,
+    pub practitioner: String,
+    pub checked_in: String,
+    pub expected_end: String,
+    pub amber_at: String,
+    pub red_at: String,
+    pub last_seen: String,
+    pub notified: Vec<String>,
+    pub acknowledged: String,
+}
+
+/// The Now page.
+#[derive(Template)]
+#[template(path = "now.html")]
+pub struct NowPage {
+    pub who: Option<Who>,
+    pub page: &'static str,
+    pub who_csrf: String,
+    pub message: Option<&'static str>,
+    pub rows: Vec<NowRow>,
+}
+
+fn row(c: OpenCheckIn, managers: &HashMap<String, String>) -> NowRow {
+    let (level, level_code) = match c.level {
+        Level::Red => ("Red", "critical"),
+        Level::Amber => ("Amber", "urgent"),
+        Level::None => ("Checked in", "low"),
+    };
+    NowRow {
+        reference: c.reference,
+        level,
+        level_code,
+        practitioner: c.practitioner_name,
+        checked_in: when(c.started_at),
+        expected_end: when(c.expected_end),
+        amber_at: when(c.amber_at),
+        red_at: when(c.red_at),
+        last_seen: c.device_last_seen.map_or_else(|| "never".into(), when),
+        notified: c
+            .notified
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} ({}, {} by {}): {}{}",
+                    n.label,
+                    n.role.code(),
+                    n.level,
+                    n.channel.code(),
+                    n.state,
+                    n.delivered_at
+                        .map_or_else(String::new, |t| format!(" at {}", when(t)))
+                )
+            })
+            .collect(),
+        acknowledged: c.acknowledged.map_or_else(
+            || "not yet".into(),
+            |a| {
+                format!(
+                    "{} by {}: called {}",
+                    when(a.at),
+                    managers.get(&a.by).map_or("a manager", String::as_str),
+                    a.who_was_called
+                )
+            },
+        ),
+        visit_id: c.visit_id,
+    }
+}
+
+async fn answer(s: &AppState, headers: &HeaderMap, message: Option<&'static str>) -> Response {
+    let m = match signed_in(s, headers).await {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let db = s.db.clone();
+    let manager = m.id.clone();
+    let now = s.now();
+    let rows = tokio::task::spawn_blocking(move || -> Result<Vec<NowRow>, ServerError> {
+        let teams = with_tx(db.as_ref(), |tx| scope::teams(tx, &manager))?;
+        let names = with_tx(db.as_ref(), |tx| {
+            Ok(tx
+                .query("SELECT id, name FROM managers", &[])?
+                .into_iter()
+                .map(|r| {
+                    (
+                        r[0].text().unwrap_or_default().to_string(),
+                        r[1].text().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect::<HashMap<_, _>>())
+        })?;
+        let mut open = Vec::new();
+        for team in teams {
+            open.extend(lone_working::open_check_ins(db.as_ref(), &team, now)?);
+        }
+        open.sort_by(|a, b| b.level.cmp(&a.level).then(a.started_at.cmp(&b.started_at)));
+        Ok(open.into_iter().map(|c| row(c, &names)).collect())
+    })
+    .await;
+    let rows = match rows {
+        Ok(Ok(r)) => r,
+        _ => return not_found(m.who()),
+    };
+    html(
+        StatusCode::OK,
+        &NowPage {
+            who: m.who(),
+            page: "now",
+            who_csrf: m.session.csrf.clone(),
+            message,
+            rows,
+        },
+    )
+}
+
+/// `GET /dashboard/now`.
+pub async fn page(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    answer(&s, &headers, None).await
+}
+
+/// Runs `f` on each of the manager's teams until one owns the check-in: `Ok(true)` when one did.
+fn in_own_team(
+    s: &AppState,
+    manager: &str,
+    mut f: impl FnMut(&str) -> Result<bool, ServerError>,
+) -> Result<bool, ServerError> {
+    let teams = with_tx(s.db.as_ref(), |tx| scope::teams(tx, manager))?;
+    for team in teams {
+        if f(&team)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// `POST /dashboard/now/{visit}/acknowledge`: records that the manager saw the escalation and
+/// who they called (the escalation goes on until a check-out or a confirmed-safe close).
+pub async fn acknowledge(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(visit): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let m = match signed_in_post(&s, &headers, form.get("csrf")).await {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let who = form.get("who_was_called").cloned().unwrap_or_default();
+    if who.trim().is_empty() || who.chars().count() > 500 {
+        return answer(&s, &headers, Some("Not acknowledged: say who you called.")).await;
+    }
+    let state = s.clone();
+    let manager = m.id.clone();
+    let now = s.now();
+    let done = tokio::task::spawn_blocking(move || {
+        in_own_team(&state, &manager, |team| {
+            match lone_working::acknowledge(state.db.as_ref(), team, &visit, &manager, &who, now) {
+                Ok(()) => Ok(true),
+                Err(ServerError::NotFound(_)) => Ok(false),
+                Err(e) => Err(e),
+            }
+        })
+    })
+    .await;
+    match done {
+        Ok(Ok(true)) => {
+            tracing::info!(event = "escalation_acknowledged", "escalation acknowledged");
+            answer(
+                &s,
+                &headers,
+                Some("Acknowledged: the escalation stays open until the practitioner checks out."),
+            )
+            .await
+        }
+        _ => not_found(m.who()),
+    }
+}
+
+/// `POST /dashboard/now/{visit}/resolve`: the manager has confirmed the practitioner is safe.
+pub async fn resolve(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(visit): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let m = match signed_in_post(&s, &headers, form.get("csrf")).await {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let state = s.clone();
+    let manager = m.id.clone();
+    let now = s.now();
+    let done = tokio::task::spawn_blocking(move || {
+        in_own_team(&state, &manager, |team| {
+            lone_working::resolve(state.db.as_ref(), team, &visit, now)
+        })
+    })
+    .await;
+    match done {
+        Ok(Ok(true)) => {
+            tracing::info!(event = "check_in_resolved", "check-in closed by a manager");
+            answer(
+                &s,
+                &headers,
+                Some("Closed: whoever was alerted is told the practitioner is safe."),
+            )
+            .await
+        }
+        _ => not_found(m.who()),
+    }
+}
