@@ -474,6 +474,14 @@ pub(crate) fn plan_round(
             .collect();
         i += on_day.len().max(1);
         for (k, &id) in on_day.iter().enumerate() {
+            // An unannounced visit that found no slot in its draw comes here as a fallback: it
+            // never shares a day with a sibling's visit (that visit would be announced, or a
+            // second one to the home), so it is reported as not placed instead.
+            let unannounced = pending.get(id as usize).is_some_and(|p| p.unannounced);
+            if unannounced && st.home_busy(child_of(id), d) {
+                not_placed.insert(id);
+                continue;
+            }
             // A sibling's announced visit already placed on this day: the same home visit.
             let home = st.home_of(child_of(id));
             if let Some(HomeVisit {
@@ -499,7 +507,7 @@ pub(crate) fn plan_round(
             match pick(&options, rng)? {
                 Some(s) => {
                     st.grid.place(d, s);
-                    st.mark_visit(child_of(id), d, Some(s), false);
+                    st.mark_visit(child_of(id), d, Some(s), unannounced);
                     set(&mut placed, id, Some((d, s)));
                     set(&mut how, id, Some(How::Announced));
                 }
