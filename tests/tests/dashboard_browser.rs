@@ -96,6 +96,10 @@ fn a_manager_works_through_every_page_in_chromium() {
     b.find("#checked-in");
     b.wait_for_text("Sam Okafor");
     assert!(b.text().contains("Amber"), "{}", b.text());
+    // Where the practitioner is: the visit's address, which the escalation emails point here for
+    // (they carry none); never another team's.
+    assert!(b.text().contains("1 Example Lane"), "{}", b.text());
+    assert!(!b.text().contains("2 Example Lane"), "{}", b.text());
     shot("04-now");
     b.type_into(
         "input[name=who_was_called]",

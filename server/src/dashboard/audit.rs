@@ -13,6 +13,8 @@ pub enum AuditAction {
     Viewed,
     /// A supervision discussion was recorded on the case.
     Supervised,
+    /// The address of a lone worker's open check-in was shown on the *Now* page.
+    CheckInAddress,
 }
 
 impl AuditAction {
@@ -22,6 +24,7 @@ impl AuditAction {
             AuditAction::Listed => "listed",
             AuditAction::Viewed => "viewed",
             AuditAction::Supervised => "supervision_recorded",
+            AuditAction::CheckInAddress => "check_in_address_shown",
         }
     }
 }

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 
 /// A stored record of `kind`, opened and read as the core's type; `None` if absent or another
 /// kind.
-fn read<T: DeserializeOwned>(
+pub(crate) fn read<T: DeserializeOwned>(
     tx: &mut dyn Tx,
     id: &str,
     kind: &str,

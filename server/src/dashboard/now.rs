@@ -3,10 +3,12 @@
 //! told), with acknowledging an escalation (and who was called) and closing a check-in the
 //! manager has confirmed safe.
 
+use super::audit::{self, AuditAction};
+use super::children::read;
 use super::pages::Who;
 use super::scope;
 use super::web::{html, not_found, signed_in, signed_in_post, when};
-use crate::db::with_tx;
+use crate::db::{with_tx, Tx};
 use crate::error::ServerError;
 use crate::http::AppState;
 use crate::lone_working::{self, Level, OpenCheckIn};
@@ -15,12 +17,17 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
+use doorstep_core::domain::{Case, Household, Visit};
 use std::collections::HashMap;
 
 /// A check-in as shown.
 pub struct NowRow {
     pub visit_id: String,
     pub reference: String,
+    /// Where the visit is (the household's address, postcode and access notes), or why not known.
+    pub whereabouts: String,
+    /// The case, for the link to the child's page.
+    pub case_id: Option<String>,
     pub level: &'static str,
     pub level_code: &'static str,
     pub practitioner: String,
@@ -44,7 +51,45 @@ pub struct NowPage {
     pub rows: Vec<NowRow>,
 }
 
-fn row(c: OpenCheckIn, managers: &HashMap<String, String>) -> NowRow {
+/// Where the practitioner of check-in `visit_id` is: the visit's household address (with postcode
+/// and access notes) and its case, read from the server's sealed records. The showing is written
+/// to the audit log in the same transaction.
+fn whereabouts(
+    tx: &mut dyn Tx,
+    visit_id: &str,
+    manager: &str,
+    now: i64,
+) -> Result<(String, Option<String>), ServerError> {
+    let unknown = "not known to the server yet (the visit's records have not synced)";
+    let Some(visit) = read::<Visit>(tx, visit_id, "visit")? else {
+        return Ok((unknown.into(), None));
+    };
+    let case_id = visit.case_id.to_string();
+    let Some(case) = read::<Case>(tx, &case_id, "case")? else {
+        return Ok((unknown.into(), None));
+    };
+    let Some(home) = read::<Household>(tx, &case.household_id.to_string(), "household")? else {
+        return Ok((unknown.into(), Some(case_id)));
+    };
+    audit::record(tx, manager, &case_id, AuditAction::CheckInAddress, now)?;
+    let mut out = home.address;
+    if let Some(pc) = home.postcode {
+        out.push_str(", ");
+        out.push_str(&pc);
+    }
+    if let Some(notes) = home.access_notes {
+        out.push_str(" (access: ");
+        out.push_str(&notes);
+        out.push(')');
+    }
+    Ok((out, Some(case_id)))
+}
+
+fn row(
+    c: OpenCheckIn,
+    managers: &HashMap<String, String>,
+    (whereabouts, case_id): (String, Option<String>),
+) -> NowRow {
     let (level, level_code) = match c.level {
         Level::Red => ("Red", "critical"),
         Level::Amber => ("Amber", "urgent"),
@@ -52,6 +97,8 @@ fn row(c: OpenCheckIn, managers: &HashMap<String, String>) -> NowRow {
     };
     NowRow {
         reference: c.reference,
+        whereabouts,
+        case_id,
         level,
         level_code,
         practitioner: c.practitioner_name,
@@ -118,7 +165,14 @@ async fn answer(s: &AppState, headers: &HeaderMap, message: Option<&'static str>
             open.extend(lone_working::open_check_ins(db.as_ref(), &team, now)?);
         }
         open.sort_by(|a, b| b.level.cmp(&a.level).then(a.started_at.cmp(&b.started_at)));
-        Ok(open.into_iter().map(|c| row(c, &names)).collect())
+        let mut rows = Vec::with_capacity(open.len());
+        for c in open {
+            let at = with_tx(db.as_ref(), |tx| {
+                whereabouts(tx, &c.visit_id, &manager, now)
+            })?;
+            rows.push(row(c, &names, at));
+        }
+        Ok(rows)
     })
     .await;
     let rows = match rows {
