@@ -86,6 +86,25 @@ pub fn authenticate(tx: &mut dyn Tx, token: &str, now: i64) -> Result<DeviceAuth
     })
 }
 
+/// Keeps what an authenticated device said still waits on it after a push (its backlog, shown on
+/// the dashboard's devices page) and when it said so.
+pub fn note_backlog(
+    tx: &mut dyn Tx,
+    who: &DeviceAuth,
+    waiting: u64,
+    now: i64,
+) -> Result<(), ServerError> {
+    tx.exec(
+        "UPDATE devices SET backlog = $1, backlog_at = $2 WHERE id = $3",
+        &[
+            Val::Int(i64::try_from(waiting).unwrap_or(i64::MAX)),
+            Val::Int(now),
+            Val::from(who.device_id.as_str()),
+        ],
+    )?;
+    Ok(())
+}
+
 /// Redeems a one-time code for a new device; returns the device's id (assigned here, random),
 /// its token and the practitioner's id.
 ///

@@ -340,6 +340,9 @@ async fn authenticate(
 #[derive(serde::Deserialize)]
 struct PushBody {
     ops: Vec<Box<serde_json::value::RawValue>>,
+    /// What still waits on the phone after this batch (its backlog), if it says.
+    #[serde(default)]
+    waiting: Option<u64>,
 }
 
 async fn push(
@@ -395,6 +398,9 @@ async fn apply_push(
     let results = blocking(move || {
         let text: Vec<&str> = body.ops.iter().map(|raw| raw.get()).collect();
         with_tx(db.as_ref(), |tx| {
+            if let Some(w) = body.waiting {
+                crate::auth::note_backlog(tx, &who, w, now)?;
+            }
             sync::push_batch_with_json(tx, &who, &ops, Some(&text), now)
         })
     })

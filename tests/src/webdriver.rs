@@ -186,18 +186,50 @@ impl Browser {
         }
     }
 
-    /// Types into the element matching `css`.
-    pub fn type_into(&self, css: &str, text: &str) {
-        let id = self.find(css);
-        let v = self.post(&format!("/element/{id}/value"), json!({ "text": text }));
-        assert!(v["value"].is_null(), "typing failed: {v}");
+    /// Sends `body` to the element matching `css` at `action` (`value`, `click`). An element
+    /// found on a page that is being replaced (after a form was submitted) goes stale: it is found
+    /// again on the new page and the action retried, until the deadline.
+    fn act(&self, css: &str, action: &str, body: Value) {
+        let started = Instant::now();
+        loop {
+            let id = self.find(css);
+            let v = self.post(&format!("/element/{id}/{action}"), body.clone());
+            if v["value"].is_null() {
+                return;
+            }
+            let stale = v["value"]["error"] == json!("stale element reference");
+            assert!(
+                stale && started.elapsed() < DEADLINE,
+                "{action} on {css} failed: {v}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
-    /// Clicks the element matching `css`.
+    /// Types into the element matching `css`.
+    pub fn type_into(&self, css: &str, text: &str) {
+        self.act(css, "value", json!({ "text": text }));
+    }
+
+    /// Clicks the element matching `css` and waits until the page it opens has loaded (every
+    /// click in these tests follows a link or submits a form): the old page is marked before the
+    /// click, so nothing is then found on it by mistake.
     pub fn click(&self, css: &str) {
-        let id = self.find(css);
-        let v = self.post(&format!("/element/{id}/click"), json!({}));
-        assert!(v["value"].is_null(), "click failed: {v}");
+        self.script("window.__doorstepOldPage = true; return null");
+        self.act(css, "click", json!({}));
+        let started = Instant::now();
+        loop {
+            let state = self
+                .script("return window.__doorstepOldPage === true ? 'old' : document.readyState");
+            if state == json!("complete") {
+                return;
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "clicking {css} did not open a new page"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Runs a script in the page and returns its value.

@@ -321,6 +321,8 @@ fn a_manager_of_team_a_can_reach_nothing_of_team_b_by_guessing_ids() {
         .is_empty());
     let devices = a.get("/dashboard/devices");
     assert!(devices.body.contains("Sam Okafor") && !devices.body.contains("Jo Pryce"));
+    // The phone said at its last push that nothing waits on it.
+    assert!(devices.body.contains("<td>0 at "), "{}", devices.body);
     assert!(!devices.body.contains(&device_b[..8]));
     let now = a.get("/dashboard/now");
     assert!(

@@ -782,6 +782,16 @@ pub fn count_attempt(r: &Records<'_>, seqs: &[i64]) -> Result<(), StoreError> {
 }
 
 /// Pending (not parked) operations.
+/// Every queued operation, parked or not: what waits on this device.
+pub fn waiting_count(r: &Records<'_>) -> Result<u64, StoreError> {
+    Ok(r.conn
+        .query_row("SELECT count(*) FROM outbox", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .map(|n| u64::try_from(n).unwrap_or(0))?)
+}
+
+/// The operations queued and not parked.
 pub fn pending_count(r: &Records<'_>) -> Result<u64, StoreError> {
     Ok(r.conn
         .query_row("SELECT count(*) FROM outbox WHERE parked = 0", [], |row| {

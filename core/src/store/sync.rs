@@ -371,7 +371,14 @@ impl Store {
                 break;
             }
             let (seqs, ops): (Vec<i64>, Vec<_>) = batch.into_iter().map(|q| (q.seq, q.op)).unzip();
-            let request = PushRequest { ops };
+            // What will still wait here once this batch is applied (the dashboard's backlog).
+            let waiting = self
+                .sync_read(outbox::waiting_count)?
+                .saturating_sub(ops.len() as u64);
+            let request = PushRequest {
+                ops,
+                waiting: Some(waiting),
+            };
             let body =
                 serde_json::to_vec(&request).map_err(|_| StoreError::Protocol("encode".into()))?;
             let resp =

@@ -95,6 +95,10 @@ pub struct EnrolResponse {
 pub struct PushRequest {
     /// The operations, in the order the device wants them applied.
     pub ops: Vec<Operation>,
+    /// How many operations still wait on the device after this batch (queued or parked): the
+    /// supervisor's dashboard shows it as the phone's backlog. Absent from older phones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<u64>,
 }
 
 /// The server's verdict on one operation.

@@ -111,6 +111,8 @@ pub struct DeviceRow {
     pub enrolled: String,
     pub last_seen: String,
     pub last_push: String,
+    /// What the phone said still waited on it at its last push, and when.
+    pub backlog: String,
     pub state: &'static str,
     pub can_revoke: bool,
 }

@@ -528,7 +528,7 @@ async fn devices_answer(
             for p in scope::practitioners(tx, &manager)? {
                 let devices = tx.query(
                     "SELECT d.id, d.enrolled_at, d.last_seen, d.revoked_at, d.wiped_at, \
-                     (SELECT MAX(o.received_at) FROM ops o WHERE o.device_id = d.id) \
+                     (SELECT MAX(o.received_at) FROM ops o WHERE o.device_id = d.id), d.backlog, d.backlog_at \
                      FROM devices d WHERE d.practitioner_id = $1 ORDER BY d.enrolled_at",
                     &[Val::Text(p.id.clone())],
                 )?;
@@ -543,6 +543,10 @@ async fn devices_answer(
                         enrolled: when(d[1].int().unwrap_or_default()),
                         last_seen: d[2].int().map_or_else(|| "never".to_string(), when),
                         last_push: d[5].int().map_or_else(|| "none".to_string(), when),
+                        backlog: match (d[6].int(), d[7].int()) {
+                            (Some(n), Some(at)) => format!("{n} at {}", when(at)),
+                            _ => "not reported".to_string(),
+                        },
                         state: match (revoked, d[4].int().is_some()) {
                             (true, true) => "revoked, wiped",
                             (true, false) => "revoked, wipe pending",

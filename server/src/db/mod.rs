@@ -237,6 +237,11 @@ pub const MIGRATIONS: &[&[&str]] = &[
         "CREATE TABLE IF NOT EXISTS lone_attempts (notification_id TEXT NOT NULL, attempt BIGINT NOT NULL, \
          channel TEXT NOT NULL, outcome TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (notification_id, attempt))",
     ],
+    // 3: each phone's backlog as it last said (the operations still waiting on it after a push).
+    &[
+        "ALTER TABLE devices ADD COLUMN backlog BIGINT",
+        "ALTER TABLE devices ADD COLUMN backlog_at BIGINT",
+    ],
 ];
 
 /// Creates the schema and runs the migrations it has not run yet (inside the caller's
