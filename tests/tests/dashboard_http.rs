@@ -490,3 +490,74 @@ fn a_supervision_note_reaches_the_allocated_phone_and_its_chronology_and_a_phone
         .iter()
         .any(|e| e.kind == ChronologyKind::Supervision));
 }
+
+/// A transport that lets the first push through and then finds no signal.
+struct FirstPushOnly {
+    pushes: std::sync::atomic::AtomicUsize,
+}
+
+impl doorstep_core::sync::transport::Transport for FirstPushOnly {
+    fn send(
+        &self,
+        r: doorstep_core::sync::transport::HttpRequest,
+    ) -> Result<
+        doorstep_core::sync::transport::HttpResponse,
+        doorstep_core::sync::transport::TransportError,
+    > {
+        let push = r.url.ends_with("/v1/push");
+        if push
+            && self
+                .pushes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                >= 1
+        {
+            return Err(doorstep_core::sync::transport::TransportError::Unreachable);
+        }
+        transport().send(r)
+    }
+}
+
+/// The numbers in the devices table's "Waiting on the phone" cells ("N at <time>").
+fn backlogs(body: &str) -> Vec<u64> {
+    body.split("<td>")
+        .filter_map(|cell| {
+            let (n, rest) = cell.split_once(" at ")?;
+            rest.contains("</td>").then(|| n.parse().ok()).flatten()
+        })
+        .collect()
+}
+
+#[test]
+fn a_phones_backlog_is_what_its_last_push_left_waiting() {
+    let s = scene();
+    let mut a = signed_in(&s, "manager.a", PASSWORD_A);
+    assert_eq!(backlogs(&a.get("/dashboard/devices").body), vec![0]);
+    // Three visits planned in the car; one batch of one operation gets through, then no signal.
+    for h in 1..=3 {
+        s.phone_a
+            .plan_visit(doorstep_core::domain::NewVisit {
+                case_id: s.child_a.1,
+                kind: doorstep_core::domain::VisitKind::AnnouncedHome,
+                planned_for: s.world.clock.now() + Duration::days(h),
+                expected_minutes: 45,
+                departure_reason: None,
+            })
+            .expect("visit");
+    }
+    let waiting = s.phone_a.queue_status().expect("status").pending;
+    assert!(waiting >= 3, "{waiting} queued");
+    let mut one = quick();
+    one.push_batch = 1;
+    let cut = FirstPushOnly {
+        pushes: Default::default(),
+    };
+    assert!(
+        s.phone_a.sync(&cut, None, one).is_err(),
+        "no signal after one push"
+    );
+    let shown = backlogs(&a.get("/dashboard/devices").body);
+    assert_eq!(shown, vec![waiting - 1], "what the phone said still waited");
+    // Signal again: the queue empties and the page says so.
+    s.phone_a.sync(&transport(), None, quick()).expect("sync");
+    assert_eq!(backlogs(&a.get("/dashboard/devices").body), vec![0]);
+}
