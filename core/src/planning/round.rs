@@ -173,6 +173,27 @@ fn announced_home_visit(
         })
 }
 
+/// A random free slot on the latest grid day in `release..before` that leaves the day's capacity
+/// (visits already settled there) intact and has no visit to `child`'s home.
+fn earlier_free_day(
+    st: &State<'_>,
+    child: usize,
+    release: usize,
+    before: usize,
+    rng: &mut dyn RandomSource,
+) -> Result<Option<(usize, usize)>, PlanningError> {
+    for e in (release..before).rev() {
+        if st.home_busy(child, e) {
+            continue;
+        }
+        let options: Vec<usize> = st.grid.free_slots(e).collect();
+        if let Some(s) = pick(&options, rng)? {
+            return Ok(Some((e, s)));
+        }
+    }
+    Ok(None)
+}
+
 /// The summary of a draw from `options`.
 fn summary(
     grid: &Grid,
@@ -496,6 +517,30 @@ pub(crate) fn plan_round(
                 st.child_days.insert((child_of(id), d));
                 set(&mut placed, id, Some((d, s)));
                 set(&mut how, id, Some(How::Joined));
+                continue;
+            }
+            // The home already has an unannounced visit this day (an unannounced fallback placed
+            // just before): an announced visit never joins it nor adds a second visit. It moves to
+            // the latest earlier day of its window that is already settled, has a free slot and
+            // no visit to the home; failing that it is reported as not placed.
+            if st.home_busy(child_of(id), d) {
+                let release = window_jobs
+                    .get(id as usize)
+                    .copied()
+                    .flatten()
+                    .map_or(d, |j| j.release as usize);
+                match earlier_free_day(st, child_of(id), release, d, rng)? {
+                    Some((e, s)) => {
+                        st.grid.place(e, s);
+                        st.mark_visit(child_of(id), e, Some(s), false);
+                        set(&mut caps, e as u32, st.grid.capacity_with(e, None));
+                        set(&mut placed, id, Some((e, s)));
+                        set(&mut how, id, Some(How::Announced));
+                    }
+                    None => {
+                        not_placed.insert(id);
+                    }
+                }
                 continue;
             }
             let still = (on_day.len() - k - 1) as u32;
