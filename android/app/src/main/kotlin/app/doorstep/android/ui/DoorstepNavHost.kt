@@ -1,5 +1,7 @@
 package app.doorstep.android.ui
 
+import app.doorstep.ffi.VisitId
+import app.doorstep.ffi.CaseId
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.collectAsState
@@ -32,10 +34,10 @@ private object Route {
     const val VISIT = "visit/{visitId}"
     const val LONE = "lone/{visitId}"
     const val SYNC = "sync"
-    fun child(caseId: String) = "child/$caseId"
-    fun notes(caseId: String) = "notes/$caseId"
-    fun visit(visitId: String) = "visit/$visitId"
-    fun lone(visitId: String) = "lone/$visitId"
+    fun child(caseId: CaseId) = "child/${caseId.value}"
+    fun notes(caseId: CaseId) = "notes/${caseId.value}"
+    fun visit(visitId: VisitId) = "visit/${visitId.value}"
+    fun lone(visitId: VisitId) = "lone/${visitId.value}"
 }
 
 /**

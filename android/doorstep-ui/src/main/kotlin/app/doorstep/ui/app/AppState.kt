@@ -7,12 +7,16 @@ import androidx.compose.runtime.setValue
 import app.doorstep.ffi.Agency
 import app.doorstep.ffi.AlertsView
 import app.doorstep.ffi.Answer
+import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.CaseInput
 import app.doorstep.ffi.CaseLine
 import app.doorstep.ffi.ChildView
 import app.doorstep.ffi.DoorstepException
+import app.doorstep.ffi.HouseholdId
 import app.doorstep.ffi.HouseholdInput
+import app.doorstep.ffi.NoteId
 import app.doorstep.ffi.NoteThreadLine
+import app.doorstep.ffi.PersonId
 import app.doorstep.ffi.PersonInput
 import app.doorstep.ffi.PlanScreen
 import app.doorstep.ffi.PlanType
@@ -23,11 +27,15 @@ import app.doorstep.ffi.TodayVisit
 import app.doorstep.ffi.UnlockOptions
 import app.doorstep.ffi.VisitAnswers
 import app.doorstep.ffi.VisitForm
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitInput
 import app.doorstep.ffi.VisitKind
 import app.doorstep.ffi.VisitSaved
 import app.doorstep.ffi.answerOf
 import app.doorstep.ffi.emptyAnswers
+import app.doorstep.ffi.expectedMinutes
+import app.doorstep.ffi.ukDateInDays
+import app.doorstep.ffi.ukLocalMillis
 import app.doorstep.ffi.withAnswer
 import app.doorstep.kotlin.Doorstep
 import app.doorstep.kotlin.userMessage
@@ -37,11 +45,6 @@ import app.doorstep.ui.screens.OutcomeKind
 import app.doorstep.ui.screens.PersonRequest
 import app.doorstep.ui.screens.VisitRequest
 import java.io.File
-import java.time.LocalDate
-import java.time.LocalDateTime
-import java.time.LocalTime
-import java.time.ZoneId
-import java.time.format.DateTimeParseException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
@@ -92,8 +95,8 @@ class AppState(
     var passphraseChanged by mutableStateOf(false); private set
     var householdStep by mutableStateOf(HouseholdStep.ADDRESS); private set
     var householdPeople by mutableStateOf<List<AddedPerson>>(emptyList()); private set
-    private var householdId: String? = null
-    private var callVisitId: String? = null
+    private var householdId: HouseholdId? = null
+    private var callVisitId: VisitId? = null
     private var formJob: Job? = null
     private var liveJob: Job? = null
 
@@ -226,28 +229,28 @@ class AppState(
     }
 
     /** Opens a case for a child in the household; then the child's screen. */
-    fun openCase(childId: String, plan: PlanType, rag: Rag, reason: String) = call {
+    fun openCase(childId: PersonId, plan: PlanType, rag: Rag, reason: String) = call {
         val caseId = it.openCase(CaseInput(childId, plan, rag, reason))
         reset(Route.Today)
         go(Route.Child(caseId))
     }
 
     /** Changes the case's rating, with the reason; back to the child. */
-    fun setRag(caseId: String, rag: Rag, reason: String) = call {
+    fun setRag(caseId: CaseId, rag: Rag, reason: String) = call {
         it.setRag(caseId, rag, reason)
         back()
     }
 
-    /** Plans a visit (UK local date and time); back to the child. */
-    fun planVisit(caseId: String, request: VisitRequest) = call {
-        val at = localMillis(request.date, request.time) ?: return@call
-        val minutes = request.minutes.trim().toIntOrNull() ?: run { error = MINUTES_FORMAT; return@call }
+    /** Plans a visit (UK local date and time, read by the core); back to the child. */
+    fun planVisit(caseId: CaseId, request: VisitRequest) = call {
+        val at = ukLocalMillis(request.date, request.time)
+        val minutes = expectedMinutes(request.minutes)
         it.planVisit(VisitInput(caseId, request.kind, at, minutes, request.departureReason))
         back()
     }
 
     /** A telephone call with the family now, answered: the record form for it follows. */
-    fun callAnswered(caseId: String, departureReason: String?) = call {
+    fun callAnswered(caseId: CaseId, departureReason: String?) = call {
         val id = callVisit(it, caseId, departureReason)
         replace(Route.Record(id))
         load(route)
@@ -257,18 +260,18 @@ class AppState(
      * A telephone call with the family just made that nobody answered: the core logs it (it counts
      * towards consecutive unsuccessful contacts) with what happened and the follow-up.
      */
-    fun callUnanswered(caseId: String, departureReason: String?, whatHappened: String, followUp: String) = call {
+    fun callUnanswered(caseId: CaseId, departureReason: String?, whatHappened: String, followUp: String) = call {
         saved = it.recordUnansweredCall(caseId, whatHappened, followUp, departureReason)
     }
 
     /** The call being logged (planned once, even if the first save was refused). */
-    private suspend fun callVisit(store: Doorstep, caseId: String, departureReason: String?): String =
+    private suspend fun callVisit(store: Doorstep, caseId: CaseId, departureReason: String?): VisitId =
         callVisitId ?: store.planVisit(
             VisitInput(caseId, VisitKind.TELEPHONE, System.currentTimeMillis(), CALL_MINUTES, departureReason),
         ).also { callVisitId = it }
 
     /** One answer changed: the core puts it in place and draws the form again (latest answer wins). */
-    fun answer(visitId: String, key: String, answer: Answer) {
+    fun answer(visitId: VisitId, key: String, answer: Answer) {
         val next = try {
             withAnswer(answers ?: emptyAnswers(), key, answer)
         } catch (e: DoorstepException) {
@@ -289,7 +292,7 @@ class AppState(
     }
 
     /** Discards the draft (the practitioner's choice): a fresh form. */
-    fun discardDraft(visitId: String) = call {
+    fun discardDraft(visitId: VisitId) = call {
         formJob?.cancel()
         it.discardDraft(visitId)
         answers = null
@@ -301,13 +304,13 @@ class AppState(
     fun answerFor(key: String): Answer? = answers?.let { answerOf(it, key) }
 
     /** Saves the visit; the core refuses it if a blocking rule is broken. */
-    fun saveVisit(visitId: String) = call {
+    fun saveVisit(visitId: VisitId) = call {
         val current = answers ?: return@call
         saved = it.completeVisit(visitId, current)
     }
 
     /** Saves a visit that did not happen. */
-    fun saveOutcome(visitId: String, kind: OutcomeKind, reason: String, followUp: String) = call {
+    fun saveOutcome(visitId: VisitId, kind: OutcomeKind, reason: String, followUp: String) = call {
         saved = when (kind) {
             OutcomeKind.NO_ACCESS -> it.recordNoAccess(visitId, reason, followUp)
             OutcomeKind.DECLINED -> it.recordDeclined(visitId, reason, followUp)
@@ -329,7 +332,7 @@ class AppState(
     }
 
     /** Checks in at the door; the platform schedules its reminder. */
-    fun checkIn(visitId: String) = call {
+    fun checkIn(visitId: VisitId) = call {
         val view = it.checkIn(visitId)
         platform.onCheckedIn(view)
         visit = it.visit(visitId)
@@ -337,7 +340,7 @@ class AppState(
     }
 
     /** Checks out safely. */
-    fun checkOut(visitId: String) = call {
+    fun checkOut(visitId: VisitId) = call {
         it.checkOut(visitId)
         platform.onCheckedOut(visitId)
         visit = it.visit(visitId)
@@ -345,13 +348,13 @@ class AppState(
     }
 
     /** Adds a note. */
-    fun addNote(caseId: String, text: String, significant: Boolean) = call {
+    fun addNote(caseId: CaseId, text: String, significant: Boolean) = call {
         it.addNote(caseId, text, significant)
         notes = it.notes(caseId)
     }
 
     /** Amends a note (the original is kept). */
-    fun amendNote(caseId: String, noteId: String, text: String, significant: Boolean?) = call {
+    fun amendNote(caseId: CaseId, noteId: NoteId, text: String, significant: Boolean?) = call {
         it.amendNote(noteId, text, significant)
         notes = it.notes(caseId)
     }
@@ -407,23 +410,12 @@ class AppState(
         }
     }
 
-    private fun localMillis(date: String, time: String): Long? = try {
-        LocalDateTime.of(LocalDate.parse(date.trim()), LocalTime.parse(time.trim()))
-            .atZone(UK).toInstant().toEpochMilli()
-    } catch (_: DateTimeParseException) {
-        error = DATE_FORMAT
-        null
-    }
-
     companion object {
         /** The plan's horizon: four weeks. */
         const val WEEKS: Int = 4
         private const val CALL_MINUTES: Int = 15
-        private val UK: ZoneId = ZoneId.of("Europe/London")
-        private const val DATE_FORMAT = "Write the date as YYYY-MM-DD and the time as HH:MM."
-        private const val MINUTES_FORMAT = "Write the expected length as a number of minutes."
 
-        /** Tomorrow in the UK, for the planning form. */
-        fun tomorrow(): String = LocalDate.now(UK).plusDays(1).toString()
+        /** Tomorrow in the UK as the planning form shows it (the core's date). */
+        fun tomorrow(): String = ukDateInDays(1)
     }
 }

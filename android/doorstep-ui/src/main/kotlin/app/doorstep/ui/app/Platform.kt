@@ -1,6 +1,7 @@
 package app.doorstep.ui.app
 
 import app.doorstep.ffi.CheckInView
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.Transport
 
 /**
@@ -15,5 +16,5 @@ open class Platform(
     open fun onCheckedIn(view: CheckInView) = Unit
 
     /** After a check-out: cancel it. */
-    open fun onCheckedOut(visitId: String) = Unit
+    open fun onCheckedOut(visitId: VisitId) = Unit
 }

@@ -1,5 +1,6 @@
 package app.doorstep.android.ui.child
 
+import app.doorstep.ffi.CaseId
 import androidx.compose.runtime.Composable
 import androidx.lifecycle.compose.LifecycleResumeEffect
 import app.doorstep.android.ui.common.doorstepViewModel
@@ -8,7 +9,7 @@ import app.doorstep.ui.screens.ChildScreen as ChildView
 
 /** Wiring only: the screen is doorstep-ui's; the data is the core's `child(caseId)`. */
 @Composable
-fun ChildScreen(onBack: () -> Unit, onNotes: (caseId: String) -> Unit) {
+fun ChildScreen(onBack: () -> Unit, onNotes: (caseId: CaseId) -> Unit) {
     val vm = doorstepViewModel { container, handle -> ChildViewModel(container, handle) }
     LifecycleResumeEffect(Unit) {
         vm.load()

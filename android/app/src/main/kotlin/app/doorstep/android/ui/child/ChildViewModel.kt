@@ -1,5 +1,6 @@
 package app.doorstep.android.ui.child
 
+import app.doorstep.ffi.CaseId
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
@@ -12,7 +13,7 @@ import app.doorstep.ffi.ChildView
 class ChildViewModel(container: AppContainer, handle: SavedStateHandle) : DoorstepViewModel(container) {
 
     /** The case in the route. */
-    val caseId: String = checkNotNull(handle["caseId"])
+    val caseId = CaseId(checkNotNull(handle["caseId"]))
 
     /** The screen's data (null until loaded). */
     var child by mutableStateOf<ChildView?>(null)

@@ -1,5 +1,6 @@
 package app.doorstep.android.ui.lone
 
+import app.doorstep.ffi.VisitId
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
@@ -15,7 +16,7 @@ import app.doorstep.kotlin.Doorstep
  */
 class LoneWorkingViewModel(container: AppContainer, handle: SavedStateHandle) : DoorstepViewModel(container) {
 
-    private val visitId: String = checkNotNull(handle["visitId"])
+    private val visitId = VisitId(checkNotNull(handle["visitId"]))
 
     /** This visit's line (`visit(visitId)`). */
     var visit by mutableStateOf<TodayVisit?>(null)

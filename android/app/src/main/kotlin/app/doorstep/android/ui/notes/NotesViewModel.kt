@@ -1,5 +1,7 @@
 package app.doorstep.android.ui.notes
 
+import app.doorstep.ffi.NoteId
+import app.doorstep.ffi.CaseId
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
@@ -11,7 +13,7 @@ import app.doorstep.ffi.NoteThreadLine
 /** A case's notes: append-only; an amendment keeps the original (the core keeps the chain). */
 class NotesViewModel(container: AppContainer, handle: SavedStateHandle) : DoorstepViewModel(container) {
 
-    private val caseId: String = checkNotNull(handle["caseId"])
+    private val caseId = CaseId(checkNotNull(handle["caseId"]))
 
     /** Newest first, each with its history. */
     var notes by mutableStateOf<List<NoteThreadLine>>(emptyList())
@@ -28,7 +30,7 @@ class NotesViewModel(container: AppContainer, handle: SavedStateHandle) : Doorst
     }
 
     /** Amends a note; [significant] null keeps the original's flag. */
-    fun amend(noteId: String, text: String, significant: Boolean?) = call { doorstep ->
+    fun amend(noteId: NoteId, text: String, significant: Boolean?) = call { doorstep ->
         doorstep.amendNote(noteId, text, significant)
         notes = doorstep.notes(caseId)
         changed()

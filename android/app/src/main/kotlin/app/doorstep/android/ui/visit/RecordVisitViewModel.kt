@@ -1,5 +1,6 @@
 package app.doorstep.android.ui.visit
 
+import app.doorstep.ffi.VisitId
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
@@ -29,7 +30,7 @@ import kotlinx.coroutines.launch
  */
 class RecordVisitViewModel(container: AppContainer, handle: SavedStateHandle) : DoorstepViewModel(container) {
 
-    private val visitId: String = checkNotNull(handle["visitId"])
+    private val visitId = VisitId(checkNotNull(handle["visitId"]))
 
     /** Null until the practitioner answers something: the core then starts checking. */
     private val answerFlow = MutableStateFlow<VisitAnswers?>(null)
