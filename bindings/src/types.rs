@@ -489,6 +489,7 @@ pub struct PractitionerInput {
     /// Their agency.
     pub agency: Agency,
     /// Their team, if any.
+    #[uniffi(default)]
     pub team: Option<String>,
 }
 
@@ -498,8 +499,10 @@ pub struct HouseholdInput {
     /// First line of the address and town.
     pub address: String,
     /// Postcode.
+    #[uniffi(default)]
     pub postcode: Option<String>,
     /// How to get in (entry codes, dogs).
+    #[uniffi(default)]
     pub access_notes: Option<String>,
 }
 
@@ -513,10 +516,13 @@ pub struct PersonInput {
     /// Their name.
     pub name: String,
     /// Date of birth (children): `31/01/2026` or `2026-01-31`.
+    #[uniffi(default)]
     pub date_of_birth: Option<String>,
     /// Expected date of delivery (unborn children): `31/01/2026` or `2026-01-31`.
+    #[uniffi(default)]
     pub expected_date: Option<String>,
     /// Relationship to the child (adults).
+    #[uniffi(default)]
     pub relationship: Option<String>,
 }
 
@@ -546,6 +552,7 @@ pub struct VisitInput {
     pub expected_minutes: i32,
     /// Why a video or telephone contact replaces a face-to-face visit, when the plan requires
     /// face to face.
+    #[uniffi(default)]
     pub departure_reason: Option<String>,
 }
 

@@ -3,6 +3,7 @@ package app.doorstep.kotlin
 import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.HouseholdId
+import app.doorstep.ffi.HouseholdInput
 import app.doorstep.ffi.NoteId
 import app.doorstep.ffi.PersonId
 import app.doorstep.ffi.VisitId
@@ -41,7 +42,12 @@ class IdsTest {
             val household: HouseholdId = f.household
             val child: PersonId = f.child
             val case: CaseId = f.case
-            val visit: VisitId = d.planVisit(VisitInput(case, VisitKind.ANNOUNCED_HOME, todayAt(10), 30, null))
+            // Optional inputs default to "not given" (declared in Rust): set only what is known.
+            val visit: VisitId = d.planVisit(
+                VisitInput(caseId = case, kind = VisitKind.ANNOUNCED_HOME, plannedForMillis = todayAt(10), expectedMinutes = 30),
+            )
+            val neighbour: HouseholdId = d.addHousehold(HouseholdInput(address = "3 Test Street, Testtown"))
+            assertNotEquals(household, neighbour)
             val note: NoteId = d.addNote(case, "Ids test note")
 
             assertEquals(visit.value, onlyAVisit(visit))
