@@ -632,6 +632,21 @@ impl DoorstepStore {
         Ok(self.get()?.discard_draft(visit)?)
     }
 
+    /// Starts a telephone call with the family, answered just now: a telephone contact planned
+    /// for now (the core's usual length for a call), to record with `visit_form` and
+    /// `complete_visit` like any contact. `departure_reason` is needed when the child's plan
+    /// requires face-to-face visits, as for any planned call.
+    pub fn start_answered_call(
+        &self,
+        case_id: CaseId,
+        departure_reason: Option<String>,
+    ) -> Result<VisitId> {
+        Ok(self
+            .get()?
+            .start_answered_call(case_id, departure_reason)?
+            .id)
+    }
+
     /// Logs a telephone call to the family, just made, that nobody answered: a telephone contact
     /// recorded as no access (it counts towards consecutive unsuccessful contacts and the "stopped
     /// answering" alert). `departure_reason` is needed when the child's plan requires face-to-face

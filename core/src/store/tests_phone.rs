@@ -350,3 +350,20 @@ fn the_child_screen_gives_the_reason_of_the_latest_rating_even_within_one_instan
         assert_eq!(view.rag_reason.as_deref(), Some(reason));
     }
 }
+
+#[test]
+fn an_answered_call_is_a_telephone_contact_planned_now_and_recorded_like_any() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, case, clock) = new_store_with_clock(dir.path());
+    let call = store.start_answered_call(case, None).unwrap();
+    assert_eq!(call.kind, VisitKind::Telephone);
+    assert_eq!(call.status, VisitStatus::Planned);
+    assert_eq!(call.planned_for, clock.now());
+    assert_eq!(call.expected_minutes, super::visits::ANSWERED_CALL_MINUTES);
+    let form = store.visit_form(call.id, None).unwrap();
+    assert!(form.remote, "a call: the room cannot be seen");
+    assert!(form
+        .prompts
+        .iter()
+        .any(|p| p.key == "others_present" && p.required));
+}

@@ -27,6 +27,9 @@ pub struct VisitRecorded {
 /// How long an unanswered call is recorded as taking, in minutes.
 pub const UNANSWERED_CALL_MINUTES: u32 = 5;
 
+/// The expected length of a telephone call with a family, answered and being recorded now.
+pub const ANSWERED_CALL_MINUTES: u32 = 15;
+
 /// The reason and follow-up of a visit that did not happen, validated.
 fn checked_unsuccessful(mut what: UnsuccessfulVisit) -> Result<UnsuccessfulVisit, StoreError> {
     let errors = validate_unsuccessful(&mut what);
@@ -385,6 +388,24 @@ impl Store {
         let what = checked_unsuccessful(what)?;
         let now = self.clock.now();
         self.write(|r| end_unsuccessful_in(r, id, what, status, now))
+    }
+
+    /// Starts a telephone call with a family, answered just now: a telephone contact planned for
+    /// now, of [`ANSWERED_CALL_MINUTES`], to be recorded with the visit form like any contact
+    /// (whose questions for a call include who else is in the home). `departure_reason` is needed
+    /// when the child's plan requires face-to-face visits, as for any planned call.
+    pub fn start_answered_call(
+        &self,
+        case_id: CaseId,
+        departure_reason: Option<String>,
+    ) -> Result<Visit, StoreError> {
+        self.plan_visit(NewVisit {
+            case_id,
+            kind: crate::domain::VisitKind::Telephone,
+            planned_for: self.clock.now(),
+            expected_minutes: ANSWERED_CALL_MINUTES,
+            departure_reason,
+        })
     }
 
     /// Logs a telephone call to a family that nobody answered, made just now: a telephone contact

@@ -370,6 +370,14 @@ class Doorstep private constructor(
     suspend fun discardDraft(visitId: VisitId): Boolean = call { discardDraft(visitId) }
 
     /**
+     * Starts a call with the family, answered just now: a telephone contact planned for now (the
+     * core's length for a call), to record with [visitForm] and [completeVisit]. [departureReason]
+     * is needed when the child must be seen face to face.
+     */
+    suspend fun startAnsweredCall(caseId: CaseId, departureReason: String? = null): VisitId =
+        write { startAnsweredCall(caseId, departureReason) }
+
+    /**
      * Logs a call to the family, just made, that nobody answered (it counts towards consecutive
      * unsuccessful contacts). [departureReason] is needed when the child must be seen face to face.
      */

@@ -57,6 +57,22 @@ class PhoneDayTest {
     }
 
     @Test
+    fun `an answered call is a telephone contact the core plans now and records with its form`() = runTest {
+        Doorstep.create(File(tmp, "call"), Fixtures.practitioner, keyProvider = InMemoryKeyProvider(), io = StandardTestDispatcher(testScheduler)).use { d ->
+            val f = d.family(PlanType.CHILD_PROTECTION, Rag.RED)
+            val call = d.startAnsweredCall(f.case, departureReason = "Mother asked for a call; visit on Thursday")
+            val line = d.visit(call)
+            assertEquals(VisitKind.TELEPHONE, line.kind)
+            assertEquals(VisitStatus.PLANNED, line.status)
+            val form = d.visitForm(call)
+            assertTrue(form.remote)
+            assertTrue(form.prompts.any { it.key == "others_present" && it.required })
+            val saved = d.completeVisit(call, visitAnswers { childSeen = false; notSeenReason = "Asleep"; followUpAction = "Visit Thursday"; othersPresentAnswered = true })
+            assertEquals(VisitStatus.COMPLETED, saved.status)
+        }
+    }
+
+    @Test
     fun `an unanswered call counts and the plan takes weeks as an Int, checked by the core`() = runTest {
         Doorstep.create(File(tmp, "s"), Fixtures.practitioner, keyProvider = InMemoryKeyProvider(), io = StandardTestDispatcher(testScheduler)).use { d ->
             val f = d.family(PlanType.CHILD_IN_NEED, Rag.AMBER)

@@ -29,7 +29,6 @@ import app.doorstep.ffi.VisitAnswers
 import app.doorstep.ffi.VisitForm
 import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitInput
-import app.doorstep.ffi.VisitKind
 import app.doorstep.ffi.VisitSaved
 import app.doorstep.ffi.answerOf
 import app.doorstep.ffi.emptyAnswers
@@ -266,9 +265,7 @@ class AppState(
 
     /** The call being logged (planned once, even if the first save was refused). */
     private suspend fun callVisit(store: Doorstep, caseId: CaseId, departureReason: String?): VisitId =
-        callVisitId ?: store.planVisit(
-            VisitInput(caseId, VisitKind.TELEPHONE, System.currentTimeMillis(), CALL_MINUTES, departureReason),
-        ).also { callVisitId = it }
+        callVisitId ?: store.startAnsweredCall(caseId, departureReason).also { callVisitId = it }
 
     /** One answer changed: the core puts it in place and draws the form again (latest answer wins). */
     fun answer(visitId: VisitId, key: String, answer: Answer) {
@@ -413,7 +410,6 @@ class AppState(
     companion object {
         /** The plan's horizon: four weeks. */
         const val WEEKS: Int = 4
-        private const val CALL_MINUTES: Int = 15
 
         /** Tomorrow in the UK as the planning form shows it (the core's date). */
         fun tomorrow(): String = ukDateInDays(1)
