@@ -36,7 +36,7 @@ struct RecordVisitScreen: View {
                 ForEach(form.prompts, id: \.key) { prompt in
                     PromptField(
                         prompt: prompt, form: form,
-                        current: answers.flatMap { answerOf(answers: $0, key: prompt.key) }
+                        current: answers.flatMap { try? answerOf(answers: $0, key: prompt.key) }
                     ) { answer in
                         edit(prompt.key, answer)
                     }
