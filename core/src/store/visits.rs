@@ -1,5 +1,6 @@
 //! Visits: planning, check-in, and recording what happened, with the review's rules enforced.
 
+use super::lineage::Check;
 use super::records::{Kind, Records};
 use super::{Store, StoreError};
 use crate::domain::{
@@ -134,10 +135,10 @@ fn open_ancestor<T: serde::de::DeserializeOwned>(
 
 /// Opens a visit's case, child and household from its row of `tagged_with_ancestors`: the case
 /// and the child checked against their groups' digests (deleted, rolled back, relabelled or
-/// moved: `Tampered`), the household present.
+/// moved: `Tampered`), the household present (its own digest is checked by the day list).
 fn open_lineage(
     r: &Records<'_>,
-    row: &super::records::Lineage,
+    row: &super::lineage::Lineage,
     visit: &Visit,
 ) -> Result<(Case, Person, Household), StoreError> {
     let [case_raw, child_raw, home_raw] = &row.ancestors;
@@ -152,10 +153,9 @@ fn open_lineage(
         case.child_id.0,
         Some(case.household_id.bytes()),
     )?;
-    // The household is not checked against its group here: that group is every household on
-    // the phone (500 rows and HMACs on a full caseload, 4-5× benchmark B). A deleted or
-    // relabelled household is still `Tampered` (it is missing); one rolled back is caught by the
-    // child view and `verify`.
+    // The household was checked against its own digest with the day's other groups (not against
+    // its parent group, every household on the phone: 4-5× benchmark B); a missing one (deleted
+    // or relabelled) is `Tampered` here.
     let home_raw = home_raw.as_ref().ok_or_else(|| StoreError::Tampered {
         record_id: case.household_id.to_string(),
     })?;
@@ -423,25 +423,19 @@ impl Store {
         self.read(|r| {
             let tag = r.tag("visit-day", &date.to_string());
             // Found along the clear parent ids (visit → case → child → household): the day's
-            // visits by their tag, then each generation in one look-up. A child often has several
-            // visits on a day, so each case, child and home is opened once.
+            // visits by their tag, then each generation in one look-up, with what checking it
+            // needs: each case among its child's cases, each child among its household's people,
+            // each household against its own digest. A child often has several visits on a day,
+            // so each case, child and home is opened once.
             let rows = r.tagged_with_ancestors(
                 Kind::Visit,
                 tag,
-                [Kind::Case, Kind::Person, Kind::Household],
+                [
+                    (Kind::Case, Check::Siblings),
+                    (Kind::Person, Check::Siblings),
+                    (Kind::Household, Check::Own),
+                ],
             )?;
-            // The groups of the cases and children shown, checked together (two statements per
-            // eight groups); each ancestor's own check then finds its group already checked.
-            let children: Vec<[u8; 16]> = rows
-                .iter()
-                .filter_map(|l| l.ancestors[0].as_ref().and_then(|c| c.parent))
-                .collect();
-            let homes: Vec<[u8; 16]> = rows
-                .iter()
-                .filter_map(|l| l.ancestors[1].as_ref().and_then(|c| c.parent))
-                .collect();
-            r.check_children_of(Kind::Case, &children)?;
-            r.check_children_of(Kind::Person, &homes)?;
             let mut cases: HashMap<[u8; 16], (Case, Person, Household)> = HashMap::new();
             let mut out = Vec::new();
             for row in rows {
