@@ -1,10 +1,13 @@
 //! The day list's read: the records carrying a blind tag (a day's visits), each with its ancestors
 //! (case, child, household), and every group they belong to checked against its digest — in the
-//! same few statements whatever the day holds: one for the tagged records, one per generation of
-//! ancestors (with the siblings its check needs) and one for all the stored digests.
+//! same few statements whatever the day holds (four distinct ones, compiled once per connection):
+//! the tagged records; the ancestors of every generation by id; the members of their parents'
+//! groups, for the generations checked among their siblings; all the stored digests at once.
 
 use super::digest::{self, Digest, GroupKey};
-use super::records::{row_to_raw, tampered_id, Kind, RawRecord, Records, RAW_COLUMNS};
+use super::records::{
+    row_to_raw, row_to_raw_at, tampered_id, Kind, RawRecord, Records, MEMBER_COLUMNS, RAW_COLUMNS,
+};
 use super::StoreError;
 use std::collections::HashMap;
 
@@ -87,16 +90,18 @@ impl Records<'_> {
         for (generation_kind, check) in ancestors {
             wanted.sort_unstable();
             wanted.dedup();
-            let found = match check {
+            let found = self.by_ids(generation_kind, &wanted)?;
+            match check {
                 Check::Siblings => {
-                    let mut rows = self.with_siblings(generation_kind, &wanted)?;
-                    self.expect_parent_groups(generation_kind, &rows, &mut expected);
-                    rows.retain(|id, _| wanted.binary_search(id).is_ok());
-                    rows
+                    let mut parents: Vec<[u8; 16]> =
+                        found.values().filter_map(|r| r.parent).collect();
+                    parents.sort_unstable();
+                    parents.dedup();
+                    let members = self.children_of(generation_kind, &parents)?;
+                    self.expect_parent_groups(generation_kind, &members, &mut expected);
                 }
                 Check::Own => {
-                    let rows = self.by_ids(generation_kind, &wanted)?;
-                    for raw in rows.values() {
+                    for raw in found.values() {
                         let g = digest::own_group(key, generation_kind.name(), &raw.id);
                         if !self.is_checked(&g) {
                             expected.push(Expected {
@@ -107,9 +112,8 @@ impl Records<'_> {
                             });
                         }
                     }
-                    rows
                 }
-            };
+            }
             wanted = found.values().filter_map(|r| r.parent).collect();
             generations.push(found);
         }
@@ -127,64 +131,56 @@ impl Records<'_> {
         Ok(out)
     }
 
-    /// The rows of `kind` with these ids (a row relabelled to another kind is not found).
+    /// The rows of `kind` with these ids (a row relabelled to another kind is not found). One
+    /// statement serves every kind: the kind is compared here, not in SQL, so that a day list
+    /// compiles it once.
     fn by_ids(
         &self,
         kind: Kind,
         ids: &[[u8; 16]],
     ) -> Result<HashMap<[u8; 16], RawRecord>, StoreError> {
         let places = ["?"; WIDTH].join(", ");
-        // `+kind`: the kind filters the rows found by id; it must not steer the look-up onto
-        // the (kind, parent) index (a scan of every record of the kind).
-        let sql = format!(
-            "SELECT {RAW_COLUMNS} FROM records WHERE +kind = '{}' AND id IN ({places})",
-            kind.name()
-        );
-        self.rows_for_ids(&sql, ids)
-    }
-
-    /// The rows of `kind` with these ids and every other row of `kind` under the same parents
-    /// (their siblings, read without their sealed bodies): what their parents' groups hold.
-    fn with_siblings(
-        &self,
-        kind: Kind,
-        ids: &[[u8; 16]],
-    ) -> Result<HashMap<[u8; 16], RawRecord>, StoreError> {
-        let places = (1..=WIDTH)
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT id, CASE WHEN id IN ({places}) THEN body ELSE X'' END AS body, key_id, \
-             format, version, parent, tag FROM records WHERE kind = '{kind}' AND parent IN \
-             (SELECT parent FROM records WHERE +kind = '{kind}' AND id IN ({places}))",
-            kind = kind.name()
-        );
-        self.rows_for_ids(&sql, ids)
-    }
-
-    /// Runs `sql` (with [`WIDTH`] places for ids) over `ids` in chunks; a row returned by two
-    /// chunks is kept once, with its body if either read it.
-    fn rows_for_ids(
-        &self,
-        sql: &str,
-        ids: &[[u8; 16]],
-    ) -> Result<HashMap<[u8; 16], RawRecord>, StoreError> {
-        let mut out: HashMap<[u8; 16], RawRecord> = HashMap::with_capacity(ids.len());
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT kind, {RAW_COLUMNS} FROM records WHERE id IN ({places})"
+        ))?;
+        let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(WIDTH) {
             let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
             for (p, id) in params.iter_mut().zip(chunk) {
                 *p = Some(&id[..]);
             }
-            for raw in stmt.query_map(params, row_to_raw)? {
-                let raw = raw??;
-                match out.get(&raw.id) {
-                    Some(kept) if raw.body.is_empty() || !kept.body.is_empty() => {}
-                    _ => {
-                        out.insert(raw.id, raw);
-                    }
+            let mut rows = stmt.query(params)?;
+            while let Some(row) = rows.next()? {
+                if row.get_ref(0)?.as_str().ok() == Some(kind.name()) {
+                    let raw = row_to_raw_at(row, 1)??;
+                    out.insert(raw.id, raw);
                 }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every row of `kind` under these parents (the members of their groups).
+    fn children_of(&self, kind: Kind, parents: &[[u8; 16]]) -> Result<Vec<RawRecord>, StoreError> {
+        let places = (2..=WIDTH + 1)
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM records WHERE kind = ?1 AND parent IN ({places})"
+        ))?;
+        let mut out = Vec::new();
+        for chunk in parents.chunks(WIDTH) {
+            let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
+            for (p, id) in params.iter_mut().zip(chunk) {
+                *p = Some(&id[..]);
+            }
+            let mut rows = stmt.query(rusqlite::params_from_iter(
+                std::iter::once(&kind.name() as &dyn rusqlite::ToSql)
+                    .chain(params.iter().map(|p| p as &dyn rusqlite::ToSql)),
+            ))?;
+            while let Some(row) = rows.next()? {
+                out.push(row_to_raw_at(row, 0)??);
             }
         }
         Ok(out)
@@ -194,11 +190,11 @@ impl Records<'_> {
     fn expect_parent_groups(
         &self,
         kind: Kind,
-        rows: &HashMap<[u8; 16], RawRecord>,
+        rows: &[RawRecord],
         expected: &mut Vec<Expected>,
     ) {
         let mut groups: HashMap<Option<[u8; 16]>, Digest> = HashMap::new();
-        for raw in rows.values() {
+        for raw in rows {
             digest::xor_into(
                 groups.entry(raw.parent).or_insert([0u8; 32]),
                 &self.contribution(kind, raw),
