@@ -30,12 +30,15 @@ pub struct Lineage {
 }
 
 /// A group's digest as the rows read give it, to compare with the stored one.
-struct Expected {
-    group: GroupKey,
-    digest: Digest,
-    kind: Kind,
+pub(super) struct Expected {
+    /// The group.
+    pub(super) group: GroupKey,
+    /// The digest of its rows as read.
+    pub(super) digest: Digest,
+    /// The kind of its records.
+    pub(super) kind: Kind,
     /// The id reported when it differs (the group's parent, or the record of an own group).
-    named: Option<[u8; 16]>,
+    pub(super) named: Option<[u8; 16]>,
 }
 
 /// Ids bound per statement (unused places are NULL, which matches nothing), so that one cached
@@ -187,12 +190,7 @@ impl Records<'_> {
     }
 
     /// The digest of each parent's group that `rows` (every member of those groups) give.
-    fn expect_parent_groups(
-        &self,
-        kind: Kind,
-        rows: &[RawRecord],
-        expected: &mut Vec<Expected>,
-    ) {
+    fn expect_parent_groups(&self, kind: Kind, rows: &[RawRecord], expected: &mut Vec<Expected>) {
         let mut groups: HashMap<Option<[u8; 16]>, Digest> = HashMap::new();
         for raw in rows {
             digest::xor_into(
@@ -216,7 +214,7 @@ impl Records<'_> {
     /// Compares the digests the rows gave with the stored ones, [`DIGESTS_WIDTH`] groups per
     /// statement (a value this transaction changed wins over the stored one); the groups that
     /// match are remembered as checked. The first that differs answers `Tampered`.
-    fn check_digests(&self, expected: &[Expected]) -> Result<(), StoreError> {
+    pub(super) fn check_digests(&self, expected: &[Expected]) -> Result<(), StoreError> {
         if expected.is_empty() {
             return Ok(());
         }
