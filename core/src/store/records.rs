@@ -1144,3 +1144,21 @@ fn not_found(kind: Kind, id: &[u8; 16]) -> StoreError {
         id: uuid::Uuid::from_bytes(*id).to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{padded, unpadded, PAD_STEP};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Padding taken off gives back exactly the JSON that was padded (a JSON text never ends
+        /// with a space), whatever its length and the kind's floor.
+        #[test]
+        fn unpadded_gives_back_the_padded_json(text in ".{0,3000}", floor in 0usize..4 * PAD_STEP) {
+            let json = serde_json::to_vec(&serde_json::json!({ "v": text })).unwrap();
+            let sealed = padded(&json, floor);
+            prop_assert_eq!(sealed.len() % PAD_STEP, 0);
+            prop_assert_eq!(unpadded(&sealed), &json[..]);
+        }
+    }
+}
