@@ -209,3 +209,43 @@ fn a_format_2_store_gains_its_households_own_digests_at_unlock_and_a_rollback_be
     assert_eq!(format(&copy), b"2", "not upgraded");
     every_call_answers_tampered(&store, &s);
 }
+
+#[test]
+fn a_case_deleted_or_rolled_back_is_tampered_in_the_caseload_not_missing() {
+    // Deleted: the caseload read from the households down finds its child's group short.
+    let s = scene();
+    assert_eq!(
+        open(&s.dir, &s.clock)
+            .unwrap()
+            .caseload_view()
+            .unwrap()
+            .len(),
+        1
+    );
+    let n = db(&s.dir)
+        .execute("DELETE FROM records WHERE id = ?1", [&s.case.bytes()[..]])
+        .unwrap();
+    assert_eq!(n, 1);
+    tampered(
+        "the caseload",
+        open(&s.dir, &s.clock).unwrap().caseload_view(),
+    );
+
+    // Rolled back: the case's older sealed copy (before its rating changed) put back whole.
+    let s = scene();
+    let before = row(&s.dir, &s.case.bytes());
+    let store = open(&s.dir, &s.clock).unwrap();
+    store
+        .set_rag(s.case, crate::domain::Rag::Red, "new concerns from school")
+        .unwrap();
+    assert_eq!(
+        store.caseload_view().unwrap()[0].rag,
+        crate::domain::Rag::Red
+    );
+    drop(store);
+    put_back(&s.dir, &s.case.bytes(), &before);
+    tampered(
+        "the caseload",
+        open(&s.dir, &s.clock).unwrap().caseload_view(),
+    );
+}
