@@ -938,3 +938,45 @@ fn the_day_list_and_the_child_view_report_a_rolled_back_case() {
     expect_tampered("the day list", s.day_list(day));
     expect_tampered("the child view", s.child_view(x.cases[0]));
 }
+
+/// The household of the visits on a day, deleted, relabelled or given a parent in a copy of the
+/// store: every normal call that shows its data — the day list, the child view, the caseload and
+/// the household itself — answers `Tampered`, never a list without it or "not found"; an
+/// untouched copy answers all four.
+#[test]
+fn every_call_showing_a_home_reports_it_deleted_or_relabelled() {
+    let f = fixture();
+    let day = sample::visit_times()[1].date_naive();
+    let case = f.sample.cases[0];
+    let home = f.sample.household;
+    let s = open(&f.dir);
+    assert!(!s.day_list(day).unwrap().is_empty());
+    s.child_view(case).unwrap();
+    assert_eq!(s.caseload_view().unwrap().len(), f.sample.cases.len());
+    s.household(home).unwrap();
+    assert!(s.verify().unwrap().is_ok());
+    drop(s);
+    for (attack, sql) in [
+        ("delete", "DELETE FROM records WHERE id = ?1"),
+        ("relabel", "UPDATE records SET kind = 'bogus' WHERE id = ?1"),
+        (
+            "relabel-person",
+            "UPDATE records SET kind = 'person' WHERE id = ?1",
+        ),
+        (
+            "parent",
+            "UPDATE records SET parent = randomblob(16) WHERE id = ?1",
+        ),
+    ] {
+        let dir = f.copy(&format!("home-{attack}"));
+        let c = stores::raw_db(&dir);
+        assert_eq!(c.execute(sql, [&home.bytes()[..]]).unwrap(), 1, "{attack}");
+        drop(c);
+        let s = open(&dir);
+        expect_tampered(&format!("{attack}: the day list"), s.day_list(day));
+        expect_tampered(&format!("{attack}: the child view"), s.child_view(case));
+        expect_tampered(&format!("{attack}: the caseload"), s.caseload_view());
+        expect_tampered(&format!("{attack}: the household"), s.household(home));
+        assert!(!s.verify().unwrap().is_ok(), "{attack}");
+    }
+}

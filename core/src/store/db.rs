@@ -149,6 +149,30 @@ fn migrate(conn: &Connection, current: u32) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Runs `f` in one read transaction (unless the connection is already inside a transaction):
+/// every statement of a read sees the same snapshot, and the database's shared lock and the
+/// write-ahead log's index are taken once for the read instead of once per statement.
+pub fn in_read_transaction<R>(
+    conn: &Connection,
+    f: impl FnOnce() -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    if !conn.is_autocommit() {
+        return f();
+    }
+    conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+    let out = f();
+    // Whatever `f` returned, the transaction ends here (a read writes nothing to keep or undo).
+    if let Err(e) = conn
+        .prepare_cached("COMMIT")
+        .and_then(|mut s| s.execute([]))
+    {
+        let _ = conn.execute_batch("ROLLBACK");
+        out?;
+        return Err(e.into());
+    }
+    out
+}
+
 /// Reads a metadata value.
 pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
     use rusqlite::OptionalExtension;

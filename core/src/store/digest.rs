@@ -13,6 +13,8 @@
 //!   a keyed hash of the group (so the table links nothing). The normal reads that list a group
 //!   (the day list, a child's visits and notes) recompute it from the rows they read, at the cost
 //!   of one HMAC per row, and answer `Tampered` when it differs;
+//! - an **own digest** per household (a group of one, `own_group`): the day list checks the
+//!   homes it shows without reading every household on the phone (integrity format 3);
 //! - the **queue digest** over the sync queue's operation ids and states (`meta`), checked before
 //!   every batch is sent and by `verify`: a queued operation deleted is detected.
 
@@ -124,6 +126,17 @@ fn group_key(key: &hmac::Key, what: &[u8], kind: &str, value: Option<&[u8; 16]>)
 /// parents, such as households).
 pub fn parent_group(key: &hmac::Key, kind: &str, parent: Option<&[u8; 16]>) -> GroupKey {
     group_key(key, b"parent", kind, parent)
+}
+
+/// The one-member group of the record `id` of `kind`, kept for the kinds whose parent group is
+/// too large to read for one member (households: every household on the phone).
+pub fn own_group(key: &hmac::Key, kind: &str, id: &[u8; 16]) -> GroupKey {
+    group_key(key, b"own", kind, Some(id))
+}
+
+/// Whether records of the kind named `kind` have a one-member group of their own as well.
+pub fn has_own_group(kind: &str) -> bool {
+    kind == "household"
 }
 
 /// The group of the records of `kind` carrying the blind tag `tag` (a day's visits).
@@ -240,6 +253,14 @@ pub fn recompute(conn: &Connection, key: &hmac::Key) -> Result<Recomputed, Store
         xor_into(&mut out.store, &c);
         let g = parent_group(key, &kind, m.parent);
         xor_into(out.groups.entry(g).or_insert([0u8; 32]), &c);
+        if has_own_group(&kind) {
+            xor_into(
+                out.groups
+                    .entry(own_group(key, &kind, &id))
+                    .or_insert([0u8; 32]),
+                &c,
+            );
+        }
         if let Some(t) = m.tag {
             xor_into(
                 out.groups

@@ -10,6 +10,7 @@ mod drafts;
 mod error;
 mod family;
 mod integrity;
+mod lineage;
 mod notes;
 mod outbox;
 mod planning;
@@ -320,23 +321,25 @@ impl Store {
         let Inner { conn, keys, .. } = &mut *inner;
         let keys = keys.as_ref().ok_or(StoreError::Locked)?;
         let result = (|| {
-            let current = integrity::is_current(&Records::new(
-                conn,
-                keys,
-                self.store_id,
-                self.device_id,
-                self.now_millis(),
-            ))?;
-            if !current {
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                {
-                    let r =
-                        Records::new(&tx, keys, self.store_id, self.device_id, self.now_millis());
-                    integrity::upgrade(&r)?;
-                    r.flush()?;
+            let checked = db::in_read_transaction(conn, || {
+                let r = Records::new(conn, keys, self.store_id, self.device_id, self.now_millis());
+                if !integrity::is_current(&r)? {
+                    return Ok(false);
                 }
-                tx.commit()?;
+                integrity::check_at_unlock(&r)?;
+                Ok(true)
+            })?;
+            if checked {
+                return Ok(());
             }
+            // Written by an earlier build: its digests are brought to the current form once.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let r = Records::new(&tx, keys, self.store_id, self.device_id, self.now_millis());
+                integrity::upgrade(&r)?;
+                r.flush()?;
+            }
+            tx.commit()?;
             integrity::check_at_unlock(&Records::new(
                 conn,
                 keys,
@@ -570,13 +573,15 @@ impl Store {
         f: impl FnOnce(&Records<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
         let keys = inner.keys.as_ref().ok_or(StoreError::Locked)?;
-        f(&Records::new(
-            &inner.conn,
-            keys,
-            self.store_id,
-            self.device_id,
-            self.now_millis(),
-        ))
+        db::in_read_transaction(&inner.conn, || {
+            f(&Records::new(
+                &inner.conn,
+                keys,
+                self.store_id,
+                self.device_id,
+                self.now_millis(),
+            ))
+        })
     }
 
     /// Runs `f` as one durable transaction: all of it is saved, or none of it.
@@ -639,5 +644,7 @@ fn refuse_if_tampered(inner: &Inner) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_homes;
 #[cfg(test)]
 mod tests_phone;

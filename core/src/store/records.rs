@@ -28,6 +28,13 @@ pub fn padded(plain: &[u8], floor: usize) -> Zeroizing<Vec<u8>> {
     out
 }
 
+/// A padded body without its padding (trailing spaces, which JSON ignores): parsing it then does
+/// not walk the padding byte by byte.
+pub fn unpadded(plain: &[u8]) -> &[u8] {
+    let end = plain.iter().rposition(|b| *b != b' ').map_or(0, |i| i + 1);
+    &plain[..end]
+}
+
 /// A fresh random record version: versions say which sealed copy is current (they are bound into
 /// its associated data and the digests) without counting its writes in the clear.
 fn random_version() -> Result<i64, StoreError> {
@@ -322,6 +329,21 @@ impl<'a> Records<'a> {
         Ok(acc)
     }
 
+    /// Whether the group `g` was checked in this transaction.
+    pub(super) fn is_checked(&self, g: &digest::GroupKey) -> bool {
+        self.cache.borrow().checked.contains(g)
+    }
+
+    /// Remembers that the group `g` matched its digest in this transaction.
+    pub(super) fn mark_checked(&self, g: digest::GroupKey) {
+        self.cache.borrow_mut().checked.insert(g);
+    }
+
+    /// The group digest `g` as this transaction left it, if it read or changed it.
+    pub(super) fn group_in_transaction(&self, g: &digest::GroupKey) -> Option<digest::Digest> {
+        self.cache.borrow().groups.get(g).map(|(acc, _)| *acc)
+    }
+
     fn bump_group(&self, g: digest::GroupKey, c: &digest::Digest) -> Result<(), StoreError> {
         let mut acc = self.group_value(&g)?;
         digest::xor_into(&mut acc, c);
@@ -344,20 +366,17 @@ impl<'a> Records<'a> {
         for raw in rows {
             digest::xor_into(&mut acc, &self.contribution(kind, raw));
         }
-        if acc == self.group_value(g)? {
-            self.cache.borrow_mut().checked.insert(*g);
-            Ok(())
-        } else {
-            Err(StoreError::Tampered {
-                record_id: named.map_or_else(
-                    || format!("{}s", kind.name()),
-                    |id| uuid::Uuid::from_bytes(*id).to_string(),
-                ),
-            })
-        }
+        // Through the statement the day list uses too, so a connection compiles one.
+        self.check_digests(&[super::lineage::Expected {
+            group: *g,
+            digest: acc,
+            kind,
+            named: named.copied(),
+        }])
     }
 
-    fn contribution(&self, kind: Kind, raw: &RawRecord) -> digest::Digest {
+    /// A row's contribution to its digests.
+    pub(super) fn contribution(&self, kind: Kind, raw: &RawRecord) -> digest::Digest {
         digest::contribution(
             &self.keys.digest,
             &digest::Member {
@@ -381,64 +400,16 @@ impl<'a> Records<'a> {
         self.check_group(kind, &g, &rows, parent.as_ref())
     }
 
-    /// Checks the groups of `kind` under each of `parents` in two statements per eight parents
-    /// (their rows, their stored digests) instead of two per group; groups already checked in
-    /// this transaction are skipped. The first group that differs answers `Tampered`.
-    pub fn check_children_of(&self, kind: Kind, parents: &[[u8; 16]]) -> Result<(), StoreError> {
-        const WIDTH: usize = 8;
+    /// Sets the own digest of every record of `kind` from its row (an upgrade to the format with
+    /// own digests; call once the rows are checked against their group).
+    pub fn add_own_digests(&self, kind: Kind) -> Result<(), StoreError> {
         let key = &self.keys.digest;
-        let mut todo: Vec<([u8; 16], digest::GroupKey)> = Vec::new();
-        for p in parents {
-            let g = digest::parent_group(key, kind.name(), Some(p));
-            if !self.cache.borrow().checked.contains(&g) && !todo.iter().any(|(_, x)| *x == g) {
-                todo.push((*p, g));
-            }
-        }
-        let places = ["?"; WIDTH].join(", ");
-        let mut rows_stmt = self.conn.prepare_cached(&format!(
-            "SELECT {MEMBER_COLUMNS} FROM records WHERE kind = '{}' AND parent IN ({places})",
-            kind.name()
-        ))?;
-        let mut stored_stmt = self.conn.prepare_cached(&format!(
-            "SELECT grp, value FROM digests WHERE grp IN ({places})"
-        ))?;
-        for chunk in todo.chunks(WIDTH) {
-            let mut found: std::collections::HashMap<[u8; 16], digest::Digest> =
-                chunk.iter().map(|(p, _)| (*p, [0u8; 32])).collect();
-            let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
-            for (slot, (p, _)) in params.iter_mut().zip(chunk) {
-                *slot = Some(&p[..]);
-            }
-            for raw in rows_stmt.query_map(params, row_to_raw)? {
-                let raw = raw??;
-                if let Some(acc) = raw.parent.and_then(|p| found.get_mut(&p)) {
-                    digest::xor_into(acc, &self.contribution(kind, &raw));
-                }
-            }
-            let mut stored: std::collections::HashMap<[u8; 16], digest::Digest> =
-                std::collections::HashMap::new();
-            let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
-            for (slot, (_, g)) in params.iter_mut().zip(chunk) {
-                *slot = Some(&g[..]);
-            }
-            let mut q = stored_stmt.query(params)?;
-            while let Some(row) = q.next()? {
-                let (g, v): (Vec<u8>, Vec<u8>) = (row.get(0)?, row.get(1)?);
-                if let (Ok(g), Ok(v)) = (<[u8; 16]>::try_from(g), <digest::Digest>::try_from(v)) {
-                    stored.insert(g, v);
-                }
-            }
-            for (p, g) in chunk {
-                // A value this transaction changed wins over the stored one.
-                let want = match self.cache.borrow().groups.get(g) {
-                    Some((acc, _)) => *acc,
-                    None => stored.get(g).copied().unwrap_or([0u8; 32]),
-                };
-                if found.get(p) != Some(&want) {
-                    return Err(tampered_id(p));
-                }
-                self.cache.borrow_mut().checked.insert(*g);
-            }
+        for raw in raw_members(self.conn, kind, None)? {
+            let g = digest::own_group(key, kind.name(), &raw.id);
+            let c = self.contribution(kind, &raw);
+            let mut cache = self.cache.borrow_mut();
+            cache.groups.insert(g, (c, true));
+            cache.checked.remove(&g);
         }
         Ok(())
     }
@@ -582,9 +553,14 @@ impl<'a> Records<'a> {
         }
         .map_or_else(|| digest::stored(self.conn), Ok)?;
         let g = digest::parent_group(key, kind.name(), parent);
+        let own =
+            digest::has_own_group(kind.name()).then(|| digest::own_group(key, kind.name(), id));
         for (c, tag) in &changes {
             digest::xor_into(&mut acc, c);
             self.bump_group(g, c)?;
+            if let Some(own) = own {
+                self.bump_group(own, c)?;
+            }
             if let Some(t) = tag {
                 self.bump_group(digest::tag_group(key, kind.name(), t), c)?;
             }
@@ -660,17 +636,9 @@ pub struct RawRecord {
     pub tag: Option<[u8; 16]>,
 }
 
-/// A record and its raw ancestors, nearest first (see `Records::tagged_with_ancestors`).
-pub struct Lineage {
-    /// The record.
-    pub record: RawRecord,
-    /// Its parent, grandparent and great-grandparent, when they exist.
-    pub ancestors: [Option<RawRecord>; 3],
-}
-
-const RAW_COLUMNS: &str = "id, body, key_id, format, version, parent, tag";
+pub(super) const RAW_COLUMNS: &str = "id, body, key_id, format, version, parent, tag";
 /// The columns a group digest covers (the body read as an empty blob).
-const MEMBER_COLUMNS: &str = "id, X'' AS body, key_id, format, version, parent, tag";
+pub(super) const MEMBER_COLUMNS: &str = "id, X'' AS body, key_id, format, version, parent, tag";
 
 struct Place<'a> {
     kind: Kind,
@@ -721,7 +689,7 @@ impl Records<'_> {
         raw: &RawRecord,
     ) -> Result<T, StoreError> {
         let plain = self.open_plain(kind, raw)?;
-        serde_json::from_slice::<ValueOnly<T>>(&plain)
+        serde_json::from_slice::<ValueOnly<T>>(unpadded(&plain))
             .map(|e| e.v)
             .map_err(|_| tampered(raw))
     }
@@ -733,7 +701,8 @@ impl Records<'_> {
         raw: &RawRecord,
     ) -> Result<(T, Stamps), StoreError> {
         let plain = self.open_plain(kind, raw)?;
-        let env: EnvelopeIn<T> = serde_json::from_slice(&plain).map_err(|_| tampered(raw))?;
+        let env: EnvelopeIn<T> =
+            serde_json::from_slice(unpadded(&plain)).map_err(|_| tampered(raw))?;
         Ok((env.v, env.s))
     }
 
@@ -863,7 +832,7 @@ impl Records<'_> {
             }
         };
         let env: EnvelopeIn<Value> =
-            serde_json::from_slice(&opened.plain).map_err(|_| StoreError::Tampered {
+            serde_json::from_slice(unpadded(&opened.plain)).map_err(|_| StoreError::Tampered {
                 record_id: uuid::Uuid::from_bytes(id).to_string(),
             })?;
         let (old, mut stamps) = (env.v, env.s);
@@ -999,7 +968,7 @@ impl Records<'_> {
             self.check_children(kind, raw.parent)?;
         }
         self.remember_parent(kind, &raw);
-        let value = serde_json::from_slice::<ValueOnly<T>>(&plain)
+        let value = serde_json::from_slice::<ValueOnly<T>>(unpadded(&plain))
             .map(|e| e.v)
             .map_err(|_| tampered(&raw))?;
         let mut cache = self.cache.borrow_mut();
@@ -1027,7 +996,11 @@ impl Records<'_> {
             .conn
             .prepare_cached("SELECT 1 FROM records WHERE id = ?1")?
             .exists([&id[..]])?;
-        Ok(if there {
+        // A record with a digest of its own (a household) that is gone was deleted.
+        let owned = digest::has_own_group(kind.name())
+            && self.group_value(&digest::own_group(&self.keys.digest, kind.name(), id))?
+                != [0u8; 32];
+        Ok(if there || owned {
             tampered_id(id)
         } else {
             not_found(kind, id)
@@ -1052,87 +1025,6 @@ impl Records<'_> {
                 Ok(value)
             })
             .collect()
-    }
-
-    /// Every record of `kind` carrying the blind tag `tag`, each with its parent, grandparent and
-    /// great-grandparent (e.g. a visit with its case, child and household), found along the clear
-    /// parent ids: one statement for the tagged records, then one look-up by id per generation,
-    /// of the kinds `ancestors` names (nearest first). A missing ancestor (or one relabelled to
-    /// another kind) is `None`. The rows are not opened.
-    pub fn tagged_with_ancestors(
-        &self,
-        kind: Kind,
-        tag: [u8; 16],
-        ancestors: [Kind; 3],
-    ) -> Result<Vec<Lineage>, StoreError> {
-        // The kind and tag are written into the statement as literals, not bound: the tag index
-        // is partial (`WHERE tag IS NOT NULL`), and only a literal lets the planner use it with
-        // plans that never depend on bound values. The statement is cached (a day's tag is the
-        // same all day). Both are safe to inline: a fixed name and hex digits.
-        let sql = format!(
-            "SELECT {RAW_COLUMNS} FROM records WHERE kind = '{}' AND tag = X'{}' ORDER BY seq",
-            kind.name(),
-            hex::encode(tag)
-        );
-        let mut records = Vec::new();
-        for raw in self.conn.prepare_cached(&sql)?.query_map([], row_to_raw)? {
-            records.push(raw??);
-        }
-        // Exactly the records carrying this tag, as current as its digest says: none deleted,
-        // rolled back or moved to another day.
-        let g = digest::tag_group(&self.keys.digest, kind.name(), &tag);
-        self.check_group(kind, &g, &records, None)?;
-        let mut generations: Vec<std::collections::HashMap<[u8; 16], RawRecord>> = Vec::new();
-        let mut wanted: Vec<[u8; 16]> = records.iter().filter_map(|r| r.parent).collect();
-        for generation_kind in ancestors {
-            let found = self.raw_by_ids(generation_kind, &wanted)?;
-            wanted = found.values().filter_map(|r| r.parent).collect();
-            generations.push(found);
-        }
-        let mut out = Vec::with_capacity(records.len());
-        for record in records {
-            let mut ancestors: [Option<RawRecord>; 3] = [None, None, None];
-            let mut next = record.parent;
-            for (slot, generation) in ancestors.iter_mut().zip(&generations) {
-                *slot = next.and_then(|id| generation.get(&id).cloned());
-                next = slot.as_ref().and_then(|r| r.parent);
-            }
-            out.push(Lineage { record, ancestors });
-        }
-        Ok(out)
-    }
-
-    /// The raw rows of `kind` with these ids (a row relabelled to another kind is not found), in
-    /// statements of a fixed width so that one cached statement serves every call.
-    fn raw_by_ids(
-        &self,
-        kind: Kind,
-        ids: &[[u8; 16]],
-    ) -> Result<std::collections::HashMap<[u8; 16], RawRecord>, StoreError> {
-        const WIDTH: usize = 8;
-        let mut unique = ids.to_vec();
-        unique.sort_unstable();
-        unique.dedup();
-        let mut out = std::collections::HashMap::with_capacity(unique.len());
-        let placeholders = ["?"; WIDTH].join(", ");
-        let mut stmt = self.conn.prepare_cached(&format!(
-            // `+kind`: the kind filters the rows found by id; it must not steer the look-up
-            // onto the (kind, parent) index (a scan of every record of the kind).
-            "SELECT {RAW_COLUMNS} FROM records WHERE +kind = '{}' AND id IN ({placeholders})",
-            kind.name()
-        ))?;
-        for chunk in unique.chunks(WIDTH) {
-            // Unused places are NULL, which matches no id.
-            let mut params: [Option<&[u8]>; WIDTH] = [None; WIDTH];
-            for (p, id) in params.iter_mut().zip(chunk) {
-                *p = Some(&id[..]);
-            }
-            for raw in stmt.query_map(params, row_to_raw)? {
-                let raw = raw??;
-                out.insert(raw.id, raw);
-            }
-        }
-        Ok(out)
     }
 
     /// The blind tag for a label and value (e.g. a visit's local day).
@@ -1198,7 +1090,9 @@ fn id16(v: Option<Vec<u8>>) -> Result<Option<[u8; 16]>, StoreError> {
     .transpose()
 }
 
-fn row_to_raw(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RawRecord, StoreError>> {
+pub(super) fn row_to_raw(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<Result<RawRecord, StoreError>> {
     row_to_raw_at(row, 0)
 }
 
@@ -1234,7 +1128,7 @@ fn tampered(raw: &RawRecord) -> StoreError {
     tampered_id(&raw.id)
 }
 
-fn tampered_id(id: &[u8; 16]) -> StoreError {
+pub(super) fn tampered_id(id: &[u8; 16]) -> StoreError {
     StoreError::Tampered {
         record_id: uuid::Uuid::from_bytes(*id).to_string(),
     }
@@ -1248,5 +1142,23 @@ fn not_found(kind: Kind, id: &[u8; 16]) -> StoreError {
     StoreError::NotFound {
         kind: kind.name(),
         id: uuid::Uuid::from_bytes(*id).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{padded, unpadded, PAD_STEP};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Padding taken off gives back exactly the JSON that was padded (a JSON text never ends
+        /// with a space), whatever its length and the kind's floor.
+        #[test]
+        fn unpadded_gives_back_the_padded_json(text in ".{0,3000}", floor in 0usize..4 * PAD_STEP) {
+            let json = serde_json::to_vec(&serde_json::json!({ "v": text })).unwrap();
+            let sealed = padded(&json, floor);
+            prop_assert_eq!(sealed.len() % PAD_STEP, 0);
+            prop_assert_eq!(unpadded(&sealed), &json[..]);
+        }
     }
 }

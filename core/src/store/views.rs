@@ -33,32 +33,36 @@ impl Store {
         Ok(TodayView::build(date, &items, &alerts, stale))
     }
 
-    /// The caseload list, red first, then by name.
+    /// The caseload list, red first, then by name. Read from the households down, each level
+    /// checked against its group (the households, each home's people, each child's cases): a case
+    /// deleted, relabelled or rolled back is `Tampered`, never silently missing from the list.
     pub fn caseload_view(&self) -> Result<Vec<CaseLine>, StoreError> {
         let mut lines = self.read(|r| {
-            let cases: Vec<Case> = r.list(Kind::Case, None)?;
-            cases
-                .into_iter()
-                .map(|c| {
-                    let child: Person = r.get(Kind::Person, c.child_id.bytes())?;
-                    let home: Household = r.get(Kind::Household, c.household_id.bytes())?;
-                    Ok(CaseLine {
-                        case_id: c.id,
-                        child_id: child.id,
-                        child_name: child.name,
-                        address: home.address,
-                        rag: c.rag,
-                        rag_label: crate::view::rag_label(c.rag).into(),
-                        plan_label: crate::view::plan_label(c.plan).into(),
-                        rag_review: c.rag_review,
-                        consecutive_no_access: crate::view::signed_count(c.consecutive_no_access),
-                        attention: crate::view::case_attention(
-                            c.rag_review,
-                            c.consecutive_no_access,
-                        ),
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()
+            let mut lines = Vec::new();
+            for home in r.list::<Household>(Kind::Household, None)? {
+                for child in r.list::<Person>(Kind::Person, Some(home.id.bytes()))? {
+                    for c in r.list::<Case>(Kind::Case, Some(child.id.bytes()))? {
+                        lines.push(CaseLine {
+                            case_id: c.id,
+                            child_id: child.id,
+                            child_name: child.name.clone(),
+                            address: home.address.clone(),
+                            rag: c.rag,
+                            rag_label: crate::view::rag_label(c.rag).into(),
+                            plan_label: crate::view::plan_label(c.plan).into(),
+                            rag_review: c.rag_review,
+                            consecutive_no_access: crate::view::signed_count(
+                                c.consecutive_no_access,
+                            ),
+                            attention: crate::view::case_attention(
+                                c.rag_review,
+                                c.consecutive_no_access,
+                            ),
+                        });
+                    }
+                }
+            }
+            Ok(lines)
         })?;
         lines.sort_by(|a, b| {
             let rank = |r: crate::domain::Rag| match r {

@@ -1,5 +1,6 @@
 //! Visits: planning, check-in, and recording what happened, with the review's rules enforced.
 
+use super::lineage::Check;
 use super::records::{Kind, Records};
 use super::{Store, StoreError};
 use crate::domain::{
@@ -118,51 +119,33 @@ pub(crate) fn refresh_no_access(
     Ok(n)
 }
 
-/// Opens one ancestor of a lineage row after checking its group's digest (the group its child
-/// names: a case under its child, a child under its household, the households). The visit was
-/// found through its checked day group, so a missing ancestor is tampering, not a wrong id.
+/// Opens one ancestor of a lineage row (its group was checked by `tagged_with_ancestors` before
+/// the row was returned). The visit was found through its checked day group, so a missing
+/// ancestor is tampering, not a wrong id.
 fn open_ancestor<T: serde::de::DeserializeOwned>(
     r: &Records<'_>,
     raw: &Option<super::records::RawRecord>,
     kind: Kind,
     id: uuid::Uuid,
-    parent: Option<[u8; 16]>,
 ) -> Result<T, StoreError> {
     let raw = raw.as_ref().ok_or_else(|| StoreError::Tampered {
         record_id: id.to_string(),
     })?;
-    r.check_children(kind, parent)?;
     r.open_raw(kind, raw)
 }
 
-/// Opens a visit's case, child and household from its row of `tagged_with_ancestors`: the case
-/// and the child checked against their groups' digests (deleted, rolled back, relabelled or
-/// moved: `Tampered`), the household present.
+/// Opens a visit's case, child and household from its row of `tagged_with_ancestors`, which
+/// checked the case among its child's cases, the child among its household's people and the
+/// household against its own digest (deleted, rolled back, relabelled or moved: `Tampered`).
 fn open_lineage(
     r: &Records<'_>,
-    row: &super::records::Lineage,
+    row: &super::lineage::Lineage,
     visit: &Visit,
 ) -> Result<(Case, Person, Household), StoreError> {
     let [case_raw, child_raw, home_raw] = &row.ancestors;
-    // A case's group is its child's cases: the clear parent it carries (bound into its sealed
-    // associated data, and compared with the opened value below).
-    let child_of_case = case_raw.as_ref().and_then(|c| c.parent);
-    let case: Case = open_ancestor(r, case_raw, Kind::Case, visit.case_id.0, child_of_case)?;
-    let child: Person = open_ancestor(
-        r,
-        child_raw,
-        Kind::Person,
-        case.child_id.0,
-        Some(case.household_id.bytes()),
-    )?;
-    // The household is not checked against its group here: that group is every household on
-    // the phone (500 rows and HMACs on a full caseload, 4-5× benchmark B). A deleted or
-    // relabelled household is still `Tampered` (it is missing); one rolled back is caught by the
-    // child view and `verify`.
-    let home_raw = home_raw.as_ref().ok_or_else(|| StoreError::Tampered {
-        record_id: case.household_id.to_string(),
-    })?;
-    let household: Household = r.open_raw(Kind::Household, home_raw)?;
+    let case: Case = open_ancestor(r, case_raw, Kind::Case, visit.case_id.0)?;
+    let child: Person = open_ancestor(r, child_raw, Kind::Person, case.child_id.0)?;
+    let household: Household = open_ancestor(r, home_raw, Kind::Household, case.household_id.0)?;
     // The clear parent ids are bound into each record's associated data; the opened values must
     // name the same records.
     if case.id != visit.case_id || case.child_id != child.id || case.household_id != household.id {
@@ -444,25 +427,19 @@ impl Store {
         self.read(|r| {
             let tag = r.tag("visit-day", &date.to_string());
             // Found along the clear parent ids (visit → case → child → household): the day's
-            // visits by their tag, then each generation in one look-up. A child often has several
-            // visits on a day, so each case, child and home is opened once.
+            // visits by their tag, then each generation in one look-up, with what checking it
+            // needs: each case among its child's cases, each child among its household's people,
+            // each household against its own digest. A child often has several visits on a day,
+            // so each case, child and home is opened once.
             let rows = r.tagged_with_ancestors(
                 Kind::Visit,
                 tag,
-                [Kind::Case, Kind::Person, Kind::Household],
+                [
+                    (Kind::Case, Check::Siblings),
+                    (Kind::Person, Check::Siblings),
+                    (Kind::Household, Check::Own),
+                ],
             )?;
-            // The groups of the cases and children shown, checked together (two statements per
-            // eight groups); each ancestor's own check then finds its group already checked.
-            let children: Vec<[u8; 16]> = rows
-                .iter()
-                .filter_map(|l| l.ancestors[0].as_ref().and_then(|c| c.parent))
-                .collect();
-            let homes: Vec<[u8; 16]> = rows
-                .iter()
-                .filter_map(|l| l.ancestors[1].as_ref().and_then(|c| c.parent))
-                .collect();
-            r.check_children_of(Kind::Case, &children)?;
-            r.check_children_of(Kind::Person, &homes)?;
             let mut cases: HashMap<[u8; 16], (Case, Person, Household)> = HashMap::new();
             let mut out = Vec::new();
             for row in rows {
