@@ -43,6 +43,17 @@ class ContrastTest {
     }
 
     @Test
+    fun `every text colour pair of the dark theme is at least 4_5 to 1`() {
+        val dark = Palette.pairs.filter { it.name.startsWith("dark ") }
+        // Five text colours on seven backgrounds, and the six filled pairs.
+        assertEquals(41, dark.size, dark.joinToString("\n") { it.name })
+        val failing = dark.map { it to ratio(it.foreground, it.background) }.filter { it.second < 4.5 }
+        assertTrue(failing.isEmpty(), failing.joinToString("\n") { (p, r) -> "${p.name}: ${"%.2f".format(r)}:1" })
+        // The dark theme keeps the RAG fills (red always means red): white on them passes too.
+        assertTrue(Palette.pairs.filter { it.name.startsWith("white on") }.all { ratio(it.foreground, it.background) >= 4.5 })
+    }
+
+    @Test
     fun `white on each RAG fill passes`() {
         listOf(RagColors.Red, RagColors.Amber, RagColors.Green).forEach {
             assertTrue(ratio(RagColors.OnRag, it) >= 4.5, "white on $it: ${ratio(RagColors.OnRag, it)}")

@@ -47,12 +47,13 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 
 /**
- * The screens' state and what their buttons do, over one store in [dir]: the wiring the desktop
- * app and the tests use (the Android app's view models do the same over its container). It calls
- * the core and keeps what the core answers; it decides nothing itself.
+ * The screens' state and what their buttons do, over one store in [dir]: the one wiring of the
+ * desktop app, the tests and the Android app (whose view model holds one of these over its
+ * [Platform]). It calls the core and keeps what the core answers; it decides nothing itself.
  *
- * [scope] runs the calls (the composition's scope: the core's work goes to its I/O dispatcher
- * inside [Doorstep]); [platform] is what the device offers (a key provider, a sync transport).
+ * [scope] runs the calls (the composition's or the view model's scope: the core's work goes to
+ * its I/O dispatcher inside [Doorstep]); [platform] is what the device offers (a server
+ * transport, a biometric key, reminders, background sync), each hook with a desktop default.
  */
 class AppState(
     private val dir: File,
@@ -63,7 +64,10 @@ class AppState(
     var doorstep: Doorstep? by mutableStateOf(null)
         private set
 
-    private val stack = mutableStateListOf<Route>(if (Doorstep.exists(dir)) Route.Unlock else Route.SetUp)
+    private val stack = mutableStateListOf(firstRoute())
+
+    /** Where the practitioner was when the app went to the background (ids only), restored by unlocking. */
+    private var place: List<Route> = emptyList()
 
     /** The screen on top. */
     val route: Route get() = stack.last()
@@ -92,6 +96,16 @@ class AppState(
     var passphraseChanged by mutableStateOf(false); private set
     var householdStep by mutableStateOf(HouseholdStep.ADDRESS); private set
     var householdPeople by mutableStateOf<List<AddedPerson>>(emptyList()); private set
+
+    /** After a passphrase unlock: offer to set up (or set up again) the biometric key. */
+    var offerBiometric by mutableStateOf(false); private set
+
+    /** The core said the biometric key is dead (`KeyInvalidated`): passphrase until set up again. */
+    var keyInvalidated by mutableStateOf(false); private set
+
+    /** Unlocking with the biometric key is offered: the core has the slot and the device a biometric. */
+    val biometricOffered: Boolean
+        get() = platform.biometricAvailable && !keyInvalidated && unlockOptions?.keyProvider == true
     private var householdId: String? = null
     private var callVisitId: String? = null
     private var formJob: Job? = null
@@ -131,7 +145,7 @@ class AppState(
     fun load(route: Route) {
         liveJob?.cancel()
         when (route) {
-            Route.Unlock -> call { unlockOptions = it.unlockOptions() }
+            Route.Unlock -> attempt { unlockOptions = opened().unlockOptions() }
             // Live: the core says when its data changed (a write, a sync, an alert changing colour).
             Route.Today -> live { d -> d.todayFlow().collect { today = it } }
             Route.Caseload -> live { d -> d.caseloadFlow().collect { caseload = it } }
@@ -155,7 +169,7 @@ class AppState(
             is Route.Outcome -> call { saved = null; form = it.visitForm(route.visitId, null) }
             is Route.Lone -> call { visit = it.visit(route.visitId); today = it.today() }
             is Route.Notes -> call { notes = it.notes(route.caseId) }
-            Route.SetUp -> Unit
+            Route.SetUp, Route.Enrol -> Unit
         }
     }
 
@@ -164,32 +178,120 @@ class AppState(
     /** Creates the store for a practitioner without a sync server, unlocked. */
     fun setUp(name: String, agency: Agency, team: String?, passphrase: CharArray) = attempt {
         val store = try {
-            Doorstep.create(dir, PractitionerInput(name, agency, team), passphrase)
+            Doorstep.create(dir, PractitionerInput(name, agency, team), passphrase, clock = platform.clock)
         } finally {
             passphrase.fill('\u0000')
         }
+        adopt(store)
+    }
+
+    /** Enrols this device with the sync server (its address and a one-time code), unlocked. */
+    fun enrol(serverUrl: String, code: String, passphrase: CharArray) = attempt {
+        val transport = platform.transport ?: return@attempt
+        val store = try {
+            Doorstep.enrol(dir, serverUrl.trim(), code.trim(), transport, passphrase, clock = platform.clock)
+        } finally {
+            passphrase.fill('\u0000')
+        }
+        adopt(store)
+    }
+
+    private suspend fun adopt(store: Doorstep) {
         doorstep = store
+        platform.adopt(store)
+        platform.onUnlocked(store)
         reset(Route.Today)
     }
 
-    /** Unlocks with the passphrase. */
+    /** Unlocks with the passphrase; then offers the biometric key when the device has one and the store not (yet). */
     fun unlock(passphrase: CharArray) = attempt {
-        val store = doorstep ?: Doorstep.open(dir).also { doorstep = it }
+        val store = opened()
         try {
             store.unlock(passphrase)
         } finally {
             passphrase.fill('\u0000')
         }
-        reset(Route.Today)
+        platform.onUnlocked(store)
+        if (platform.biometricAvailable && (keyInvalidated || !store.unlockOptions().keyProvider)) {
+            offerBiometric = true
+        } else {
+            returnToPlace()
+        }
+    }
+
+    /** Unlocks with the platform's biometric key (Android shows the system prompt). */
+    fun unlockWithBiometric() = attempt {
+        val provider = platform.keyProvider() ?: return@attempt
+        val store = opened()
+        try {
+            store.unlock(provider)
+        } catch (e: DoorstepException.KeyInvalidated) {
+            // Biometrics changed: the core's message, the passphrase, then a new key is offered.
+            keyInvalidated = true
+            throw e
+        }
+        platform.onUnlocked(store)
+        returnToPlace()
+    }
+
+    /** Wraps the data key with a fresh biometric key (the prompt appears once). */
+    fun enrolBiometric() = call {
+        try {
+            platform.keyProvider()?.let { provider -> it.setKeyProvider(provider) }
+            keyInvalidated = false
+        } finally {
+            offerBiometric = false
+            returnToPlace()
+        }
+    }
+
+    /** Keeps the passphrase only. */
+    fun skipBiometric() {
+        offerBiometric = false
+        returnToPlace()
     }
 
     /** Locks the store (keys wiped from memory) and shows the unlock screen with nothing on it. */
     fun lock() = attempt {
+        formJob?.join()
         doorstep?.lock()
+        place = emptyList()
+        locked()
+    }
+
+    /**
+     * The app left the screen: the answers being typed reach their sealed draft first, then the
+     * store locks and nothing of the caseload stays on screen. Unlocking returns to the same screen
+     * (the route keeps record ids only), and the record form resumes from its draft.
+     */
+    fun onBackground() = attempt {
+        if (route == Route.Unlock || route == Route.SetUp || route == Route.Enrol) return@attempt
+        formJob?.join()
+        doorstep?.lock()
+        place = stack.toList()
+        locked()
+    }
+
+    /** The store was locked under the screens (by the platform, or found locked): keep the place. */
+    private fun locked() {
+        offerBiometric = false
         clearScreens()
         reset(Route.Unlock)
         load(Route.Unlock)
     }
+
+    private fun returnToPlace() {
+        val back = place
+        place = emptyList()
+        if (back.isEmpty()) {
+            reset(Route.Today)
+        } else {
+            stack.clear()
+            stack.addAll(back)
+        }
+    }
+
+    private suspend fun opened(): Doorstep = doorstep ?: platform.open(dir).also { doorstep = it }
 
     /** Changes the passphrase. */
     fun changePassphrase(old: CharArray, new: CharArray) = call {
@@ -206,14 +308,14 @@ class AppState(
     // --- The day's work -----------------------------------------------------------------------
 
     /** Saves the household's address; then its people. */
-    fun addHousehold(address: String, postcode: String?, accessNotes: String?) = call {
+    fun addHousehold(address: String, postcode: String?, accessNotes: String?) = write {
         householdId = it.addHousehold(HouseholdInput(address, postcode, accessNotes))
         householdStep = HouseholdStep.PEOPLE
     }
 
     /** Adds a person to the household being added. */
-    fun addPerson(person: PersonRequest) = call {
-        val household = householdId ?: return@call
+    fun addPerson(person: PersonRequest) = write {
+        val household = householdId ?: return@write
         val id = it.addPerson(
             PersonInput(household, person.role, person.name, person.dateOfBirth, person.expectedDate, person.relationship),
         )
@@ -226,28 +328,28 @@ class AppState(
     }
 
     /** Opens a case for a child in the household; then the child's screen. */
-    fun openCase(childId: String, plan: PlanType, rag: Rag, reason: String) = call {
+    fun openCase(childId: String, plan: PlanType, rag: Rag, reason: String) = write {
         val caseId = it.openCase(CaseInput(childId, plan, rag, reason))
         reset(Route.Today)
         go(Route.Child(caseId))
     }
 
     /** Changes the case's rating, with the reason; back to the child. */
-    fun setRag(caseId: String, rag: Rag, reason: String) = call {
+    fun setRag(caseId: String, rag: Rag, reason: String) = write {
         it.setRag(caseId, rag, reason)
         back()
     }
 
     /** Plans a visit (UK local date and time); back to the child. */
-    fun planVisit(caseId: String, request: VisitRequest) = call {
-        val at = localMillis(request.date, request.time) ?: return@call
-        val minutes = request.minutes.trim().toIntOrNull() ?: run { error = MINUTES_FORMAT; return@call }
+    fun planVisit(caseId: String, request: VisitRequest) = write {
+        val at = localMillis(request.date, request.time) ?: return@write
+        val minutes = request.minutes.trim().toIntOrNull() ?: run { error = MINUTES_FORMAT; return@write }
         it.planVisit(VisitInput(caseId, request.kind, at, minutes, request.departureReason))
         back()
     }
 
     /** A telephone call with the family now, answered: the record form for it follows. */
-    fun callAnswered(caseId: String, departureReason: String?) = call {
+    fun callAnswered(caseId: String, departureReason: String?) = write {
         val id = callVisit(it, caseId, departureReason)
         replace(Route.Record(id))
         load(route)
@@ -257,7 +359,7 @@ class AppState(
      * A telephone call with the family just made that nobody answered: the core logs it (it counts
      * towards consecutive unsuccessful contacts) with what happened and the follow-up.
      */
-    fun callUnanswered(caseId: String, departureReason: String?, whatHappened: String, followUp: String) = call {
+    fun callUnanswered(caseId: String, departureReason: String?, whatHappened: String, followUp: String) = write {
         saved = it.recordUnansweredCall(caseId, whatHappened, followUp, departureReason)
     }
 
@@ -301,13 +403,13 @@ class AppState(
     fun answerFor(key: String): Answer? = answers?.let { answerOf(it, key) }
 
     /** Saves the visit; the core refuses it if a blocking rule is broken. */
-    fun saveVisit(visitId: String) = call {
-        val current = answers ?: return@call
+    fun saveVisit(visitId: String) = write {
+        val current = answers ?: return@write
         saved = it.completeVisit(visitId, current)
     }
 
     /** Saves a visit that did not happen. */
-    fun saveOutcome(visitId: String, kind: OutcomeKind, reason: String, followUp: String) = call {
+    fun saveOutcome(visitId: String, kind: OutcomeKind, reason: String, followUp: String) = write {
         saved = when (kind) {
             OutcomeKind.NO_ACCESS -> it.recordNoAccess(visitId, reason, followUp)
             OutcomeKind.DECLINED -> it.recordDeclined(visitId, reason, followUp)
@@ -323,21 +425,21 @@ class AppState(
     }
 
     /** Books every slot of the plan as a planned visit. */
-    fun bookPlan() = call {
+    fun bookPlan() = write {
         plan = it.plan(WEEKS, true)
         planBooked = true
     }
 
     /** Checks in at the door; the platform schedules its reminder. */
-    fun checkIn(visitId: String) = call {
+    fun checkIn(visitId: String) = write {
         val view = it.checkIn(visitId)
-        platform.onCheckedIn(view)
+        platform.onCheckedIn(it, view)
         visit = it.visit(visitId)
         today = it.today()
     }
 
     /** Checks out safely. */
-    fun checkOut(visitId: String) = call {
+    fun checkOut(visitId: String) = write {
         it.checkOut(visitId)
         platform.onCheckedOut(visitId)
         visit = it.visit(visitId)
@@ -345,13 +447,13 @@ class AppState(
     }
 
     /** Adds a note. */
-    fun addNote(caseId: String, text: String, significant: Boolean) = call {
+    fun addNote(caseId: String, text: String, significant: Boolean) = write {
         it.addNote(caseId, text, significant)
         notes = it.notes(caseId)
     }
 
     /** Amends a note (the original is kept). */
-    fun amendNote(caseId: String, noteId: String, text: String, significant: Boolean?) = call {
+    fun amendNote(caseId: String, noteId: String, text: String, significant: Boolean?) = write {
         it.amendNote(noteId, text, significant)
         notes = it.notes(caseId)
     }
@@ -360,7 +462,7 @@ class AppState(
     fun syncNow() = call { store -> platform.transport?.let { store.sync(it) } }
 
     /** Puts refused changes back in the queue. */
-    fun retryNeedsAttention() = call { it.retryNeedsAttention() }
+    fun retryNeedsAttention() = write { it.retryNeedsAttention() }
 
     // --- Helpers ------------------------------------------------------------------------------
 
@@ -383,6 +485,12 @@ class AppState(
         }
     }
 
+    /** A call that saves a change: once it is in, the platform hears of it (a sync is asked for). */
+    private fun write(block: suspend (Doorstep) -> Unit) = call {
+        block(it)
+        platform.onChanged()
+    }
+
     /** Runs a call on the open store; the core's errors land in [error]. */
     private fun call(block: suspend (Doorstep) -> Unit) = attempt {
         val store = doorstep ?: return@attempt
@@ -397,14 +505,33 @@ class AppState(
                 block()
             } catch (e: DoorstepException) {
                 error = e.userMessage
-                if (e is DoorstepException.Locked) {
-                    clearScreens()
-                    reset(Route.Unlock)
+                when (e) {
+                    is DoorstepException.Locked -> {
+                        if (route != Route.Unlock) place = stack.toList()
+                        locked()
+                    }
+                    is DoorstepException.Wiped -> {
+                        // The server revoked this device and the core erased the store.
+                        doorstep?.close()
+                        doorstep = null
+                        place = emptyList()
+                        platform.onWiped()
+                        clearScreens()
+                        reset(firstRoute())
+                        error = e.userMessage
+                    }
+                    else -> Unit
                 }
             } finally {
                 busy = false
             }
         }
+    }
+
+    private fun firstRoute(): Route = when {
+        Doorstep.exists(dir) -> Route.Unlock
+        platform.enrolsWithServer -> Route.Enrol
+        else -> Route.SetUp
     }
 
     private fun localMillis(date: String, time: String): Long? = try {
