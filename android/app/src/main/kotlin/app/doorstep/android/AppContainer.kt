@@ -14,10 +14,8 @@ import app.doorstep.kotlin.code
 import java.io.File
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.flow.MutableStateFlow
-import kotlinx.coroutines.flow.StateFlow
-import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
@@ -48,10 +46,12 @@ class AppContainer(private val context: Context) {
     @Volatile
     private var doorstep: Doorstep? = null
 
-    private val lockedState = MutableStateFlow(true)
-
-    /** Whether the store is locked (or not opened yet): the UI shows the unlock screen then. */
-    val locked: StateFlow<Boolean> = lockedState.asStateFlow()
+    /**
+     * The screens' way to the background while they exist ([app.doorstep.android.ui.AppViewModel]
+     * sets it): the draft being typed is sealed before the store locks.
+     */
+    @Volatile
+    var screens: (() -> Unit)? = null
 
     /** Whether this phone has a store ("unlock") or not yet ("enrol"). */
     fun storeExists(): Boolean = Doorstep.exists(storeDir)
@@ -64,10 +64,9 @@ class AppContainer(private val context: Context) {
         doorstep ?: Doorstep.open(storeDir).also { doorstep = it }
     }
 
-    /** Keeps a store just created by enrolment (it is unlocked). */
+    /** Keeps a store just created by enrolment (it is unlocked; the screens then call [onUnlocked]). */
     fun adopt(created: Doorstep) {
         doorstep = created
-        onUnlocked()
     }
 
     /** A key provider on the Android Keystore, prompting over the foreground activity. */
@@ -82,9 +81,8 @@ class AppContainer(private val context: Context) {
     /** The background-sync key: needs an unlocked phone, not the practitioner. */
     val backgroundKeyProvider = BackgroundKeystoreKeyProvider()
 
-    /** After any unlock or enrolment: screens may show, the background key is set up, queued changes may go. */
+    /** After any unlock or enrolment: the background key is set up, reminders restored, queued changes may go. */
     fun onUnlocked() {
-        lockedState.value = false
         val opened = doorstep
         scope.launch {
             opened?.let {
@@ -111,9 +109,14 @@ class AppContainer(private val context: Context) {
         }
     }
 
-    /** After the store was locked (the app left the screen). */
-    fun onLocked() {
-        lockedState.value = true
+    /**
+     * The whole app left the screen: through the screens when they exist (draft first), else the
+     * store is locked here (the core zeroizes its keys).
+     */
+    fun toBackground() {
+        screens?.let { return it() }
+        val store = doorstep ?: return
+        scope.launch(NonCancellable) { runCatching { store.lock() } }
     }
 
     /**
@@ -127,7 +130,6 @@ class AppContainer(private val context: Context) {
         runCatching { keyProvider().destroyKey() }
         runCatching { backgroundKeyProvider.destroyKey() }
         syncScheduler.cancel()
-        lockedState.value = true
     }
 
     private companion object {

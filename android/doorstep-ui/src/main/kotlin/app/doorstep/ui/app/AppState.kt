@@ -122,6 +122,9 @@ class AppState(
         stack.add(to)
     }
 
+    /** There is a screen below this one (the system back gesture goes there). */
+    val canGoBack: Boolean get() = stack.size > 1
+
     /** Back to the screen below (the first screen stays). */
     fun back() {
         error = null
@@ -366,7 +369,7 @@ class AppState(
     /** The call being logged (planned once, even if the first save was refused). */
     private suspend fun callVisit(store: Doorstep, caseId: String, departureReason: String?): String =
         callVisitId ?: store.planVisit(
-            VisitInput(caseId, VisitKind.TELEPHONE, System.currentTimeMillis(), CALL_MINUTES, departureReason),
+            VisitInput(caseId, VisitKind.TELEPHONE, platform.clock?.nowMillis() ?: System.currentTimeMillis(), CALL_MINUTES, departureReason),
         ).also { callVisitId = it }
 
     /** One answer changed: the core puts it in place and draws the form again (latest answer wins). */

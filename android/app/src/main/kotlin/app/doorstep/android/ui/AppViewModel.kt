@@ -1,0 +1,31 @@
+package app.doorstep.android.ui
+
+import android.app.Application
+import androidx.lifecycle.AndroidViewModel
+import androidx.lifecycle.viewModelScope
+import app.doorstep.android.DoorstepApp
+import app.doorstep.ui.app.AppState
+
+/**
+ * Holds doorstep-ui's [AppState] (every screen's state and every flow's core calls, tested on the
+ * JVM) across configuration changes, over the phone's [AndroidPlatform]. While it lives, the app
+ * going to the background goes through [AppState.onBackground]: the draft being typed is sealed
+ * first, then the store locks, and unlocking returns to the same screen.
+ */
+class AppViewModel(application: Application) : AndroidViewModel(application) {
+
+    private val container = (application as DoorstepApp).container
+
+    /** The screens' state. */
+    val state = AppState(container.storeDir, viewModelScope, AndroidPlatform(container, application))
+
+    private val toBackground: () -> Unit = state::onBackground
+
+    init {
+        container.screens = toBackground
+    }
+
+    override fun onCleared() {
+        if (container.screens === toBackground) container.screens = null
+    }
+}
