@@ -1,7 +1,8 @@
 import Doorstep
 import SwiftUI
 
-/// Core call: child(caseId) — header, RAG with its reason, attention rows, due lines, chronology.
+/// Core call: child(caseId) — header, RAG with its reason, attention rows, due lines, chronology;
+/// from here: change the rating, plan a visit, log a call, notes.
 struct ChildScreen: View {
     let caseId: String
     @Environment(AppModel.self) private var model
@@ -46,7 +47,16 @@ struct ChildScreen: View {
             if let error { Text(error).foregroundStyle(.red) }
         }
         .navigationTitle(child?.childName ?? "")
-        .toolbar { NavigationLink("Notes", value: Route.notes(caseId: caseId)) }
+        .toolbar {
+            Menu {
+                if let child { NavigationLink("Change rating", value: Route.changeRag(caseId: caseId, current: child.rag)) }
+                NavigationLink("Plan a visit", value: Route.planVisit(caseId: caseId))
+                NavigationLink("Log a call", value: Route.logCall(caseId: caseId))
+                NavigationLink("Notes", value: Route.notes(caseId: caseId))
+            } label: {
+                Label("Actions", systemImage: "ellipsis.circle")
+            }
+        }
         .task(id: model.dataVersion) { await load() }
         .refreshable { await load() }
     }

@@ -2,7 +2,8 @@ import Doorstep
 import SwiftUI
 
 /// Core call: today() — banner, planMessage, alerts (the ten most urgent, then moreAlertsLabel),
-/// visits; links to the caseload and sync.
+/// visits; links to sync and, in the menu, the caseload, every alert, the four-week plan, adding a
+/// household, changing the passphrase and locking.
 struct TodayScreen: View {
     @Environment(AppModel.self) private var model
     @State private var today: TodayView?
@@ -23,7 +24,9 @@ struct TodayScreen: View {
                         ForEach(Array(today.alerts.enumerated()), id: \.offset) { _, alert in
                             AlertRow(alert: alert)
                         }
-                        if let more = today.moreAlertsLabel { Text(more).font(.caption) }
+                        if let more = today.moreAlertsLabel {
+                            NavigationLink(value: Route.alerts) { Text(more).font(.caption) }
+                        }
                     }
                 }
                 Section("Visits") {
@@ -37,8 +40,17 @@ struct TodayScreen: View {
         }
         .navigationTitle(today?.dateLabel ?? "Today")
         .toolbar {
-            NavigationLink(value: Route.caseload) { Label("Caseload", systemImage: "person.2") }
             NavigationLink(value: Route.sync) { Label("Sync", systemImage: "arrow.triangle.2.circlepath") }
+            Menu {
+                NavigationLink("Caseload", value: Route.caseload)
+                NavigationLink("Alerts", value: Route.alerts)
+                NavigationLink("Four-week plan", value: Route.plan)
+                NavigationLink("Add a household", value: Route.addHousehold)
+                NavigationLink("Change passphrase", value: Route.changePassphrase)
+                Button("Lock") { Task { await model.lock() } }
+            } label: {
+                Label("More", systemImage: "ellipsis.circle")
+            }
         }
         .task(id: model.dataVersion) { await load() }
         .refreshable { await load() }
