@@ -65,12 +65,14 @@ class EnrolledPhoneTest {
         val changed = AtomicInteger()
         val checkIns = mutableListOf<CheckInView>()
         val checkOuts = mutableListOf<String>()
+        val wiped = AtomicInteger()
         override val biometricAvailable = true
         override fun keyProvider(): KeyProvider = key
         override suspend fun onUnlocked(store: Doorstep) { unlocked.incrementAndGet() }
         override fun onChanged() { changed.incrementAndGet() }
         override suspend fun onCheckedIn(store: Doorstep, view: CheckInView) { checkIns += view }
         override fun onCheckedOut(visitId: String) { checkOuts += visitId }
+        override fun onWiped() { wiped.incrementAndGet() }
     }
 
     @Test
@@ -82,10 +84,11 @@ class EnrolledPhoneTest {
             server.serve()
             val clock = MovableClock()
             val platform = PhonePlatform(clock)
-            phone(1f) { enrolledDay(server.url, code, clock, platform) }
+            phone(1f) { enrolledDay(server, code, clock, platform) }
         }
 
-    private fun SkikoComposeUiTest.enrolledDay(url: String, code: String, clock: MovableClock, platform: PhonePlatform) {
+    private fun SkikoComposeUiTest.enrolledDay(server: ReferenceServer, code: String, clock: MovableClock, platform: PhonePlatform) {
+        val url = server.url
         val s = app(File(tmp, "store"), platform = platform)
         fun shot(name: String) = shoot(name, 1f)
 
@@ -186,6 +189,23 @@ class EnrolledPhoneTest {
         unlockAndSetUpKey(s) {}
         assertEquals(false, s.keyInvalidated, "a new key is set up")
         assertEquals(4, platform.unlocked.get(), "every unlock told the platform")
+
+        // The phone is lost: the administrator revokes it, and at its next sync the core erases
+        // the store; the platform forgets its keys and the app is back at enrolment.
+        val device = server.admin("devices").lines().single().substringBefore('\t')
+        server.admin("revoke", device)
+        s.go(Route.Sync)
+        await(hasTestTag("sync-now"))
+        settle(s)
+        tap(hasTestTag("sync-now"))
+        await(hasTestTag("enrol"))
+        settle(s)
+        assertEquals(Route.Enrol, s.route)
+        assertEquals(1, platform.wiped.get(), "the platform was told to forget its keys")
+        assertNull(s.doorstep)
+        assertTrue(!Doorstep.exists(File(tmp, "store")), "nothing of the store is left")
+        assertTrue(onAllNodes(hasText("Amelia Hart", substring = true)).fetchSemanticsNodes().isEmpty())
+        shot("46-enrol-after-wipe")
     }
 
     /** Unlocks with the passphrase, accepts the biometric key offered ([atOffer] runs at the offer), waits for the form. */
