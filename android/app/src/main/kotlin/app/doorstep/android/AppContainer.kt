@@ -14,7 +14,6 @@ import app.doorstep.kotlin.code
 import java.io.File
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
@@ -55,9 +54,6 @@ class AppContainer(private val context: Context) {
 
     /** Whether this phone has a store ("unlock") or not yet ("enrol"). */
     fun storeExists(): Boolean = Doorstep.exists(storeDir)
-
-    /** The open store, if opened in this process. */
-    fun openedOrNull(): Doorstep? = doorstep
 
     /** Opens the store (locked) once per process. */
     suspend fun open(): Doorstep = openLock.withLock {
@@ -116,7 +112,7 @@ class AppContainer(private val context: Context) {
     fun toBackground() {
         screens?.let { return it() }
         val store = doorstep ?: return
-        scope.launch(NonCancellable) { runCatching { store.lock() } }
+        scope.launch { runCatching { store.lock() } }
     }
 
     /**
