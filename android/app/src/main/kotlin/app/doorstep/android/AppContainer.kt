@@ -45,12 +45,18 @@ class AppContainer(private val context: Context) {
     @Volatile
     private var doorstep: Doorstep? = null
 
-    /**
-     * The screens' way to the background while they exist ([app.doorstep.android.ui.AppViewModel]
-     * sets it): the draft being typed is sealed before the store locks.
-     */
+    /** What the screens hear from outside them, while they exist. */
+    interface Screens {
+        /** The app left the screen: seal the draft being typed, then lock. */
+        fun toBackground()
+
+        /** The background worker found the store wiped: forget it and show first run. */
+        fun wiped()
+    }
+
+    /** Set by [app.doorstep.android.ui.AppViewModel] while it lives. */
     @Volatile
-    var screens: (() -> Unit)? = null
+    var screens: Screens? = null
 
     /** Whether this phone has a store ("unlock") or not yet ("enrol"). */
     fun storeExists(): Boolean = Doorstep.exists(storeDir)
@@ -110,7 +116,7 @@ class AppContainer(private val context: Context) {
      * store is locked here (the core zeroizes its keys).
      */
     fun toBackground() {
-        screens?.let { return it() }
+        screens?.let { return it.toBackground() }
         val store = doorstep ?: return
         scope.launch { runCatching { store.lock() } }
     }
@@ -121,7 +127,9 @@ class AppContainer(private val context: Context) {
      * are destroyed here as well.
      */
     fun onWiped() {
-        doorstep?.close()
+        // With the screens alive, they close the store once their live flows have stopped.
+        val screens = screens
+        if (screens != null) screens.wiped() else doorstep?.close()
         doorstep = null
         runCatching { keyProvider().destroyKey() }
         runCatching { backgroundKeyProvider.destroyKey() }

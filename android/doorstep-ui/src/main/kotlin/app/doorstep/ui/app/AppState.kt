@@ -275,6 +275,21 @@ class AppState(
         locked()
     }
 
+    /**
+     * The server revoked this device and the core erased the store (found by a call here, or by
+     * the platform's background sync): the store object goes, nothing of the caseload stays, and
+     * first run shows again. Safe to call twice.
+     */
+    fun storeWiped() {
+        if (doorstep == null && route == firstRoute()) return
+        clearScreens() // the live flows stop before the store object goes
+        doorstep?.close()
+        doorstep = null
+        place = emptyList()
+        offerBiometric = false
+        reset(firstRoute())
+    }
+
     /** The store was locked under the screens (by the platform, or found locked): keep the place. */
     private fun locked() {
         offerBiometric = false
@@ -514,13 +529,8 @@ class AppState(
                         locked()
                     }
                     is DoorstepException.Wiped -> {
-                        // The server revoked this device and the core erased the store.
-                        doorstep?.close()
-                        doorstep = null
-                        place = emptyList()
                         platform.onWiped()
-                        clearScreens()
-                        reset(firstRoute())
+                        storeWiped()
                         error = e.userMessage
                     }
                     else -> Unit
