@@ -1,6 +1,13 @@
 import Doorstep
 import SwiftUI
 
+/// A person added to the household on this screen.
+struct AddedPerson: Identifiable {
+    let id: String
+    let name: String
+    let role: PersonRole
+}
+
 /// A new household in three steps, each saved by the core as it is given: the address
 /// (`addHousehold`), its people (`addPerson`, each checked by the core: a child's date of birth,
 /// an unborn baby's expected date), then a child's case with its plan and first rating and the
@@ -8,7 +15,7 @@ import SwiftUI
 struct HouseholdScreen: View {
     @Environment(AppModel.self) private var model
     @State private var householdId: String?
-    @State private var people: [(id: String, name: String, role: PersonRole)] = []
+    @State private var people: [AddedPerson] = []
     @State private var toCase = false
     @State private var openedCase: String?
     @State private var busy = false
@@ -41,13 +48,13 @@ struct HouseholdScreen: View {
                 }
             } else if !toCase {
                 Section("People in the home") {
-                    ForEach(people, id: \.id) { person in
-                        Text("\(person.name) (\(Choices.roles.first { $0.0 == person.role }?.1 ?? ""))")
+                    ForEach(people) { person in
+                        Text("\(person.name) (\(Choices.label(person.role, in: Choices.roles)))")
                     }
                 }
                 Section("Add a person") {
                     Picker("Role", selection: $role) {
-                        ForEach(Choices.roles, id: \.0) { Text($0.1).tag($0.0) }
+                        ForEach(Choices.roles) { Text($0.label).tag($0.value) }
                     }
                     TextField("Name", text: $name)
                     if role == .child || role == .unborn {
@@ -58,19 +65,20 @@ struct HouseholdScreen: View {
                     Button("Add person", action: savePerson).disabled(busy || name.isEmpty)
                 }
                 Button("Next: the child's case") { toCase = true }
-                    .disabled(!people.contains { $0.role == .child || $0.role == .unborn })
+                    .disabled(people.isEmpty)
             } else {
                 Section("Case") {
                     Picker("Child", selection: $childId) {
-                        ForEach(people.filter { $0.role == .child || $0.role == .unborn }, id: \.id) {
+                        // Everyone added; the core refuses a case for someone who is not a child.
+                        ForEach(people) {
                             Text($0.name).tag(Optional($0.id))
                         }
                     }
                     Picker("Plan", selection: $plan) {
-                        ForEach(Choices.plans, id: \.0) { Text($0.1).tag($0.0) }
+                        ForEach(Choices.plans) { Text($0.label).tag($0.value) }
                     }
                     Picker("Rating", selection: $rag) {
-                        ForEach(Choices.rags, id: \.0) { Text($0.1).tag($0.0) }
+                        ForEach(Choices.rags) { Text($0.label).tag($0.value) }
                     }
                     .pickerStyle(.segmented)
                     TextField("Why this rating", text: $ragReason, axis: .vertical)
@@ -99,7 +107,7 @@ struct HouseholdScreen: View {
         let (added, addedRole) = (name, role)
         model.run(busy: $busy, error: $error) {
             let id = try await $0.addPerson(input)
-            people.append((id, added, addedRole))
+            people.append(AddedPerson(id: id, name: added, role: addedRole))
             name = ""
             relationship = ""
         }

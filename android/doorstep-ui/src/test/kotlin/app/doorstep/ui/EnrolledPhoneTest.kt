@@ -77,6 +77,15 @@ class EnrolledPhoneTest {
 
     @Test
     fun `an enrolled phone - enrol, a red lone-working banner, a real sync, the background and biometric unlock`() =
+        enrolledPhone(1f, dark = false)
+
+    @Test
+    fun `an enrolled phone at double font size`() = enrolledPhone(2f, dark = false)
+
+    @Test
+    fun `an enrolled phone in the dark theme`() = enrolledPhone(1f, dark = true)
+
+    private fun enrolledPhone(scale: Float, dark: Boolean) =
         ReferenceServer.inDir(File(tmp, "server").also { it.mkdirs() }).use { server ->
             val team = server.addTeam("Leeds North health visiting")
             val me = server.addPractitioner(team, "Sam Patel", "health_visiting")
@@ -84,13 +93,20 @@ class EnrolledPhoneTest {
             server.serve()
             val clock = MovableClock()
             val platform = PhonePlatform(clock)
-            phone(1f) { enrolledDay(server, code, clock, platform) }
+            phone(scale) { enrolledDay(server, code, clock, platform, scale, dark) }
         }
 
-    private fun SkikoComposeUiTest.enrolledDay(server: ReferenceServer, code: String, clock: MovableClock, platform: PhonePlatform) {
+    private fun SkikoComposeUiTest.enrolledDay(
+        server: ReferenceServer,
+        code: String,
+        clock: MovableClock,
+        platform: PhonePlatform,
+        scale: Float,
+        dark: Boolean,
+    ) {
         val url = server.url
-        val s = app(File(tmp, "store"), platform = platform)
-        fun shot(name: String) = shoot(name, 1f)
+        val s = app(File(tmp, "store"), dark, platform)
+        fun shot(name: String) = shoot(name, scale, dark)
 
         // First run with a server: the enrol screen, not the stand-alone set-up.
         await(hasTestTag("enrol"))
