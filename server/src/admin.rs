@@ -22,6 +22,10 @@ pub struct DeviceInfo {
     pub enrolled_at: i64,
     /// Revoked at (Unix ms), if revoked.
     pub revoked_at: Option<i64>,
+    /// The device's last contact with the server (Unix ms), if any.
+    pub last_seen: Option<i64>,
+    /// How many operations its last push said were still waiting on it, and when (Unix ms).
+    pub backlog: Option<(i64, i64)>,
 }
 
 /// Creates a team; returns its id.
@@ -180,13 +184,19 @@ pub fn revoke_device(db: &dyn Backend, device: &str, now: i64) -> Result<(), Ser
 pub fn devices(db: &dyn Backend) -> Result<Vec<DeviceInfo>, ServerError> {
     with_tx(db, |tx| {
         Ok(tx
-            .query("SELECT id, practitioner_id, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at", &[])?
+            .query(
+                "SELECT id, practitioner_id, enrolled_at, revoked_at, last_seen, backlog, backlog_at \
+                 FROM devices ORDER BY enrolled_at",
+                &[],
+            )?
             .into_iter()
             .map(|r| DeviceInfo {
                 id: r[0].text().unwrap_or_default().into(),
                 practitioner_id: r[1].text().unwrap_or_default().into(),
                 enrolled_at: r[2].int().unwrap_or_default(),
                 revoked_at: r[3].int(),
+                last_seen: r[4].int(),
+                backlog: r[5].int().zip(r[6].int()),
             })
             .collect())
     })

@@ -112,7 +112,7 @@ enum AdminCommand {
     /// Rotate the data key: a new key is put first in --key-file, every sealed value is
     /// re-sealed under it, then the old keys are dropped. Stop the servers first.
     RotateKey,
-    /// List devices.
+    /// List devices (tab-separated: device id, practitioner id, state, enrolled, last contact, and how many operations its last push said were still waiting on the phone; times UTC).
     Devices,
     /// Add a lone-working contact: a practitioner's buddy or manager (told at amber and red) with
     /// --practitioner, or a team escalation contact (told at red) with --role team. A webhook's
@@ -423,16 +423,32 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 println!("removed");
             }
             AdminCommand::Devices => {
+                let at = |ms: Option<i64>| {
+                    ms.and_then(chrono::DateTime::from_timestamp_millis)
+                        .map_or_else(
+                            || "never".to_string(),
+                            |t| t.format("%Y-%m-%dT%H:%MZ").to_string(),
+                        )
+                };
+                println!(
+                    "device\tpractitioner\tstate\tenrolled\tlast contact\twaiting on the phone"
+                );
                 for d in admin::devices(db.as_ref())? {
                     println!(
-                        "{}\t{}\t{}",
+                        "{}\t{}\t{}\t{}\t{}\t{}",
                         d.id,
                         d.practitioner_id,
                         if d.revoked_at.is_some() {
                             "revoked"
                         } else {
                             "active"
-                        }
+                        },
+                        at(Some(d.enrolled_at)),
+                        at(d.last_seen),
+                        d.backlog.map_or_else(
+                            || "unknown".to_string(),
+                            |(n, t)| format!("{n} at {}", at(Some(t)))
+                        ),
                     );
                 }
             }

@@ -57,6 +57,11 @@ fn a_manager_works_through_every_page_in_chromium() {
     let shot = |name: &str| {
         let png = b.screenshot(&shots.join(format!("{name}.png")));
         assert!(png.len() > 1000, "{name}: an empty picture");
+        // Nothing off the side of the page (a Revoke button once was, at this width).
+        let over = b.script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        );
+        assert_eq!(over.as_i64(), Some(0), "{name}: wider than the window");
     };
 
     // A refused sign-in, and a lockout (manager B), which reads the same.

@@ -12,6 +12,7 @@ use doorstep_server::rate::{RateLimit, RateLimits};
 use doorstep_server::Config;
 use doorstep_tests::dashboard::{csrf, Scene, Web, PASSWORD_A, PASSWORD_B};
 use doorstep_tests::sync_env::{quick, transport};
+use doorstep_tests::sync_world::family;
 
 fn scene() -> Scene {
     let config = Config {
@@ -322,7 +323,13 @@ fn a_manager_of_team_a_can_reach_nothing_of_team_b_by_guessing_ids() {
     let devices = a.get("/dashboard/devices");
     assert!(devices.body.contains("Sam Okafor") && !devices.body.contains("Jo Pryce"));
     // The phone said at its last push that nothing waits on it.
-    assert!(devices.body.contains("<td>0 at "), "{}", devices.body);
+    assert!(
+        devices
+            .body
+            .contains("<td data-label=\"Waiting on the phone\">0 at "),
+        "{}",
+        devices.body
+    );
     assert!(!devices.body.contains(&device_b[..8]));
     let now = a.get("/dashboard/now");
     assert!(
@@ -519,7 +526,8 @@ impl doorstep_core::sync::transport::Transport for FirstPushOnly {
 
 /// The numbers in the devices table's "Waiting on the phone" cells ("N at <time>").
 fn backlogs(body: &str) -> Vec<u64> {
-    body.split("<td>")
+    body.split("<td data-label=\"Waiting on the phone\">")
+        .skip(1)
         .filter_map(|cell| {
             let (n, rest) = cell.split_once(" at ")?;
             rest.contains("</td>").then(|| n.parse().ok()).flatten()
@@ -560,4 +568,53 @@ fn a_phones_backlog_is_what_its_last_push_left_waiting() {
     // Signal again: the queue empties and the page says so.
     s.phone_a.sync(&transport(), None, quick()).expect("sync");
     assert_eq!(backlogs(&a.get("/dashboard/devices").body), vec![0]);
+}
+
+#[test]
+fn one_damaged_record_on_the_server_hides_no_other_child_and_the_page_says_it_is_incomplete() {
+    let s = scene();
+    family(&s.phone_a, 3, false);
+    s.phone_a.sync(&transport(), None, quick()).expect("sync");
+    let mut a = signed_in(&s, "manager.a", PASSWORD_A);
+    let whole = a.get("/dashboard/children");
+    assert!(whole.body.contains("Child 1") && whole.body.contains("Child 3"));
+    assert!(!whole.body.contains("id=\"unreadable\""));
+
+    // One character of child 1's sealed case record changed in the server's database.
+    let case_a = s.child_a.1.to_string();
+    with_tx(s.world.db.as_ref(), |tx| {
+        let sealed = tx.query(
+            "SELECT fields FROM records WHERE id = $1",
+            &[Val::from(case_a.as_str())],
+        )?[0][0]
+            .text()
+            .unwrap()
+            .to_string();
+        let mut bytes = sealed.into_bytes();
+        let i = bytes.len() / 2;
+        bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+        let damaged = String::from_utf8(bytes).unwrap();
+        tx.query(
+            "UPDATE records SET fields = $1 WHERE id = $2",
+            &[Val::from(damaged.as_str()), Val::from(case_a.as_str())],
+        )
+    })
+    .unwrap();
+
+    for page in ["/dashboard/children", "/dashboard/supervision"] {
+        let r = a.get(page);
+        assert_eq!(r.status, 200, "{page}: {}", r.body);
+        assert!(
+            r.body.contains("Child 3"),
+            "{page}: the readable child is still listed"
+        );
+        assert!(
+            !r.body.contains("Child 1"),
+            "{page}: the damaged one is not guessed at"
+        );
+        assert!(
+            r.body.contains("id=\"unreadable\"") && r.body.contains("1 child record(s)"),
+            "{page}: the page says it is incomplete"
+        );
+    }
 }

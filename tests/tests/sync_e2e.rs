@@ -178,6 +178,9 @@ fn a_revoked_device_erases_its_store_on_next_contact() {
     family(&a, 1, false);
     a.sync(&transport(), None, quick()).unwrap();
     let devices = admin::devices(w.db.as_ref()).unwrap();
+    // What `admin devices` prints: its last contact and what its last push left waiting.
+    assert_eq!(devices[0].last_seen, Some(w.now()));
+    assert_eq!(devices[0].backlog, Some((0, w.now())));
     admin::revoke_device(w.db.as_ref(), &devices[0].id, w.now()).unwrap();
     let e = a.sync(&transport(), None, quick()).unwrap_err();
     assert!(matches!(e, StoreError::Wiped), "{e:?}");

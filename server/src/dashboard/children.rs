@@ -152,19 +152,36 @@ pub struct RankedChild {
     pub alerts: Vec<Alert>,
 }
 
+/// The manager's children, ranked, and how many of their records could not be read.
+pub struct Ranked {
+    /// The children whose records were read, in rank order.
+    pub children: Vec<RankedChild>,
+    /// Cases in scope whose stored records could not be opened (damaged, or sealed under another
+    /// key): left out of the list, which is then incomplete and says so.
+    pub unreadable: usize,
+}
+
 /// The manager's children, ranked as the phones rank them: every alert of every child through
 /// the core's ranking, children in the order of their most urgent alert; children without an
-/// alert after them, by name.
-pub fn ranked(
-    tx: &mut dyn Tx,
-    manager: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<RankedChild>, ServerError> {
+/// alert after them, by name. A case whose records cannot be opened is counted, not shown: one
+/// damaged record never hides every other child (a database error still fails the page).
+pub fn ranked(tx: &mut dyn Tx, manager: &str, now: DateTime<Utc>) -> Result<Ranked, ServerError> {
     let hol = BankHolidays::official();
     let mut children = Vec::new();
+    let mut unreadable = 0;
     for id in scope::cases(tx, manager)? {
-        let Some(file) = case_file(tx, &id)? else {
-            continue;
+        let file = match case_file(tx, &id) {
+            Ok(Some(file)) => file,
+            Ok(None) => continue,
+            Err(ServerError::Internal(_)) => {
+                tracing::warn!(
+                    event = "dashboard_record_unreadable",
+                    "a case in scope could not be opened"
+                );
+                unreadable += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
         };
         let settings = file.settings();
         let mut list = alerts(
@@ -183,5 +200,8 @@ pub fn ranked(
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.file.child.name.cmp(&b.file.child.name),
     });
-    Ok(children)
+    Ok(Ranked {
+        children,
+        unreadable,
+    })
 }

@@ -7,7 +7,7 @@ use super::audit::{self, AuditAction};
 use super::children::read;
 use super::pages::Who;
 use super::scope;
-use super::web::{html, not_found, signed_in, signed_in_post, when};
+use super::web::{html, not_found, signed_in, signed_in_post, when, Manager};
 use crate::db::{with_tx, Tx};
 use crate::error::ServerError;
 use crate::http::AppState;
@@ -211,6 +211,32 @@ fn in_own_team(
     Ok(false)
 }
 
+/// Runs `act` (off the async runtime) for the first of the manager's teams it applies to; then
+/// logs `event` and shows the Now page saying `done`, or answers 404 as for a missing visit (a
+/// visit of another team is never told apart from one that does not exist).
+async fn team_action(
+    s: &AppState,
+    headers: &HeaderMap,
+    m: &Manager,
+    event: &'static str,
+    done: &'static str,
+    mut act: impl FnMut(&AppState, &str) -> Result<bool, ServerError> + Send + 'static,
+) -> Response {
+    let state = s.clone();
+    let manager = m.id.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        in_own_team(&state, &manager, |team| act(&state, team))
+    })
+    .await;
+    match outcome {
+        Ok(Ok(true)) => {
+            tracing::info!(event, "manager action on a check-in");
+            answer(s, headers, Some(done)).await
+        }
+        _ => not_found(m.who()),
+    }
+}
+
 /// `POST /dashboard/now/{visit}/acknowledge`: records that the manager saw the escalation and
 /// who they called (the escalation goes on until a check-out or a confirmed-safe close).
 pub async fn acknowledge(
@@ -227,31 +253,27 @@ pub async fn acknowledge(
     if who.trim().is_empty() || who.chars().count() > 500 {
         return answer(&s, &headers, Some("Not acknowledged: say who you called.")).await;
     }
-    let state = s.clone();
-    let manager = m.id.clone();
-    let now = s.now();
-    let done = tokio::task::spawn_blocking(move || {
-        in_own_team(&state, &manager, |team| {
-            match lone_working::acknowledge(state.db.as_ref(), team, &visit, &manager, &who, now) {
-                Ok(()) => Ok(true),
-                Err(ServerError::NotFound(_)) => Ok(false),
-                Err(e) => Err(e),
-            }
-        })
-    })
-    .await;
-    match done {
-        Ok(Ok(true)) => {
-            tracing::info!(event = "escalation_acknowledged", "escalation acknowledged");
-            answer(
-                &s,
-                &headers,
-                Some("Acknowledged: the escalation stays open until the practitioner checks out."),
-            )
-            .await
-        }
-        _ => not_found(m.who()),
-    }
+    let (manager, now) = (m.id.clone(), s.now());
+    team_action(
+        &s,
+        &headers,
+        &m,
+        "escalation_acknowledged",
+        "Acknowledged: the escalation stays open until the practitioner checks out.",
+        move |state, team| match lone_working::acknowledge(
+            state.db.as_ref(),
+            team,
+            &visit,
+            &manager,
+            &who,
+            now,
+        ) {
+            Ok(()) => Ok(true),
+            Err(ServerError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        },
+    )
+    .await
 }
 
 /// `POST /dashboard/now/{visit}/resolve`: the manager has confirmed the practitioner is safe.
@@ -265,25 +287,14 @@ pub async fn resolve(
         Ok(m) => m,
         Err(resp) => return resp,
     };
-    let state = s.clone();
-    let manager = m.id.clone();
     let now = s.now();
-    let done = tokio::task::spawn_blocking(move || {
-        in_own_team(&state, &manager, |team| {
-            lone_working::resolve(state.db.as_ref(), team, &visit, now)
-        })
-    })
-    .await;
-    match done {
-        Ok(Ok(true)) => {
-            tracing::info!(event = "check_in_resolved", "check-in closed by a manager");
-            answer(
-                &s,
-                &headers,
-                Some("Closed: whoever was alerted is told the practitioner is safe."),
-            )
-            .await
-        }
-        _ => not_found(m.who()),
-    }
+    team_action(
+        &s,
+        &headers,
+        &m,
+        "check_in_resolved",
+        "Closed: whoever was alerted is told the practitioner is safe.",
+        move |state, team| lone_working::resolve(state.db.as_ref(), team, &visit, now),
+    )
+    .await
 }

@@ -57,6 +57,8 @@ pub struct ChildrenPage {
     pub who: Option<Who>,
     pub page: &'static str,
     pub children: Vec<ChildRow>,
+    /// Cases in scope whose records could not be opened (not listed).
+    pub unreadable: usize,
 }
 
 /// One child's record.
@@ -100,6 +102,8 @@ pub struct SupervisionPage {
     /// (case id, child's name)
     pub cases: Vec<(String, String)>,
     pub recorded: Vec<SupervisionRow>,
+    /// Cases in scope whose records could not be opened (not listed).
+    pub unreadable: usize,
 }
 
 /// A device on the Practitioners and devices page.

@@ -4,7 +4,7 @@
 //! sends one, an `Origin` naming this server.
 
 use super::audit::{self, AuditAction};
-use super::children::{self, CaseFile, RankedChild};
+use super::children::{self, CaseFile, Ranked, RankedChild};
 use super::pages::*;
 use super::session::{self, tokens_match, Session};
 use super::{accounts, scope};
@@ -400,10 +400,10 @@ async fn children_page(State(s): State<AppState>, headers: HeaderMap) -> Respons
     let when_now = s.clock.now();
     let db = s.db.clone();
     let manager = m.id.clone();
-    let ranked: Vec<RankedChild> = match blocking(move || {
+    let ranked: Ranked = match blocking(move || {
         with_tx(db.as_ref(), |tx| {
             let list = children::ranked(tx, &manager, when_now)?;
-            for c in &list {
+            for c in &list.children {
                 audit::record(
                     tx,
                     &manager,
@@ -421,6 +421,7 @@ async fn children_page(State(s): State<AppState>, headers: HeaderMap) -> Respons
         Err(resp) => return resp,
     };
     let children = ranked
+        .children
         .iter()
         .map(|c| ChildRow {
             case_id: c.file.case.id.to_string(),
@@ -438,6 +439,7 @@ async fn children_page(State(s): State<AppState>, headers: HeaderMap) -> Respons
             who: m.who(),
             page: "children",
             children,
+            unreadable: ranked.unreadable,
         },
     )
 }
@@ -651,6 +653,7 @@ async fn supervision_answer(
         Err(resp) => return resp,
     };
     let mut recorded: Vec<(DateTime<Utc>, SupervisionRow)> = files
+        .children
         .iter()
         .flat_map(|c| {
             c.file.case.supervisions.iter().map(|r| {
@@ -676,8 +679,9 @@ async fn supervision_answer(
             page: "supervision",
             who_csrf: m.session.csrf.clone(),
             message,
-            cases: case_choices(&files),
+            cases: case_choices(&files.children),
             recorded: recorded.into_iter().map(|r| r.1).collect(),
+            unreadable: files.unreadable,
         },
     )
 }
