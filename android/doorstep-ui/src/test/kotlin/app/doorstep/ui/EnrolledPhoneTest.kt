@@ -180,9 +180,20 @@ class EnrolledPhoneTest {
         assertTrue(onAllNodes(hasText("Amelia Hart", substring = true)).fetchSemanticsNodes().isEmpty(), "no name on the lock screen")
         assertTrue(runBlocking { s.doorstep?.isLocked() } == true, "the store is locked")
 
-        // The passphrase unlocks; the biometric key is offered (the store has none yet). Then
-        // back where the practitioner was: the form, resumed from its draft.
-        unlockAndSetUpKey(s) { shot("43-unlock-biometric-offer") }
+        // The passphrase unlocks; the biometric key is offered (the store has none yet). Leaving
+        // the app with the offer still on screen locks the store again.
+        type("passphrase", PASS)
+        tap(hasTestTag("unlock"))
+        await(hasTestTag("biometric-yes"))
+        settle(s)
+        assertTrue(runBlocking { s.doorstep?.isLocked() } == false, "unlocked under the offer")
+        shot("43-unlock-biometric-offer")
+        s.onBackground()
+        settle(s)
+        assertTrue(runBlocking { s.doorstep?.isLocked() } == true, "leaving during the offer locks the store")
+        assertTrue(onAllNodes(hasTestTag("biometric-yes")).fetchSemanticsNodes().isEmpty(), "the offer is gone")
+        // Then the key is set up, and back where the practitioner was: the form, resumed from its draft.
+        unlockAndSetUpKey(s) {}
         assertEquals(Route.Record(visitId), s.route)
         assertEquals(Answer.YesNo(true), s.answerFor("child_seen"))
         assertTrue(runBlocking { assertNotNull(s.doorstep).unlockOptions().keyProvider }, "the key slot is set up")
@@ -204,11 +215,12 @@ class EnrolledPhoneTest {
         platform.key = InMemoryKeyProvider()
         unlockAndSetUpKey(s) {}
         assertEquals(false, s.keyInvalidated, "a new key is set up")
-        assertEquals(4, platform.unlocked.get(), "every unlock told the platform")
+        assertEquals(5, platform.unlocked.get(), "every unlock told the platform")
 
         // The phone is lost: the administrator revokes it, and at its next sync the core erases
         // the store; the platform forgets its keys and the app is back at enrolment.
-        val device = server.admin("devices").lines().single().substringBefore('\t')
+        val device = server.admin("devices").lines().drop(1).single() // after the header line
+            .substringBefore('\t')
         server.admin("revoke", device)
         s.go(Route.Sync)
         await(hasTestTag("sync-now"))

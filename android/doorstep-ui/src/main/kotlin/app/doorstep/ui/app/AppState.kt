@@ -268,10 +268,11 @@ class AppState(
      * (the route keeps record ids only), and the record form resumes from its draft.
      */
     fun onBackground() = attempt {
-        if (route == Route.Unlock || route == Route.SetUp || route == Route.Enrol) return@attempt
+        val store = doorstep ?: return@attempt
         formJob?.join()
-        doorstep?.lock()
-        place = stack.toList()
+        // Also on the unlock screen: the store is open there while the biometric key is offered.
+        store.lock()
+        if (route != Route.Unlock) place = stack.toList()
         locked()
     }
 
