@@ -16,7 +16,7 @@ struct AlertsScreen: View {
                 ForEach(Array(alerts.lines.enumerated()), id: \.offset) { _, alert in AlertRow(alert: alert) }
                 if let more = alerts.moreLabel { Text(more).font(.caption) }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle("Alerts")
         .task(id: model.dataVersion) {
@@ -46,13 +46,13 @@ struct FourWeekPlanScreen: View {
                 }
                 ForEach(plan.patternWarnings, id: \.self) { Label($0, systemImage: "exclamationmark.triangle") }
                 ForEach(Array(plan.shortfalls.enumerated()), id: \.offset) { _, s in
-                    Text("\(s.childName) · \(s.title) · \(s.dueLabel)").foregroundStyle(.red)
+                    Text("\(s.childName) · \(s.title) · \(s.dueLabel)").foregroundStyle(Palette.errorText)
                 }
                 ForEach(Array(plan.slots.enumerated()), id: \.offset) { _, slot in
                     VStack(alignment: .leading, spacing: 2) {
                         HStack {
                             Text(slot.timeLabel).font(.subheadline.bold())
-                            if slot.unannounced { Text("UNANNOUNCED").font(.caption.bold()).foregroundStyle(.purple) }
+                            if slot.unannounced { Text("UNANNOUNCED").font(.caption.bold()).foregroundStyle(Palette.unannounced) }
                             if slot.visitId != nil { Text("Booked").font(.caption) }
                         }
                         Text("\(slot.childName) · \(slot.title)")
@@ -61,7 +61,7 @@ struct FourWeekPlanScreen: View {
                     }
                 }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle("Four-week plan")
         .task { load(book: false) }
@@ -88,8 +88,8 @@ struct ChangePassphraseScreen: View {
             SecureField("Current passphrase", text: $old).textContentType(.password)
             SecureField("New passphrase", text: $new).textContentType(.newPassword)
             SecureField("New passphrase again", text: $again).textContentType(.newPassword)
-            if !again.isEmpty && new != again { Text("The two new passphrases are not the same.").foregroundStyle(.red) }
-            if let error { Text(error).foregroundStyle(.red) }
+            if !again.isEmpty && new != again { ErrorText(message: "The two new passphrases are not the same.") }
+            ErrorText(message: error)
             if done { Text("Passphrase changed.") }
             Button("Change passphrase") {
                 let (current, next) = (old, new)

@@ -20,7 +20,7 @@ struct ChangeRagScreen: View {
             }
             .pickerStyle(.segmented)
             TextField("Why this rating", text: $reason, axis: .vertical)
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
             Button("Save") {
                 let (chosen, why) = (rag ?? current, reason)
                 model.run(busy: $busy, error: $error) {
@@ -58,7 +58,7 @@ struct PlanVisitScreen: View {
             if kind == .virtual || kind == .telephone {
                 TextField("Why not face to face", text: $reason, axis: .vertical)
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
             Button("Save", action: save).disabled(busy)
         }
         .navigationTitle("Plan a visit")
@@ -102,7 +102,7 @@ struct LogCallScreen: View {
                 TextField("What you will do next, and by when", text: $followUp, axis: .vertical)
                 Button("Save", action: unanswered).disabled(busy || happened.isEmpty || followUp.isEmpty)
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle("Log a call")
         .navigationDestination(item: $callVisit) { RecordVisitScreen(visitId: $0) }

@@ -28,7 +28,7 @@ struct ChildScreen: View {
                         VStack(alignment: .leading, spacing: 2) {
                             Text("\(due.title) · \(due.statusLabel)")
                                 .font(.subheadline.bold())
-                                .foregroundStyle(due.overdue ? Color.red : Color.primary)
+                                .foregroundStyle(due.overdue ? Palette.errorText : Color.primary)
                             Text("\(due.dueLabel) (\(due.earliestLabel)) · \(due.contactLabel)")
                             ForEach(due.must, id: \.self) { Text("• \($0)").font(.caption) }
                             Text(due.why).font(.caption)
@@ -44,7 +44,7 @@ struct ChildScreen: View {
                     }
                 }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle(child?.childName ?? "")
         .toolbar {

@@ -38,7 +38,7 @@ struct HouseholdScreen: View {
 
     var body: some View {
         Form {
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
             if householdId == nil {
                 Section("Address") {
                     TextField("Address", text: $address, axis: .vertical)

@@ -41,7 +41,7 @@ struct RecordVisitScreen: View {
 
     var body: some View {
         Form {
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
             if let outcome {
                 Section(outcome.rawValue) {
                     TextField("What happened", text: $noAccessReason, axis: .vertical)

@@ -36,7 +36,7 @@ struct TodayScreen: View {
                     if today.visits.isEmpty { Text("No visits planned today.") }
                 }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle(today?.dateLabel ?? "Today")
         .toolbar {
@@ -77,7 +77,7 @@ private struct VisitRow: View {
                 Text(visit.timeLabel).font(.headline)
                 RagBadge(rag: visit.rag, label: visit.ragLabel)
                 if visit.unannounced {
-                    Text("UNANNOUNCED").font(.caption.bold()).foregroundStyle(.purple)
+                    Text("UNANNOUNCED").font(.caption.bold()).foregroundStyle(Palette.unannounced)
                 }
             }
             NavigationLink(value: Route.child(caseId: visit.caseId)) {

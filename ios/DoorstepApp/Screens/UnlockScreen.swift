@@ -33,9 +33,7 @@ struct UnlockScreen: View {
                         .disabled(busy)
                 }
             }
-            if let error {
-                Text(error).foregroundStyle(.red)
-            }
+            ErrorText(message: error)
         }
         .navigationTitle("Unlock Doorstep")
         .overlay { if busy { ProgressView() } }
