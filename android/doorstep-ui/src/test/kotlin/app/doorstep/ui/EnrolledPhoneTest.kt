@@ -10,10 +10,12 @@ import app.doorstep.ffi.CaseInput
 import app.doorstep.ffi.CheckInView
 import app.doorstep.ffi.HouseholdInput
 import app.doorstep.ffi.KeyProvider
+import app.doorstep.ffi.LoneWorkingReminder
 import app.doorstep.ffi.PersonInput
 import app.doorstep.ffi.PersonRole
 import app.doorstep.ffi.PlanType
 import app.doorstep.ffi.Rag
+import app.doorstep.ffi.ReminderStage
 import app.doorstep.ffi.VisitInput
 import app.doorstep.ffi.VisitKind
 import app.doorstep.ffi.WallClock
@@ -70,7 +72,12 @@ class EnrolledPhoneTest {
         override fun keyProvider(): KeyProvider = key
         override suspend fun onUnlocked(store: Doorstep) { unlocked.incrementAndGet() }
         override fun onChanged() { changed.incrementAndGet() }
-        override suspend fun onCheckedIn(store: Doorstep, view: CheckInView) { checkIns += view }
+        val reminders = mutableListOf<LoneWorkingReminder>()
+        override suspend fun onCheckedIn(store: Doorstep, view: CheckInView) {
+            checkIns += view
+            // What Android schedules as alarms, read as it reads them.
+            reminders += store.loneWorkingReminders()
+        }
         override fun onCheckedOut(visitId: String) { checkOuts += visitId }
         override fun onWiped() { wiped.incrementAndGet() }
     }
@@ -131,6 +138,11 @@ class EnrolledPhoneTest {
         settle(s)
         val checkIn = platform.checkIns.single()
         assertEquals(visitId, checkIn.visitId, "the platform was given the core's reminder times")
+        assertEquals(
+            listOf(ReminderStage.AMBER to checkIn.amberAtMillis, ReminderStage.RED to checkIn.redAtMillis),
+            platform.reminders.map { it.stage to it.atMillis },
+            "an amber and a red reminder, at the check-in's times",
+        )
         assertTrue(platform.changed.get() > 0, "the check-in asked the platform for a sync")
 
         // A real sync with the server: nothing left waiting, the time of the sync shown.
