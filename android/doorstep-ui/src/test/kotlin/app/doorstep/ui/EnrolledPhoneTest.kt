@@ -201,8 +201,10 @@ class EnrolledPhoneTest {
         assertTrue(runBlocking { s.doorstep?.isLocked() } == false, "unlocked under the offer")
         shot("43-unlock-biometric-offer")
         s.onBackground()
+        // The unlock screen was already showing: wait for the lock itself, then the offer goes.
+        eventually("leaving during the offer locks the store") { runBlocking { s.doorstep?.isLocked() } == true }
+        eventually("the offer is gone") { !s.offerBiometric }
         settle(s)
-        assertTrue(runBlocking { s.doorstep?.isLocked() } == true, "leaving during the offer locks the store")
         assertTrue(onAllNodes(hasTestTag("biometric-yes")).fetchSemanticsNodes().isEmpty(), "the offer is gone")
         // Then the key is set up, and back where the practitioner was: the form, resumed from its draft.
         unlockAndSetUpKey(s) {}
