@@ -86,7 +86,10 @@ struct LogCallScreen: View {
     @State private var reason = ""
     @State private var happened = ""
     @State private var followUp = ""
+    /// The record form on screen (cleared when the practitioner comes back from it).
     @State private var callVisit: String?
+    /// The telephone contact planned for this call: planned once, even if the first save is refused.
+    @State private var plannedCall: String?
     @State private var saved: VisitSaved?
     @State private var busy = false
     @State private var error: String?
@@ -112,12 +115,18 @@ struct LogCallScreen: View {
     private var departure: String? { reason.isEmpty ? nil : reason }
 
     private func answered() {
-        // Planned once, even if the form's first save is refused and the practitioner comes back.
-        if callVisit != nil { return }
+        if let plannedCall {
+            callVisit = plannedCall
+            return
+        }
         let input = VisitInput(
             caseId: caseId, kind: .telephone, plannedForMillis: Int64(Date.now.timeIntervalSince1970 * 1000),
             expectedMinutes: 15, departureReason: departure)
-        model.run(busy: $busy, error: $error) { callVisit = try await $0.planVisit(input) }
+        model.run(busy: $busy, error: $error) {
+            let id = try await $0.planVisit(input)
+            plannedCall = id
+            callVisit = id
+        }
     }
 
     private func unanswered() {
