@@ -189,6 +189,7 @@ class EnrolledPhoneTest {
         assertEquals(Route.Unlock, s.route)
         assertNull(s.today)
         assertNull(s.form)
+        assertNull(s.answers)
         assertTrue(onAllNodes(hasText("Amelia Hart", substring = true)).fetchSemanticsNodes().isEmpty(), "no name on the lock screen")
         assertTrue(runBlocking { s.doorstep?.isLocked() } == true, "the store is locked")
 

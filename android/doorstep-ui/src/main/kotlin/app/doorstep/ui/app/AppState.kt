@@ -490,6 +490,7 @@ class AppState(
         formJob?.cancel()
         today = null; caseload = null; child = null; alerts = null; plan = null; form = null
         answers = null; saved = null; visit = null; notes = null
+        householdPeople = emptyList(); householdId = null; householdStep = HouseholdStep.ADDRESS
     }
 
     /** Collects one of the core's live flows for the screen shown (cancelled when it changes). */
