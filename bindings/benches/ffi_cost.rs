@@ -19,7 +19,7 @@ const CHILDREN: usize = 50;
 const VISITS_TODAY: usize = 500;
 
 /// The benchmark's data: 50 children, 500 visits today from 08:00, one minute apart.
-fn dataset(dir: &std::path::Path) -> (Arc<DoorstepStore>, Vec<String>) {
+fn dataset(dir: &std::path::Path) -> (Arc<DoorstepStore>, Vec<doorstep_ffi::CaseId>) {
     let s = DoorstepStore::create(
         dir.join("bench").to_string_lossy().into_owned(),
         PractitionerInput {
@@ -65,7 +65,7 @@ fn dataset(dir: &std::path::Path) -> (Arc<DoorstepStore>, Vec<String>) {
     let start = from_local(today, 8, 0).expect("08:00 today");
     for i in 0..VISITS_TODAY {
         s.plan_visit(VisitInput {
-            case_id: cases[i % CHILDREN].clone(),
+            case_id: cases[i % CHILDREN],
             kind: VisitKind::AnnouncedHome,
             planned_for_millis: start.timestamp_millis() + i as i64 * 60_000,
             expected_minutes: 30,
@@ -100,7 +100,7 @@ fn main() {
     let record = mean_micros(200, || {
         let visit = s
             .plan_visit(VisitInput {
-                case_id: cases[n % CHILDREN].clone(),
+                case_id: cases[n % CHILDREN],
                 kind: VisitKind::AnnouncedHome,
                 planned_for_millis: now - 3_600_000,
                 expected_minutes: 30,

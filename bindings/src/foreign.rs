@@ -2,8 +2,9 @@
 //! a sync progress observer — and their adapters to the core's seams.
 
 use crate::error::PlatformError;
+use crate::types::SyncProgress;
 use doorstep_core::crypto::{KeyProvider as CoreKeyProvider, KeyProviderError};
-use doorstep_core::store::{DataChanges, SyncObserver as CoreSyncObserver, SyncProgress};
+use doorstep_core::store::{DataChanges, SyncObserver as CoreSyncObserver};
 use doorstep_core::sync::transport::{
     HttpRequest as CoreRequest, HttpResponse as CoreResponse, Method, Transport as CoreTransport,
     TransportError,
@@ -161,8 +162,8 @@ impl CoreTransport for ForeignTransport {
 pub(crate) struct ForeignObserver(pub Arc<dyn SyncObserver>);
 
 impl CoreSyncObserver for ForeignObserver {
-    fn progress(&self, progress: SyncProgress) {
-        let _ = self.0.progress(progress);
+    fn progress(&self, progress: doorstep_core::store::SyncProgress) {
+        let _ = self.0.progress(progress.into());
     }
 }
 

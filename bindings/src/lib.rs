@@ -6,6 +6,8 @@
 
 mod error;
 mod foreign;
+mod forms;
+mod ids;
 mod store;
 mod types;
 
@@ -14,6 +16,7 @@ pub use foreign::{
     DataObserver, HttpHeader, HttpRequest, HttpResponse, KeyProvider, SyncObserver, Transport,
     WallClock,
 };
+pub use forms::*;
 pub use store::DoorstepStore;
 pub use types::*;
 
@@ -39,8 +42,8 @@ pub fn empty_answers() -> VisitAnswers {
 
 /// The current answer to the visit form's prompt `key` (`None`: not answered yet).
 #[uniffi::export]
-pub fn answer_of(answers: VisitAnswers, key: String) -> Option<Answer> {
-    answers.answer(&key)
+pub fn answer_of(answers: VisitAnswers, key: String) -> Result<Option<Answer>, DoorstepError> {
+    Ok(answers.answer(&key))
 }
 
 /// `answers` with the prompt `key` answered `answer`; the wrong shape for the prompt is

@@ -17,7 +17,7 @@ use doorstep_core::domain::{
 };
 use doorstep_core::store::SyncOptions;
 use doorstep_core::view::field_message;
-use doorstep_core::view::input::{parse_millis, parse_optional_date, parse_uuid};
+use doorstep_core::view::input::{parse_millis, parse_optional_uk_date};
 use doorstep_core::{Clock, Store, StoreError, SystemClock, UnlockMethods};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -83,17 +83,9 @@ fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn visit_id(text: &str) -> Result<VisitId> {
-    Ok(VisitId(parse_uuid("visit", text)?))
-}
-
-fn case_id(text: &str) -> Result<CaseId> {
-    Ok(CaseId(parse_uuid("case", text)?))
-}
-
 fn saved(r: doorstep_core::store::VisitRecorded) -> VisitSaved {
     VisitSaved {
-        visit_id: r.visit.id.to_string(),
+        visit_id: r.visit.id,
         status: r.visit.status,
         warnings: r.warnings.iter().map(field_message).collect(),
         consecutive_no_access: i32::try_from(r.consecutive_no_access).unwrap_or(i32::MAX),
@@ -109,7 +101,7 @@ impl DoorstepStore {
 
     fn unsuccessful(
         &self,
-        visit: &str,
+        visit: VisitId,
         reason: String,
         follow_up_action: String,
         record: fn(
@@ -123,7 +115,7 @@ impl DoorstepStore {
             follow_up_action,
         };
         let store = self.get()?;
-        Ok(saved(record(&store, visit_id(visit)?, what)?))
+        Ok(saved(record(&store, visit, what)?))
     }
 
     fn get(&self) -> Result<Arc<Store>> {
@@ -326,44 +318,49 @@ impl DoorstepStore {
     }
 
     /// Adds a household; returns its id.
-    pub fn add_household(&self, household: HouseholdInput) -> Result<String> {
+    pub fn add_household(&self, household: HouseholdInput) -> Result<HouseholdId> {
         let h = self.get()?.add_household(NewHousehold {
             address: household.address,
             postcode: household.postcode,
             access_notes: household.access_notes,
         })?;
-        Ok(h.id.to_string())
+        Ok(h.id)
     }
 
     /// Adds a person to a household; returns their id.
-    pub fn add_person(&self, person: PersonInput) -> Result<String> {
+    pub fn add_person(&self, person: PersonInput) -> Result<PersonId> {
         let p = self.get()?.add_person(NewPerson {
-            household_id: HouseholdId(parse_uuid("household", &person.household_id)?),
+            household_id: person.household_id,
             role: person.role,
             name: person.name,
-            date_of_birth: parse_optional_date("date of birth", person.date_of_birth.as_deref())?,
-            expected_date: parse_optional_date("expected date", person.expected_date.as_deref())?,
+            date_of_birth: parse_optional_uk_date(
+                "date of birth",
+                person.date_of_birth.as_deref(),
+            )?,
+            expected_date: parse_optional_uk_date(
+                "expected date",
+                person.expected_date.as_deref(),
+            )?,
             relationship: person.relationship,
         })?;
-        Ok(p.id.to_string())
+        Ok(p.id)
     }
 
     /// Opens a case for a child; returns its id.
-    pub fn open_case(&self, case: CaseInput) -> Result<String> {
+    pub fn open_case(&self, case: CaseInput) -> Result<CaseId> {
         let c = self.get()?.open_case(NewCase {
-            child_id: PersonId(parse_uuid("child", &case.child_id)?),
+            child_id: case.child_id,
             plan: case.plan,
             rag: case.rag,
             rag_reason: case.rag_reason,
             allocated_to: None,
         })?;
-        Ok(c.id.to_string())
+        Ok(c.id)
     }
 
     /// Changes a case's RAG rating, with the reason.
-    pub fn set_rag(&self, case_id: String, rag: Rag, reason: String) -> Result<()> {
-        self.get()?
-            .set_rag(self::case_id(&case_id)?, rag, &reason)?;
+    pub fn set_rag(&self, case_id: CaseId, rag: Rag, reason: String) -> Result<()> {
+        self.get()?.set_rag(case_id, rag, &reason)?;
         Ok(())
     }
 
@@ -373,15 +370,15 @@ impl DoorstepStore {
     }
 
     /// The child screen for a case.
-    pub fn child(&self, case_id: String) -> Result<ChildView> {
-        Ok(self.get()?.child_view(self::case_id(&case_id)?)?)
+    pub fn child(&self, case_id: CaseId) -> Result<ChildView> {
+        Ok(self.get()?.child_view(case_id)?)
     }
 
     /// Plans a visit; returns its id. A video or telephone contact for a child who must be seen
     /// face to face needs a departure reason.
-    pub fn plan_visit(&self, visit: VisitInput) -> Result<String> {
+    pub fn plan_visit(&self, visit: VisitInput) -> Result<VisitId> {
         let v = self.get()?.plan_visit(NewVisit {
-            case_id: case_id(&visit.case_id)?,
+            case_id: visit.case_id,
             kind: visit.kind,
             planned_for: parse_millis("planned time", visit.planned_for_millis)?,
             expected_minutes: count_in(
@@ -392,102 +389,94 @@ impl DoorstepStore {
             )?,
             departure_reason: visit.departure_reason,
         })?;
-        Ok(v.id.to_string())
+        Ok(v.id)
     }
 
     /// Checks in at the door: lone working starts, and the answer gives the times the visit
     /// turns amber and red without a check-out, for the phone's own reminder.
-    pub fn check_in(&self, visit: String) -> Result<CheckInView> {
-        Ok(self.get()?.check_in(visit_id(&visit)?)?)
+    pub fn check_in(&self, visit: VisitId) -> Result<CheckInView> {
+        Ok(self.get()?.check_in(visit)?)
     }
 
     /// One visit as a line of the day list, whatever its date.
-    pub fn visit(&self, visit: String) -> Result<TodayVisit> {
-        Ok(self.get()?.visit_line(visit_id(&visit)?)?)
+    pub fn visit(&self, visit: VisitId) -> Result<TodayVisit> {
+        Ok(self.get()?.visit_line(visit)?)
     }
 
     /// Checks out safely after a visit.
-    pub fn check_out(&self, visit: String) -> Result<()> {
-        self.get()?.checkout_visit(visit_id(&visit)?)?;
+    pub fn check_out(&self, visit: VisitId) -> Result<()> {
+        self.get()?.checkout_visit(visit)?;
         Ok(())
     }
 
     /// The visit form for the answers so far (`None` for a fresh form). Saves nothing.
-    pub fn visit_form(&self, visit: String, answers: Option<VisitAnswers>) -> Result<VisitForm> {
-        Ok(self
-            .get()?
-            .visit_form(visit_id(&visit)?, answers.as_ref())?)
+    pub fn visit_form(&self, visit: VisitId, answers: Option<VisitAnswers>) -> Result<VisitForm> {
+        Ok(self.get()?.visit_form(visit, answers.as_ref())?)
     }
 
     /// Records a completed visit. Blocking messages refuse the save (`ValidationFailed`);
     /// warnings come back with the saved visit.
-    pub fn complete_visit(&self, visit: String, answers: VisitAnswers) -> Result<VisitSaved> {
+    pub fn complete_visit(&self, visit: VisitId, answers: VisitAnswers) -> Result<VisitSaved> {
         let outcome = answers.to_outcome()?;
-        Ok(saved(
-            self.get()?.complete_visit(visit_id(&visit)?, outcome)?,
-        ))
+        Ok(saved(self.get()?.complete_visit(visit, outcome)?))
     }
 
     /// Records that nobody answered or the practitioner could not get in.
     pub fn record_no_access(
         &self,
-        visit: String,
+        visit: VisitId,
         reason: String,
         follow_up_action: String,
     ) -> Result<VisitSaved> {
-        self.unsuccessful(&visit, reason, follow_up_action, Store::record_no_access)
+        self.unsuccessful(visit, reason, follow_up_action, Store::record_no_access)
     }
 
     /// Records that the family declined the visit.
     pub fn record_declined(
         &self,
-        visit: String,
+        visit: VisitId,
         reason: String,
         follow_up_action: String,
     ) -> Result<VisitSaved> {
-        self.unsuccessful(&visit, reason, follow_up_action, Store::record_declined)
+        self.unsuccessful(visit, reason, follow_up_action, Store::record_declined)
     }
 
     /// Cancels a visit, with the reason and what happens instead.
     pub fn cancel_visit(
         &self,
-        visit: String,
+        visit: VisitId,
         reason: String,
         follow_up_action: String,
     ) -> Result<VisitSaved> {
-        self.unsuccessful(&visit, reason, follow_up_action, Store::cancel_visit)
+        self.unsuccessful(visit, reason, follow_up_action, Store::cancel_visit)
     }
 
     /// Appends a case note; returns its id.
-    pub fn add_note(&self, case_id: String, text: String, significant: bool) -> Result<String> {
-        let n = self
-            .get()?
-            .add_note(self::case_id(&case_id)?, &text, significant)?;
-        Ok(n.id.to_string())
+    pub fn add_note(&self, case_id: CaseId, text: String, significant: bool) -> Result<NoteId> {
+        let n = self.get()?.add_note(case_id, &text, significant)?;
+        Ok(n.id)
     }
 
     /// Amends a note (the original is kept); returns the amendment's id.
     pub fn amend_note(
         &self,
-        note_id: String,
+        note_id: NoteId,
         text: String,
         significant: Option<bool>,
-    ) -> Result<String> {
-        let original = NoteId(parse_uuid("note", &note_id)?);
-        let n = self.get()?.amend_note(original, &text, significant)?;
-        Ok(n.id.to_string())
+    ) -> Result<NoteId> {
+        let n = self.get()?.amend_note(note_id, &text, significant)?;
+        Ok(n.id)
     }
 
     /// Sets what is marked "share with family" on a visit (replacing its marks).
-    pub fn set_family_share(&self, visit: String, share: FamilyShareInput) -> Result<()> {
-        self.get()?
-            .set_family_share(visit_id(&visit)?, share.to_share()?)?;
+    pub fn set_family_share(&self, visit: VisitId, share: FamilyShareInput) -> Result<()> {
+        self.get()?.set_family_share(visit, share.to_share()?)?;
         Ok(())
     }
 
     /// What is marked "share with family" on a visit.
-    pub fn family_share(&self, visit: String) -> Result<FamilyShareInput> {
-        let v = self.get()?.visit(visit_id(&visit)?)?;
+    pub fn family_share(&self, visit: VisitId) -> Result<FamilyShareInput> {
+        let v = self.get()?.visit(visit)?;
         Ok(FamilyShareInput::from_share(&v.family_share))
     }
 
@@ -505,11 +494,10 @@ impl DoorstepStore {
     /// parent or carer), what is left out and why, and the fingerprint to confirm.
     pub fn family_copy_review(
         &self,
-        visit: String,
-        recipient_id: String,
+        visit: VisitId,
+        recipient_id: PersonId,
     ) -> Result<FamilyCopyReview> {
-        let to = PersonId(parse_uuid("person", &recipient_id)?);
-        let s = self.get()?.family_summary(visit_id(&visit)?, to)?;
+        let s = self.get()?.family_summary(visit, recipient_id)?;
         Ok(FamilyCopyReview::of(s))
     }
 
@@ -517,21 +505,20 @@ impl DoorstepStore {
     /// bytes for the print framework or share sheet; the chronology records that it was given.
     pub fn give_family_copy(
         &self,
-        visit: String,
-        recipient_id: String,
+        visit: VisitId,
+        recipient_id: PersonId,
         large_print: bool,
         fingerprint: String,
     ) -> Result<Vec<u8>> {
-        let to = PersonId(parse_uuid("person", &recipient_id)?);
-        let copy =
-            self.get()?
-                .give_family_copy(visit_id(&visit)?, to, large_print, &fingerprint)?;
+        let copy = self
+            .get()?
+            .give_family_copy(visit, recipient_id, large_print, &fingerprint)?;
         Ok(copy.pdf)
     }
 
     /// A case's notes, newest first, each with its history.
-    pub fn notes(&self, case_id: String) -> Result<Vec<NoteThreadLine>> {
-        Ok(self.get()?.notes_view(self::case_id(&case_id)?)?)
+    pub fn notes(&self, case_id: CaseId) -> Result<Vec<NoteThreadLine>> {
+        Ok(self.get()?.notes_view(case_id)?)
     }
 
     /// The "today" screen.
@@ -627,22 +614,22 @@ impl DoorstepStore {
     /// never synced), replacing its previous draft. Call it as the practitioner types; the draft
     /// survives a lock, a killed app and a restart, and goes when the visit is recorded or
     /// `discard_draft` is called.
-    pub fn save_draft(&self, visit: String, answers: VisitAnswers) -> Result<()> {
-        Ok(self.get()?.save_draft(visit_id(&visit)?, &answers)?)
+    pub fn save_draft(&self, visit: VisitId, answers: VisitAnswers) -> Result<()> {
+        Ok(self.get()?.save_draft(visit, &answers)?)
     }
 
     /// The draft of a visit being recorded, if any: give its answers to `visit_form` to resume.
-    pub fn draft(&self, visit: String) -> Result<Option<VisitDraft>> {
-        Ok(self.get()?.draft(visit_id(&visit)?)?.map(|d| VisitDraft {
-            visit_id: d.visit_id.to_string(),
+    pub fn draft(&self, visit: VisitId) -> Result<Option<VisitDraft>> {
+        Ok(self.get()?.draft(visit)?.map(|d| VisitDraft {
+            visit_id: d.visit_id,
             answers: d.answers,
             saved_at_millis: d.saved_at.timestamp_millis(),
         }))
     }
 
     /// Discards a visit's draft (the practitioner chose to); whether there was one.
-    pub fn discard_draft(&self, visit: String) -> Result<bool> {
-        Ok(self.get()?.discard_draft(visit_id(&visit)?)?)
+    pub fn discard_draft(&self, visit: VisitId) -> Result<bool> {
+        Ok(self.get()?.discard_draft(visit)?)
     }
 
     /// Logs a telephone call to the family, just made, that nobody answered: a telephone contact
@@ -651,7 +638,7 @@ impl DoorstepStore {
     /// visits, as for any planned call.
     pub fn record_unanswered_call(
         &self,
-        case_id: String,
+        case_id: CaseId,
         departure_reason: Option<String>,
         reason: String,
         follow_up_action: String,
@@ -661,7 +648,7 @@ impl DoorstepStore {
             follow_up_action,
         };
         Ok(saved(self.get()?.record_unanswered_call(
-            self::case_id(&case_id)?,
+            case_id,
             departure_reason,
             what,
         )?))

@@ -1,10 +1,12 @@
 //! The core's view data and inputs, declared to uniffi as they are (remote types: no copies, no
 //! conversion), plus the few records that exist only at the boundary.
 
+pub use crate::ids::{CaseId, HouseholdId, NoteId, PersonId, VisitId};
+
 pub use doorstep_core::domain::{Agency, PersonRole, PlanType, Rag, VisitKind, VisitStatus};
 pub use doorstep_core::family::{FamilyCopySettings, SummarySection};
 pub use doorstep_core::planning::Priority;
-pub use doorstep_core::store::{DataChanges, LoneWorkingReminder, ReminderStage, SyncProgress};
+pub use doorstep_core::store::{DataChanges, LoneWorkingReminder, ReminderStage};
 pub use doorstep_core::view::{
     AdultChoice, AlertCountLine, AlertLine, AlertsView, Answer, AttentionItem, CaseLine,
     CheckInView, ChildView, Choice, ChronologyLine, DueLine, FieldMessage, FormPrompt, NoteLine,
@@ -86,12 +88,26 @@ pub enum Priority {
     Critical,
 }
 
-/// Progress of a sync.
-#[uniffi::remote(Record)]
+/// Progress of a sync, as the core reports it after each batch sent or page received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct SyncProgress {
-    pub sent: u64,
-    pub received: u64,
-    pub remaining: u64,
+    /// Changes the server has accepted so far.
+    pub sent: i64,
+    /// Changes received so far.
+    pub received: i64,
+    /// Changes still queued.
+    pub remaining: i64,
+}
+
+impl From<doorstep_core::store::SyncProgress> for SyncProgress {
+    fn from(p: doorstep_core::store::SyncProgress) -> Self {
+        let signed = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        Self {
+            sent: signed(p.sent),
+            received: signed(p.received),
+            remaining: signed(p.remaining),
+        }
+    }
 }
 
 /// Which screens' data may have changed (told to a `DataObserver`).
@@ -100,7 +116,7 @@ pub struct DataChanges {
     pub today: bool,
     pub caseload: bool,
     pub alerts: bool,
-    pub case_ids: Vec<String>,
+    pub case_ids: Vec<CaseId>,
     pub every_case: bool,
     pub sync: bool,
 }
@@ -115,7 +131,7 @@ pub enum ReminderStage {
 /// A lone-working reminder for the phone to schedule (its words name no one).
 #[uniffi::remote(Record)]
 pub struct LoneWorkingReminder {
-    pub visit_id: String,
+    pub visit_id: VisitId,
     pub stage: ReminderStage,
     pub at_millis: i64,
     pub at_label: String,
@@ -126,7 +142,7 @@ pub struct LoneWorkingReminder {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VisitDraft {
     /// The visit.
-    pub visit_id: String,
+    pub visit_id: VisitId,
     /// The answers so far: give them to `visit_form` to resume where the practitioner stopped.
     pub answers: VisitAnswers,
     /// When they were last saved, UTC milliseconds.
@@ -141,7 +157,7 @@ pub struct TodayView {
     pub alerts: Vec<AlertLine>,
     pub more_alerts: Vec<AlertCountLine>,
     pub more_alerts_label: Option<String>,
-    pub alerts_total: u32,
+    pub alerts_total: i32,
     pub lone_worker_red: bool,
     pub banner: Option<String>,
     pub plan_stale: bool,
@@ -151,15 +167,15 @@ pub struct TodayView {
 /// One visit on today's list.
 #[uniffi::remote(Record)]
 pub struct TodayVisit {
-    pub visit_id: String,
-    pub case_id: String,
-    pub child_id: String,
+    pub visit_id: VisitId,
+    pub case_id: CaseId,
+    pub child_id: PersonId,
     pub child_name: String,
     pub address: String,
     pub access_notes: Option<String>,
     pub planned_for_millis: i64,
     pub time_label: String,
-    pub expected_minutes: u32,
+    pub expected_minutes: i32,
     pub kind: VisitKind,
     pub kind_label: String,
     pub unannounced: bool,
@@ -180,11 +196,11 @@ pub struct AlertLine {
     pub priority_label: String,
     pub title: String,
     pub lone_worker: bool,
-    pub case_id: Option<String>,
+    pub case_id: Option<CaseId>,
     pub child_name: Option<String>,
     pub message: String,
     pub prompts: Vec<String>,
-    pub score: u32,
+    pub score: i32,
     pub risk_factors: Vec<String>,
 }
 
@@ -192,7 +208,7 @@ pub struct AlertLine {
 #[uniffi::remote(Record)]
 pub struct AlertCountLine {
     pub title: String,
-    pub count: u32,
+    pub count: i32,
 }
 
 /// The alerts screen: the most urgent alerts and the count of the rest per kind.
@@ -200,7 +216,7 @@ pub struct AlertCountLine {
 pub struct AlertsView {
     pub lines: Vec<AlertLine>,
     pub more: Vec<AlertCountLine>,
-    pub total: u32,
+    pub total: i32,
     pub summary: String,
     pub more_label: Option<String>,
 }
@@ -208,23 +224,23 @@ pub struct AlertsView {
 /// One child on the caseload.
 #[uniffi::remote(Record)]
 pub struct CaseLine {
-    pub case_id: String,
-    pub child_id: String,
+    pub case_id: CaseId,
+    pub child_id: PersonId,
     pub child_name: String,
     pub address: String,
     pub rag: Rag,
     pub rag_label: String,
     pub plan_label: String,
     pub rag_review: bool,
-    pub consecutive_no_access: u32,
+    pub consecutive_no_access: i32,
     pub attention: Vec<String>,
 }
 
 /// The child screen.
 #[uniffi::remote(Record)]
 pub struct ChildView {
-    pub case_id: String,
-    pub child_id: String,
+    pub case_id: CaseId,
+    pub child_id: PersonId,
     pub child_name: String,
     pub birth_label: Option<String>,
     pub address: String,
@@ -234,7 +250,7 @@ pub struct ChildView {
     pub rag_label: String,
     pub rag_reason: Option<String>,
     pub rag_review: bool,
-    pub consecutive_no_access: u32,
+    pub consecutive_no_access: i32,
     pub attention: Vec<String>,
     pub due: Vec<DueLine>,
     pub chronology: Vec<ChronologyLine>,
@@ -266,7 +282,7 @@ pub struct ChronologyLine {
 /// One version of a note.
 #[uniffi::remote(Record)]
 pub struct NoteLine {
-    pub note_id: String,
+    pub note_id: NoteId,
     pub text: String,
     pub author_name: String,
     pub written_label: String,
@@ -276,7 +292,7 @@ pub struct NoteLine {
 /// A note with its history.
 #[uniffi::remote(Record)]
 pub struct NoteThreadLine {
-    pub note_id: String,
+    pub note_id: NoteId,
     pub current_text: String,
     pub significant: bool,
     pub author_name: String,
@@ -296,10 +312,10 @@ pub struct VisitAnswers {
     pub not_alone_reason: Option<String>,
     pub sleeping_area_seen: bool,
     pub others_present_answered: bool,
-    pub known_adults_present: Vec<String>,
-    pub unknown_adults: u32,
+    pub known_adults_present: Vec<PersonId>,
+    pub unknown_adults: i32,
     pub unknown_adult_descriptions: Vec<String>,
-    pub adults_present_when_spoken_to: u32,
+    pub adults_present_when_spoken_to: i32,
     pub engagement: Option<String>,
     pub injuries_observed: Option<String>,
     pub concerns: Vec<String>,
@@ -328,14 +344,14 @@ pub enum Answer {
         value: String,
     },
     Count {
-        value: u32,
+        value: i32,
     },
     Choice {
         code: Option<String>,
     },
     PeoplePresent {
-        known_adult_ids: Vec<String>,
-        unknown_adults: u32,
+        known_adult_ids: Vec<PersonId>,
+        unknown_adults: i32,
         unknown_descriptions: Vec<String>,
     },
     TextList {
@@ -346,7 +362,7 @@ pub enum Answer {
 /// What a check-in starts: the lone-working deadlines.
 #[uniffi::remote(Record)]
 pub struct CheckInView {
-    pub visit_id: String,
+    pub visit_id: VisitId,
     pub checked_in_label: String,
     pub amber_at_millis: i64,
     pub amber_label: String,
@@ -365,12 +381,13 @@ pub struct FormPrompt {
     pub required: bool,
     pub emphasised: bool,
     pub messages: Vec<FieldMessage>,
+    pub max_count: Option<i32>,
 }
 
 /// A known adult who may be named as present.
 #[uniffi::remote(Record)]
 pub struct AdultChoice {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub name: String,
     pub role_label: String,
 }
@@ -394,7 +411,7 @@ pub struct FieldMessage {
 /// The visit form.
 #[uniffi::remote(Record)]
 pub struct VisitForm {
-    pub visit_id: String,
+    pub visit_id: VisitId,
     pub child_name: String,
     pub kind: VisitKind,
     pub kind_label: String,
@@ -412,7 +429,7 @@ pub struct VisitForm {
 pub struct AttentionItem {
     pub op_id: String,
     pub what: String,
-    pub case_id: Option<String>,
+    pub case_id: Option<CaseId>,
     pub code: String,
     pub reason: String,
 }
@@ -421,7 +438,7 @@ pub struct AttentionItem {
 #[uniffi::remote(Record)]
 pub struct SyncStatusView {
     pub enrolled: bool,
-    pub pending: u64,
+    pub pending: i64,
     pub last_sync_label: Option<String>,
     pub summary: String,
     pub all_sent: bool,
@@ -431,22 +448,22 @@ pub struct SyncStatusView {
 /// One planned slot.
 #[uniffi::remote(Record)]
 pub struct PlanSlotLine {
-    pub case_id: String,
+    pub case_id: CaseId,
     pub child_name: String,
     pub start_millis: i64,
     pub time_label: String,
-    pub minutes: u32,
+    pub minutes: i32,
     pub title: String,
     pub kind_label: String,
     pub unannounced: bool,
-    pub visit_id: Option<String>,
+    pub visit_id: Option<VisitId>,
     pub explanation: String,
 }
 
 /// A child who will miss a due date.
 #[uniffi::remote(Record)]
 pub struct ShortfallLine {
-    pub case_id: String,
+    pub case_id: CaseId,
     pub child_name: String,
     pub title: String,
     pub due_label: String,
@@ -490,14 +507,14 @@ pub struct HouseholdInput {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PersonInput {
     /// The household.
-    pub household_id: String,
+    pub household_id: HouseholdId,
     /// Their role.
     pub role: PersonRole,
     /// Their name.
     pub name: String,
-    /// Date of birth, `YYYY-MM-DD` (children).
+    /// Date of birth (children): `31/01/2026` or `2026-01-31`.
     pub date_of_birth: Option<String>,
-    /// Expected date of delivery, `YYYY-MM-DD` (unborn children).
+    /// Expected date of delivery (unborn children): `31/01/2026` or `2026-01-31`.
     pub expected_date: Option<String>,
     /// Relationship to the child (adults).
     pub relationship: Option<String>,
@@ -507,7 +524,7 @@ pub struct PersonInput {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CaseInput {
     /// The child.
-    pub child_id: String,
+    pub child_id: PersonId,
     /// The plan.
     pub plan: PlanType,
     /// The RAG rating.
@@ -520,7 +537,7 @@ pub struct CaseInput {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VisitInput {
     /// The case.
-    pub case_id: String,
+    pub case_id: CaseId,
     /// The kind of contact.
     pub kind: VisitKind,
     /// When, UTC milliseconds.
@@ -536,7 +553,7 @@ pub struct VisitInput {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VisitSaved {
     /// The visit.
-    pub visit_id: String,
+    pub visit_id: VisitId,
     /// Where it now stands.
     pub status: VisitStatus,
     /// Warnings to reflect on (the record was saved).
@@ -626,7 +643,7 @@ pub struct WithheldLine {
 /// The practitioner's review of a family copy: exactly what it will say.
 #[uniffi::remote(Record)]
 pub struct FamilyCopyReview {
-    pub visit_id: String,
+    pub visit_id: VisitId,
     pub title: String,
     pub recipient_name: String,
     pub sections: Vec<SummarySection>,
@@ -647,6 +664,6 @@ pub struct FamilyActionInput {
 #[uniffi::remote(Record)]
 pub struct FamilyShareInput {
     pub answers: Vec<String>,
-    pub note_ids: Vec<String>,
+    pub note_ids: Vec<NoteId>,
     pub actions: Vec<FamilyActionInput>,
 }

@@ -165,6 +165,19 @@ pub struct NewCase {
 }
 
 impl Case {
+    /// Why the case has its current rating: the reason of the newest change no other supersedes
+    /// that set the current rating. (Changes made in the same instant are ordered by what
+    /// supersedes what, not by time; concurrent changes from two devices leave more than one
+    /// current change, flagged by `rag_review`.)
+    pub fn current_rag_reason(&self) -> Option<&str> {
+        let leaves = self.rag_leaves();
+        self.rag_history
+            .iter()
+            .filter(|c| leaves.contains(&c.id))
+            .max_by_key(|c| (c.to == self.rag, c.at))
+            .map(|c| c.reason.as_str())
+    }
+
     /// The ids of the RAG changes no other change supersedes (the current ones).
     pub fn rag_leaves(&self) -> Vec<uuid::Uuid> {
         self.rag_history

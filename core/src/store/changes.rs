@@ -5,6 +5,7 @@
 
 use super::records::{Kind, Touched};
 use super::Store;
+use crate::domain::CaseId;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -19,7 +20,7 @@ pub struct DataChanges {
     /// The alerts may have changed.
     pub alerts: bool,
     /// Cases whose child screen may have changed (ids).
-    pub case_ids: Vec<String>,
+    pub case_ids: Vec<CaseId>,
     /// Every child screen may have changed (a household, a person or the practitioner changed).
     pub every_case: bool,
     /// The sync status may have changed (something was queued, sent, received or refused).
@@ -33,8 +34,8 @@ impl DataChanges {
     }
 
     /// Whether the child screen of `case_id` may have changed.
-    pub fn touches_case(&self, case_id: &str) -> bool {
-        self.every_case || self.case_ids.iter().any(|c| c == case_id)
+    pub fn touches_case(&self, case_id: CaseId) -> bool {
+        self.every_case || self.case_ids.contains(&case_id)
     }
 
     /// What the records written in one transaction (kind, id, parent) change on the screens.
@@ -74,7 +75,7 @@ impl DataChanges {
         }
         out.case_ids = cases
             .into_iter()
-            .map(|c| uuid::Uuid::from_bytes(c).to_string())
+            .map(|c| CaseId(uuid::Uuid::from_bytes(c)))
             .collect();
         out
     }

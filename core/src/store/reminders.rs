@@ -5,7 +5,7 @@
 
 use super::records::Kind;
 use super::{Store, StoreError};
-use crate::domain::Visit;
+use crate::domain::{Visit, VisitId};
 use crate::planning::{lone_working_deadlines, LoneWorking};
 use crate::time::{from_local, local_date};
 use crate::view::time_of_day_label;
@@ -24,7 +24,7 @@ pub enum ReminderStage {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LoneWorkingReminder {
     /// The visit checked in (the platform's notification id is made from it and the stage).
-    pub visit_id: String,
+    pub visit_id: VisitId,
     /// Amber or red.
     pub stage: ReminderStage,
     /// When, UTC milliseconds.
@@ -81,7 +81,7 @@ impl Store {
             for (stage, at, text) in stages {
                 if at > now {
                     out.push(LoneWorkingReminder {
-                        visit_id: v.id.to_string(),
+                        visit_id: v.id,
                         stage,
                         at_millis: at.timestamp_millis(),
                         at_label: time_of_day_label(at),
@@ -90,7 +90,7 @@ impl Store {
                 }
             }
         }
-        out.sort_by_key(|r| (r.at_millis, r.visit_id.clone()));
+        out.sort_by_key(|r| (r.at_millis, r.visit_id));
         Ok(out)
     }
 

@@ -6,7 +6,7 @@ use super::tests::{new_store_with_clock, TEST_KEK};
 use super::*;
 use crate::crypto::SoftwareKeyProvider;
 use crate::domain::{
-    CaseId, NewVisit, UnsuccessfulVisit, VisitId, VisitKind, VisitOutcome, VisitStatus,
+    CaseId, NewVisit, Rag, UnsuccessfulVisit, VisitId, VisitKind, VisitOutcome, VisitStatus,
 };
 use crate::view::VisitAnswers;
 use chrono::Duration;
@@ -190,8 +190,8 @@ fn the_observer_hears_which_screens_changed_and_may_read_the_store_meanwhile() {
     {
         let got = heard.0.lock().unwrap().pop().expect("planning is told");
         assert!(got.today && got.alerts && got.sync);
-        assert_eq!(got.case_ids, vec![case.to_string()]);
-        assert!(got.touches_case(&case.to_string()) && !got.every_case);
+        assert_eq!(got.case_ids, vec![case]);
+        assert!(got.touches_case(case) && !got.every_case);
     }
     // A draft changes no screen but the form's own.
     store.save_draft(visit, &answers("typed")).unwrap();
@@ -199,7 +199,7 @@ fn the_observer_hears_which_screens_changed_and_may_read_the_store_meanwhile() {
     store.add_note(case, "a note", false).unwrap();
     let got = heard.0.lock().unwrap().pop().unwrap();
     // (A note also moves its case's chain head, so the case itself changed too.)
-    assert!(got.touches_case(&case.to_string()) && got.sync);
+    assert!(got.touches_case(case) && got.sync);
 
     // The observer is called with the store's lock released: it may read again at once.
     struct Reader(Arc<Store>, Mutex<usize>);
@@ -234,7 +234,7 @@ fn reminders_come_amber_then_red_and_the_next_change_is_the_next_colour() {
     assert_eq!(reminders[0].text, check_in.reminder);
     for r in &reminders {
         assert!(!r.text.contains("Test Child") && !r.text.contains("Test Row"));
-        assert_eq!(r.visit_id, visit.to_string());
+        assert_eq!(r.visit_id, visit);
     }
     assert_eq!(
         store.next_alert_change().unwrap().timestamp_millis(),
@@ -331,4 +331,22 @@ fn reminders_are_read_with_the_background_sync_key_alone_after_a_reboot() {
         .map(|r| r.stage)
         .collect();
     assert_eq!(stages, vec![ReminderStage::Amber, ReminderStage::Red]);
+}
+
+#[test]
+fn the_child_screen_gives_the_reason_of_the_latest_rating_even_within_one_instant() {
+    // The clock stands still: every change below has the same time, so only what supersedes
+    // what says which reason is current (found by doorstep-kotlin's LiveFlowsTest).
+    let dir = tempfile::tempdir().unwrap();
+    let (store, case, _clock) = new_store_with_clock(dir.path());
+    for (rag, reason) in [
+        (Rag::Red, "Bruising seen at nursery"),
+        (Rag::Amber, "Core group: bruising explained"),
+        (Rag::Red, "Second bruise in a month"),
+    ] {
+        store.set_rag(case, rag, reason).unwrap();
+        let view = store.child_view(case).unwrap();
+        assert_eq!(view.rag, rag);
+        assert_eq!(view.rag_reason.as_deref(), Some(reason));
+    }
 }

@@ -43,15 +43,15 @@ impl Store {
                     let child: Person = r.get(Kind::Person, c.child_id.bytes())?;
                     let home: Household = r.get(Kind::Household, c.household_id.bytes())?;
                     Ok(CaseLine {
-                        case_id: c.id.to_string(),
-                        child_id: child.id.to_string(),
+                        case_id: c.id,
+                        child_id: child.id,
                         child_name: child.name,
                         address: home.address,
                         rag: c.rag,
                         rag_label: crate::view::rag_label(c.rag).into(),
                         plan_label: crate::view::plan_label(c.plan).into(),
                         rag_review: c.rag_review,
-                        consecutive_no_access: c.consecutive_no_access,
+                        consecutive_no_access: crate::view::signed_count(c.consecutive_no_access),
                         attention: crate::view::case_attention(
                             c.rag_review,
                             c.consecutive_no_access,
@@ -153,7 +153,7 @@ impl Store {
             call: settings.lone_working.call,
             check_ins: Vec::new(),
         };
-        Ok(CheckInView::build(v.id.to_string(), at, amber, red, &lone))
+        Ok(CheckInView::build(v.id, at, amber, red, &lone))
     }
 
     /// One visit as a line of the day list, whatever its date.

@@ -1,8 +1,8 @@
 //! One answer at a time: what a form widget reads from and writes to [`VisitAnswers`] for a
 //! prompt's key, so neither app holds its own map of keys to fields.
 
-use super::visit_form::VisitAnswers;
-use crate::domain::InputError;
+use super::visit_form::{count, VisitAnswers};
+use crate::domain::{InputError, PersonId};
 
 /// One answer, in the shape of the prompt's [`super::PromptInput`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,8 +19,8 @@ pub enum Answer {
     },
     /// A number from 0.
     Count {
-        /// The number.
-        value: u32,
+        /// The number (0 to [`super::MAX_COUNT`]; anything else is refused).
+        value: i32,
     },
     /// A choice's code; `None` for none.
     Choice {
@@ -30,9 +30,9 @@ pub enum Answer {
     /// Who else was present. Giving it, even empty ("nobody else"), records that it was asked.
     PeoplePresent {
         /// Known adults of the household who were present.
-        known_adult_ids: Vec<String>,
-        /// Adults present whom the practitioner does not know.
-        unknown_adults: u32,
+        known_adult_ids: Vec<PersonId>,
+        /// Adults present whom the practitioner does not know (0 to [`super::MAX_COUNT`]).
+        unknown_adults: i32,
         /// How each unknown adult was described.
         unknown_descriptions: Vec<String>,
     },
@@ -101,6 +101,7 @@ impl VisitAnswers {
             ("not_alone_reason", Answer::Text { value }) => a.not_alone_reason = non_blank(value),
             ("injuries_observed", Answer::Text { value }) => a.injuries_observed = non_blank(value),
             ("adults_present_when_spoken_to", Answer::Count { value }) => {
+                count("adults present when spoken to", value)?;
                 a.adults_present_when_spoken_to = value
             }
             ("engagement", Answer::Choice { code }) => a.engagement = code,
@@ -112,6 +113,7 @@ impl VisitAnswers {
                     unknown_descriptions,
                 },
             ) => {
+                count("unknown adults", unknown_adults)?;
                 a.others_present_answered = true;
                 a.known_adults_present = known_adult_ids;
                 a.unknown_adults = unknown_adults;
@@ -133,6 +135,7 @@ impl VisitAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::view::MAX_COUNT;
 
     #[test]
     fn answers_round_trip_by_key_and_refuse_the_wrong_shape() {
@@ -163,5 +166,49 @@ mod tests {
         assert!(a
             .with_answer("no_such", Answer::Count { value: 1 })
             .is_err());
+    }
+
+    #[test]
+    fn counts_run_from_zero_to_the_forms_limit_and_nothing_else_gets_in() {
+        let a = VisitAnswers::default();
+        let key = "adults_present_when_spoken_to";
+        for ok in [0, 1, MAX_COUNT] {
+            let b = a.with_answer(key, Answer::Count { value: ok }).unwrap();
+            assert_eq!(b.answer(key), Some(Answer::Count { value: ok }));
+        }
+        for bad in [-1, i32::MIN, MAX_COUNT + 1, i32::MAX] {
+            let e = a
+                .with_answer(key, Answer::Count { value: bad })
+                .unwrap_err();
+            assert!(
+                e.to_string().starts_with("adults present when spoken to:"),
+                "{e}"
+            );
+            let e = a
+                .with_answer(
+                    "others_present",
+                    Answer::PeoplePresent {
+                        known_adult_ids: vec![],
+                        unknown_adults: bad,
+                        unknown_descriptions: vec![],
+                    },
+                )
+                .unwrap_err();
+            assert!(e.to_string().starts_with("unknown adults:"), "{e}");
+            // Answers built by hand are checked again when they become a record.
+            let by_hand = VisitAnswers {
+                child_seen: Some(true),
+                others_present_answered: true,
+                unknown_adults: bad,
+                ..VisitAnswers::default()
+            };
+            assert!(by_hand.to_outcome().is_err());
+            let by_hand = VisitAnswers {
+                child_seen: Some(true),
+                adults_present_when_spoken_to: bad,
+                ..VisitAnswers::default()
+            };
+            assert!(by_hand.to_outcome().is_err());
+        }
     }
 }

@@ -4,7 +4,9 @@ use super::labels::{
     contact_label, date_label, due_status_label, plan_label, rag_label, requirement_label,
     time_label,
 };
-use crate::domain::{Case, ChronologyEntry, Household, Note, NoteThread, Person, Rag};
+use crate::domain::{
+    Case, CaseId, ChronologyEntry, Household, Note, NoteId, NoteThread, Person, PersonId, Rag,
+};
 use crate::planning::{DueItem, DueStatus};
 
 /// One thing the child is due.
@@ -45,7 +47,7 @@ pub struct ChronologyLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteLine {
     /// The note's id.
-    pub note_id: String,
+    pub note_id: NoteId,
     /// Its text.
     pub text: String,
     /// Who wrote it.
@@ -60,7 +62,7 @@ pub struct NoteLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteThreadLine {
     /// The original's id (amend this).
-    pub note_id: String,
+    pub note_id: NoteId,
     /// The text as it now stands.
     pub current_text: String,
     /// Whether it now stands significant.
@@ -79,9 +81,9 @@ pub struct NoteThreadLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChildView {
     /// The case.
-    pub case_id: String,
+    pub case_id: CaseId,
     /// The child.
-    pub child_id: String,
+    pub child_id: PersonId,
     /// Their name.
     pub child_name: String,
     /// Date of birth (or expected date), in words.
@@ -101,7 +103,7 @@ pub struct ChildView {
     /// The rating was changed on two devices at once: review it.
     pub rag_review: bool,
     /// Consecutive visits without access (two or more: follow up).
-    pub consecutive_no_access: u32,
+    pub consecutive_no_access: i32,
     /// What needs attention on this case, in words.
     pub attention: Vec<String>,
     /// What is due, soonest first.
@@ -140,7 +142,7 @@ impl DueLine {
 impl NoteLine {
     fn from_note(n: &Note) -> Self {
         Self {
-            note_id: n.id.to_string(),
+            note_id: n.id,
             text: n.text.clone(),
             author_name: n.author_name.clone(),
             written_label: time_label(n.written_at),
@@ -155,7 +157,7 @@ impl NoteThreadLine {
         let mut versions = vec![NoteLine::from_note(&t.original)];
         versions.extend(t.amendments.iter().map(NoteLine::from_note));
         Self {
-            note_id: t.original.id.to_string(),
+            note_id: t.original.id,
             current_text: t.current_text().to_string(),
             significant: t.is_significant(),
             author_name: t.original.author_name.clone(),
@@ -186,8 +188,8 @@ impl ChildView {
         notes: &[NoteThread],
     ) -> Self {
         Self {
-            case_id: case.id.to_string(),
-            child_id: child.id.to_string(),
+            case_id: case.id,
+            child_id: child.id,
             child_name: child.name.clone(),
             birth_label: child
                 .date_of_birth
@@ -202,13 +204,9 @@ impl ChildView {
             plan_label: plan_label(case.plan).into(),
             rag: case.rag,
             rag_label: rag_label(case.rag).into(),
-            rag_reason: case
-                .rag_history
-                .iter()
-                .max_by_key(|c| c.at)
-                .map(|c| c.reason.clone()),
+            rag_reason: case.current_rag_reason().map(str::to_string),
             rag_review: case.rag_review,
-            consecutive_no_access: case.consecutive_no_access,
+            consecutive_no_access: super::signed_count(case.consecutive_no_access),
             attention: super::today::case_attention(case.rag_review, case.consecutive_no_access),
             due: due.iter().map(DueLine::from_item).collect(),
             chronology: chronology

@@ -1,8 +1,8 @@
 //! The family copy's screens: the "share with family" marks as the form sends and shows them, and
 //! the practitioner's review of exactly what the copy will say.
 
-use super::input::{parse_optional_date, parse_uuid};
-use crate::domain::{FamilyAction, FamilyShare, InputError, NoteId, ShareableAnswer};
+use super::input::parse_optional_date;
+use crate::domain::{FamilyAction, FamilyShare, InputError, NoteId, ShareableAnswer, VisitId};
 use crate::family::{FamilySummary, SummarySection};
 
 /// An action for the family, as the form sends it.
@@ -23,7 +23,7 @@ pub struct FamilyShareInput {
     /// `follow_up_action`).
     pub answers: Vec<String>,
     /// Ids of the shared notes.
-    pub note_ids: Vec<String>,
+    pub note_ids: Vec<NoteId>,
     /// Actions for the family.
     pub actions: Vec<FamilyActionInput>,
 }
@@ -41,11 +41,7 @@ impl FamilyShareInput {
                 })
             })
             .collect::<Result<_, _>>()?;
-        let notes = self
-            .note_ids
-            .iter()
-            .map(|n| parse_uuid("note", n).map(NoteId))
-            .collect::<Result<_, _>>()?;
+        let notes = self.note_ids.clone();
         let actions = self
             .actions
             .iter()
@@ -68,7 +64,7 @@ impl FamilyShareInput {
     pub fn from_share(share: &FamilyShare) -> Self {
         Self {
             answers: share.answers.iter().map(|a| a.code().to_string()).collect(),
-            note_ids: share.notes.iter().map(ToString::to_string).collect(),
+            note_ids: share.notes.clone(),
             actions: share
                 .actions
                 .iter()
@@ -98,7 +94,7 @@ pub struct WithheldLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FamilyCopyReview {
     /// The visit.
-    pub visit_id: String,
+    pub visit_id: VisitId,
     /// The document's title.
     pub title: String,
     /// Who the copy is for.
@@ -117,7 +113,7 @@ impl FamilyCopyReview {
     /// The review of a summary.
     pub fn of(s: FamilySummary) -> Self {
         Self {
-            visit_id: s.visit_id.to_string(),
+            visit_id: s.visit_id,
             title: s.title,
             recipient_name: s.recipient_name,
             sections: s.sections,

@@ -4,6 +4,7 @@
 
 mod answers;
 mod child;
+mod choices;
 mod family_copy;
 pub mod input;
 mod labels;
@@ -14,6 +15,9 @@ mod visit_form;
 
 pub use answers::Answer;
 pub use child::{note_lines, ChildView, ChronologyLine, DueLine, NoteLine, NoteThreadLine};
+pub use choices::{
+    form_choices, AgencyChoice, FormChoices, PlanChoice, RagChoice, RoleChoice, VisitKindChoice,
+};
 pub use family_copy::{FamilyActionInput, FamilyCopyReview, FamilyShareInput, WithheldLine};
 pub use labels::{
     agency_label, alert_kind_label, contact_label, date_label, due_status_label, hcp_label,
@@ -27,9 +31,15 @@ pub use today::{
     TodayVisit,
 };
 pub use visit_form::{
-    field_message, input_message, AdultChoice, Choice, FieldMessage, FormPrompt, PromptInput,
-    VisitAnswers, VisitForm,
+    count, field_message, input_message, AdultChoice, Choice, FieldMessage, FormPrompt,
+    PromptInput, VisitAnswers, VisitForm, MAX_COUNT,
 };
+
+/// A count for the screens, signed as Kotlin and Swift count (never silently cut: a count beyond
+/// `i32` reads as the largest).
+pub fn signed_count<T: TryInto<i32>>(n: T) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
 
 /// Milliseconds since the Unix epoch, for the shells' own date pickers and sorting.
 pub fn millis(at: chrono::DateTime<chrono::Utc>) -> i64 {

@@ -1,13 +1,14 @@
 //! The plan screen: the weeks ahead, slot by slot, and the children who will miss a due date.
 
 use super::labels::{date_label, requirement_label, time_label, visit_kind_label};
+use crate::domain::{CaseId, VisitId};
 use crate::store::{ChildLabel, PlanView};
 
 /// One planned slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanSlotLine {
     /// The case.
-    pub case_id: String,
+    pub case_id: CaseId,
     /// The child's name.
     pub child_name: String,
     /// Start, UTC milliseconds.
@@ -15,7 +16,7 @@ pub struct PlanSlotLine {
     /// Start, in words.
     pub time_label: String,
     /// Length in minutes.
-    pub minutes: u32,
+    pub minutes: i32,
     /// What it is for.
     pub title: String,
     /// The kind of visit, in words.
@@ -23,7 +24,7 @@ pub struct PlanSlotLine {
     /// Unannounced: never tell the family.
     pub unannounced: bool,
     /// The visit booked for it, if booked.
-    pub visit_id: Option<String>,
+    pub visit_id: Option<VisitId>,
     /// Why this slot.
     pub explanation: String,
 }
@@ -32,7 +33,7 @@ pub struct PlanSlotLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShortfallLine {
     /// The case.
-    pub case_id: String,
+    pub case_id: CaseId,
     /// The child's name.
     pub child_name: String,
     /// What will be missed.
@@ -79,15 +80,15 @@ impl PlanScreen {
                 .lines
                 .iter()
                 .map(|l| PlanSlotLine {
-                    case_id: l.slot.case.to_string(),
+                    case_id: l.slot.case,
                     child_name: name(&view.children, l.slot.case),
                     start_millis: l.slot.start.timestamp_millis(),
                     time_label: time_label(l.slot.start),
-                    minutes: u32::try_from((l.slot.end - l.slot.start).num_minutes()).unwrap_or(0),
+                    minutes: super::signed_count((l.slot.end - l.slot.start).num_minutes()),
                     title: requirement_label(l.slot.requirement),
                     kind_label: visit_kind_label(l.slot.kind).into(),
                     unannounced: l.slot.unannounced,
-                    visit_id: l.visit_id.map(|v| v.to_string()),
+                    visit_id: l.visit_id,
                     explanation: l.slot.explanation.clone(),
                 })
                 .collect(),
@@ -95,7 +96,7 @@ impl PlanScreen {
                 .shortfalls
                 .iter()
                 .map(|s| ShortfallLine {
-                    case_id: s.case.to_string(),
+                    case_id: s.case,
                     child_name: name(&view.children, s.case),
                     title: requirement_label(s.requirement),
                     due_label: date_label(s.due),

@@ -1,6 +1,7 @@
 //! The sync screen: is everything sent, and what needs the practitioner's attention.
 
 use super::labels::time_label;
+use crate::domain::CaseId;
 use crate::store::QueueStatus;
 
 /// A change the server refused for good: it waits for the practitioner, never blocks the rest.
@@ -11,7 +12,7 @@ pub struct AttentionItem {
     /// What kind of record it changes, in words ("visit", "case note").
     pub what: String,
     /// The case it belongs to, if any.
-    pub case_id: Option<String>,
+    pub case_id: Option<CaseId>,
     /// The server's stable refusal code.
     pub code: String,
     /// The server's reason, for the practitioner.
@@ -24,7 +25,7 @@ pub struct SyncStatusView {
     /// The device is enrolled with a server.
     pub enrolled: bool,
     /// Changes waiting to be sent.
-    pub pending: u64,
+    pub pending: i64,
     /// When the last sync finished, in words.
     pub last_sync_label: Option<String>,
     /// One line for the status bar ("All changes sent", "3 changes waiting to be sent").
@@ -57,7 +58,7 @@ impl SyncStatusView {
                 p.parked.as_ref().map(|why| AttentionItem {
                     op_id: p.op.op_id.to_string(),
                     what: what(&p.op.kind),
-                    case_id: p.op.case_id.map(|c| c.to_string()),
+                    case_id: p.op.case_id.map(CaseId),
                     code: why.code.clone(),
                     reason: why.reason.clone(),
                 })
@@ -87,7 +88,7 @@ impl SyncStatusView {
         };
         Self {
             enrolled: q.enrolled,
-            pending: q.pending,
+            pending: i64::try_from(q.pending).unwrap_or(i64::MAX),
             last_sync_label: q.last_sync.map(time_label),
             summary,
             all_sent: q.enrolled && q.pending == 0 && n == 0,

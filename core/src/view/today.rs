@@ -4,7 +4,7 @@ use super::labels::{
     alert_kind_label, date_label, plan_label, priority_label, rag_label, time_of_day_label,
     visit_kind_label, visit_status_label,
 };
-use crate::domain::{Rag, VisitKind, VisitStatus};
+use crate::domain::{CaseId, PersonId, Rag, VisitId, VisitKind, VisitStatus};
 use crate::planning::{AlertKind, KindCount, LoneWorking, Priority};
 use crate::store::{AlertDigest, AlertView, DayItem};
 use chrono::NaiveDate;
@@ -24,7 +24,7 @@ pub struct TodayView {
     /// The same in words, to show under the alerts ("5 more alerts: ..."), when there are more.
     pub more_alerts_label: Option<String>,
     /// Every alert, shown or not.
-    pub alerts_total: u32,
+    pub alerts_total: i32,
     /// Whether any lone-working alert is red: the shell should make it impossible to miss.
     pub lone_worker_red: bool,
     /// A banner over everything while a lone-working check-out is overdue.
@@ -39,11 +39,11 @@ pub struct TodayView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TodayVisit {
     /// The visit.
-    pub visit_id: String,
+    pub visit_id: VisitId,
     /// Its case.
-    pub case_id: String,
+    pub case_id: CaseId,
     /// The child.
-    pub child_id: String,
+    pub child_id: PersonId,
     /// The child's name.
     pub child_name: String,
     /// Where.
@@ -55,7 +55,7 @@ pub struct TodayVisit {
     /// Planned start, "10:30".
     pub time_label: String,
     /// Expected length in minutes.
-    pub expected_minutes: u32,
+    pub expected_minutes: i32,
     /// The kind of contact.
     pub kind: VisitKind,
     /// Its words.
@@ -92,7 +92,7 @@ pub struct AlertLine {
     /// A lone-working alert (check-out overdue).
     pub lone_worker: bool,
     /// The case, if the alert is about one.
-    pub case_id: Option<String>,
+    pub case_id: Option<CaseId>,
     /// The child's name, if the alert is about a child.
     pub child_name: Option<String>,
     /// What happened.
@@ -100,7 +100,7 @@ pub struct AlertLine {
     /// What to consider doing.
     pub prompts: Vec<String>,
     /// The risk score the ranking used (see `docs/PLANNING.md`).
-    pub score: u32,
+    pub score: i32,
     /// Why it ranks where it does, in words ("child protection plan", "RAG red", "under one").
     pub risk_factors: Vec<String>,
 }
@@ -111,7 +111,7 @@ pub struct AlertCountLine {
     /// The kind, in words ("Mandated contacts missed").
     pub title: String,
     /// How many.
-    pub count: u32,
+    pub count: i32,
 }
 
 /// The alerts screen: the digest of the most urgent alerts, the count of the rest per kind.
@@ -122,7 +122,7 @@ pub struct AlertsView {
     /// How many more of each kind.
     pub more: Vec<AlertCountLine>,
     /// Every alert.
-    pub total: u32,
+    pub total: i32,
     /// "The 10 most urgent of 24 alerts.", or "No alerts."
     pub summary: String,
     /// "14 more alerts: Mandated contacts missed (12), Record late (2).", when there are more.
@@ -134,7 +134,7 @@ impl AlertCountLine {
         more.iter()
             .map(|c| Self {
                 title: alert_kind_label(c.kind),
-                count: u32::try_from(c.count).unwrap_or(u32::MAX),
+                count: super::signed_count(c.count),
             })
             .collect()
     }
@@ -144,7 +144,7 @@ impl AlertCountLine {
         if lines.is_empty() {
             return None;
         }
-        let n: u64 = lines.iter().map(|l| u64::from(l.count)).sum();
+        let n: i64 = lines.iter().map(|l| i64::from(l.count)).sum();
         let parts: Vec<String> = lines
             .iter()
             .map(|l| format!("{} ({})", l.title, l.count))
@@ -168,7 +168,7 @@ impl AlertsView {
             lines,
             more_label: AlertCountLine::label(&more),
             more,
-            total: u32::try_from(d.total).unwrap_or(u32::MAX),
+            total: super::signed_count(d.total),
             summary,
         }
     }
@@ -178,9 +178,9 @@ impl AlertsView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseLine {
     /// The case.
-    pub case_id: String,
+    pub case_id: CaseId,
     /// The child.
-    pub child_id: String,
+    pub child_id: PersonId,
     /// The child's name.
     pub child_name: String,
     /// Where they live.
@@ -194,7 +194,7 @@ pub struct CaseLine {
     /// The RAG rating changed on two devices at once and needs a practitioner's review.
     pub rag_review: bool,
     /// Consecutive visits without access.
-    pub consecutive_no_access: u32,
+    pub consecutive_no_access: i32,
     /// What needs the practitioner's attention on this case, in words.
     pub attention: Vec<String>,
 }
@@ -225,15 +225,15 @@ impl TodayVisit {
         let open = v.status.is_open();
         let checked_in = v.started_at.is_some() && v.checked_out_at.is_none();
         Self {
-            visit_id: v.id.to_string(),
-            case_id: item.case.id.to_string(),
-            child_id: item.child.id.to_string(),
+            visit_id: v.id,
+            case_id: item.case.id,
+            child_id: item.child.id,
             child_name: item.child.name.clone(),
             address: item.household.address.clone(),
             access_notes: item.household.access_notes.clone(),
             planned_for_millis: v.planned_for.timestamp_millis(),
             time_label: time_of_day_label(v.planned_for),
-            expected_minutes: v.expected_minutes,
+            expected_minutes: super::signed_count(v.expected_minutes),
             kind: v.kind,
             kind_label: visit_kind_label(v.kind).into(),
             unannounced: v.kind == VisitKind::UnannouncedHome,
@@ -257,11 +257,11 @@ impl AlertLine {
             priority_label: priority_label(a.alert.priority).into(),
             title: alert_kind_label(a.alert.kind),
             lone_worker: matches!(a.alert.kind, AlertKind::LoneWorkerOverdue { .. }),
-            case_id: Some(a.alert.case.to_string()),
+            case_id: Some(a.alert.case),
             child_name: a.child.as_ref().map(|c| c.child_name.clone()),
             message: a.alert.message.clone(),
             prompts: a.alert.prompts.clone(),
-            score: a.alert.score,
+            score: super::signed_count(a.alert.score),
             risk_factors: a.alert.risk.factors(),
         }
     }
@@ -307,7 +307,7 @@ impl TodayView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckInView {
     /// The visit.
-    pub visit_id: String,
+    pub visit_id: VisitId,
     /// When the practitioner checked in, in words.
     pub checked_in_label: String,
     /// When the visit turns amber without a check-out, UTC milliseconds.
@@ -326,7 +326,7 @@ impl CheckInView {
     /// The view for a visit checked in at `at` with lone-working deadlines `amber` and `red`; the
     /// reminder says what `lone` really does (no monitor: no one is alerted).
     pub fn build(
-        visit_id: String,
+        visit_id: VisitId,
         at: chrono::DateTime<chrono::Utc>,
         amber: chrono::DateTime<chrono::Utc>,
         red: chrono::DateTime<chrono::Utc>,

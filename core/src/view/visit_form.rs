@@ -4,9 +4,30 @@
 use super::labels::{role_label, visit_kind_label};
 use crate::domain::{
     Engagement, InputError, OthersPresent, Person, PersonId, PersonRole, ValidationIssue, Visit,
-    VisitKind, VisitOutcome,
+    VisitId, VisitKind, VisitOutcome,
 };
 use crate::planning::DueItem;
+
+/// The largest number a count on the form takes (adults present, unknown adults): the steppers of
+/// both apps stop there, and a larger or negative count is refused as input.
+pub const MAX_COUNT: i32 = 20;
+
+/// A count from the form, checked: 0 to [`MAX_COUNT`].
+pub fn count(field: &'static str, value: i32) -> Result<u32, InputError> {
+    if value < 0 {
+        return Err(InputError::Invalid {
+            field,
+            reason: "cannot be negative",
+        });
+    }
+    if value > MAX_COUNT {
+        return Err(InputError::Invalid {
+            field,
+            reason: "is more than the form allows (20)",
+        });
+    }
+    Ok(value.unsigned_abs())
+}
 
 /// The answers a practitioner has given so far, in the shape a form holds them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -29,13 +50,13 @@ pub struct VisitAnswers {
     /// "nobody else", stated).
     pub others_present_answered: bool,
     /// Ids of known adults of the household who were present.
-    pub known_adults_present: Vec<String>,
-    /// Adults present whom the practitioner does not know.
-    pub unknown_adults: u32,
+    pub known_adults_present: Vec<PersonId>,
+    /// Adults present whom the practitioner does not know (0 to [`MAX_COUNT`]).
+    pub unknown_adults: i32,
     /// How each unknown adult was described.
     pub unknown_adult_descriptions: Vec<String>,
-    /// Adults present when the child was spoken to.
-    pub adults_present_when_spoken_to: u32,
+    /// Adults present when the child was spoken to (0 to [`MAX_COUNT`]).
+    pub adults_present_when_spoken_to: i32,
     /// How the family engaged: a code from [`VisitForm::engagement_choices`].
     pub engagement: Option<String>,
     /// Injuries observed, described.
@@ -53,21 +74,9 @@ impl VisitAnswers {
             field: "whether the child was seen",
         })?;
         let others_present = if self.others_present_answered {
-            let known_adults = self
-                .known_adults_present
-                .iter()
-                .map(|s| {
-                    uuid::Uuid::parse_str(s)
-                        .map(PersonId)
-                        .map_err(|_| InputError::Invalid {
-                            field: "others present",
-                            reason: "not a person of this household",
-                        })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
             Some(OthersPresent {
-                known_adults,
-                unknown_adults: self.unknown_adults,
+                known_adults: self.known_adults_present.clone(),
+                unknown_adults: count("unknown adults", self.unknown_adults)?,
                 unknown_descriptions: self.unknown_adult_descriptions.clone(),
             })
         } else {
@@ -89,7 +98,10 @@ impl VisitAnswers {
             not_alone_reason: self.not_alone_reason.clone(),
             sleeping_area_seen: self.sleeping_area_seen,
             others_present,
-            adults_present_when_spoken_to: self.adults_present_when_spoken_to,
+            adults_present_when_spoken_to: count(
+                "adults present when spoken to",
+                self.adults_present_when_spoken_to,
+            )?,
             engagement,
             injuries_observed: self.injuries_observed.clone(),
             concerns: self.concerns.clone(),
@@ -136,13 +148,16 @@ pub struct FormPrompt {
     pub emphasised: bool,
     /// The messages to show under it.
     pub messages: Vec<FieldMessage>,
+    /// The largest number a count on it takes ([`MAX_COUNT`] for `Count` and `PeoplePresent`,
+    /// `None` otherwise): where the app's stepper stops.
+    pub max_count: Option<i32>,
 }
 
 /// A known adult who may be named as present.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdultChoice {
     /// The person.
-    pub person_id: String,
+    pub person_id: PersonId,
     /// Their name.
     pub name: String,
     /// Their role, in words.
@@ -175,7 +190,7 @@ pub struct FieldMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitForm {
     /// The visit.
-    pub visit_id: String,
+    pub visit_id: VisitId,
     /// The child's name.
     pub child_name: String,
     /// The kind of contact.
@@ -219,13 +234,15 @@ fn prompt(key: &str, question: &str, help: Option<&str>, required: bool) -> Form
         required,
         emphasised: false,
         messages: Vec::new(),
+        max_count: matches!(input, PromptInput::Count | PromptInput::PeoplePresent)
+            .then_some(MAX_COUNT),
     }
 }
 
 /// The stable key of a validation issue's field.
 fn field_key(field: &str) -> String {
     match field {
-        "others present" | "unknown adult description" => "others_present",
+        "others present" | "unknown adult description" | "unknown adults" => "others_present",
         "reason the child was not seen" | "reason" => "not_seen_reason",
         "follow-up action" => "follow_up_action",
         "reason not seen alone" => "not_alone_reason",
@@ -377,7 +394,7 @@ impl VisitForm {
             .iter()
             .filter(|p| matches!(p.role, PersonRole::ParentCarer | PersonRole::KnownAdult))
             .map(|p| AdultChoice {
-                person_id: p.id.to_string(),
+                person_id: p.id,
                 name: p.name.clone(),
                 role_label: role_label(p.role).into(),
             })
@@ -407,7 +424,7 @@ impl VisitForm {
             .cloned()
             .collect();
         Self {
-            visit_id: visit.id.to_string(),
+            visit_id: visit.id,
             child_name: child.name.clone(),
             kind: visit.kind,
             kind_label: visit_kind_label(visit.kind).into(),

@@ -42,8 +42,8 @@ struct PromptField: View {
         case .count:
             Stepper(value: Binding<Int>(
                 get: { Int(current?.count ?? 0) },
-                set: { onAnswer(.count(value: UInt32(max(0, $0)))) }
-            ), in: 0...20) {
+                set: { onAnswer(.count(value: Int32(max(0, $0)))) }
+            ), in: 0...Int(prompt.maxCount ?? maxCount())) {
                 Text("\(current?.count ?? 0)")
             }
         case .choice:
@@ -57,7 +57,7 @@ struct PromptField: View {
                 }
             }
         case .peoplePresent:
-            PeoplePresentField(form: form, current: current, onAnswer: onAnswer)
+            PeoplePresentField(form: form, max: Int(prompt.maxCount ?? maxCount()), current: current, onAnswer: onAnswer)
         case .textList:
             TextListField(values: current?.lines ?? []) { onAnswer(.textList(values: $0)) }
         }
@@ -86,17 +86,19 @@ struct FieldMessages: View {
 /// Who else is in the home: known adults ticked, unknown adults counted and described.
 private struct PeoplePresentField: View {
     let form: VisitForm
+    /// Where the stepper stops: the core's limit for the question.
+    let max: Int
     let current: Answer?
     let onAnswer: (Answer) -> Void
 
-    private var state: (known: [String], unknown: UInt32, descriptions: [String]) {
+    private var state: (known: [PersonId], unknown: Int32, descriptions: [String]) {
         guard case .peoplePresent(let known, let unknown, let descriptions)? = current else {
             return ([], 0, [])
         }
         return (known, unknown, descriptions)
     }
 
-    private func answer(_ known: [String], _ unknown: UInt32, _ descriptions: [String]) {
+    private func answer(_ known: [PersonId], _ unknown: Int32, _ descriptions: [String]) {
         onAnswer(.peoplePresent(knownAdultIds: known, unknownAdults: unknown, unknownDescriptions: descriptions))
     }
 
@@ -114,9 +116,9 @@ private struct PeoplePresentField: View {
             Stepper("Adults you did not know: \(s.unknown)", value: Binding<Int>(
                 get: { Int(s.unknown) },
                 set: { n in
-                    let count = max(0, n)
-                    answer(s.known, UInt32(count), Array(s.descriptions.prefix(count)))
-                }), in: 0...20)
+                    let count = Swift.max(0, n)
+                    answer(s.known, Int32(count), Array(s.descriptions.prefix(count)))
+                }), in: 0...max)
             ForEach(0..<Int(s.unknown), id: \.self) { i in
                 TextField("Describe adult \(i + 1)", text: Binding<String>(
                     get: { i < s.descriptions.count ? s.descriptions[i] : "" },
@@ -163,7 +165,7 @@ private struct TextListField: View {
 private extension Answer {
     var yesNo: Bool? { if case .yesNo(let value) = self { return value }; return nil }
     var text: String? { if case .text(let value) = self { return value }; return nil }
-    var count: UInt32? { if case .count(let value) = self { return value }; return nil }
+    var count: Int32? { if case .count(let value) = self { return value }; return nil }
     var choiceCode: String? { if case .choice(let code) = self { return code }; return nil }
     var lines: [String]? { if case .textList(let values) = self { return values }; return nil }
 }

@@ -16,7 +16,7 @@ struct ChangeRagScreen: View {
     var body: some View {
         Form {
             Picker("Rating", selection: Binding(get: { rag ?? current }, set: { rag = $0 })) {
-                ForEach(Choices.rags) { Text($0.label).tag($0.value) }
+                ForEach(Choices.all.rags, id: \.value) { Text($0.label).tag($0.value) }
             }
             .pickerStyle(.segmented)
             TextField("Why this rating", text: $reason, axis: .vertical)
@@ -51,7 +51,7 @@ struct PlanVisitScreen: View {
     var body: some View {
         Form {
             Picker("Kind of contact", selection: $kind) {
-                ForEach(Choices.visitKinds) { Text($0.label).tag($0.value) }
+                ForEach(Choices.all.visitKinds, id: \.value) { Text($0.label).tag($0.value) }
             }
             DatePicker("When", selection: $at)
             Stepper("Expected length: \(minutes) minutes", value: $minutes, in: 5...480, step: 5)

@@ -49,12 +49,12 @@ struct HouseholdScreen: View {
             } else if !toCase {
                 Section("People in the home") {
                     ForEach(people) { person in
-                        Text("\(person.name) (\(Choices.label(person.role, in: Choices.roles)))")
+                        Text("\(person.name) (\(Choices.label(person.role)))")
                     }
                 }
                 Section("Add a person") {
                     Picker("Role", selection: $role) {
-                        ForEach(Choices.roles) { Text($0.label).tag($0.value) }
+                        ForEach(Choices.all.roles, id: \.value) { Text($0.label).tag($0.value) }
                     }
                     TextField("Name", text: $name)
                     if role == .child || role == .unborn {
@@ -75,10 +75,10 @@ struct HouseholdScreen: View {
                         }
                     }
                     Picker("Plan", selection: $plan) {
-                        ForEach(Choices.plans) { Text($0.label).tag($0.value) }
+                        ForEach(Choices.all.plans, id: \.value) { Text($0.label).tag($0.value) }
                     }
                     Picker("Rating", selection: $rag) {
-                        ForEach(Choices.rags) { Text($0.label).tag($0.value) }
+                        ForEach(Choices.all.rags, id: \.value) { Text($0.label).tag($0.value) }
                     }
                     .pickerStyle(.segmented)
                     TextField("Why this rating", text: $ragReason, axis: .vertical)

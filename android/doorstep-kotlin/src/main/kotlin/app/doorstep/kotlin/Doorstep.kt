@@ -2,6 +2,7 @@ package app.doorstep.kotlin
 
 import app.doorstep.ffi.AlertLine
 import app.doorstep.ffi.AlertsView
+import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.CaseInput
 import app.doorstep.ffi.CaseLine
 import app.doorstep.ffi.CheckInView
@@ -12,11 +13,14 @@ import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.DoorstepStore
 import app.doorstep.ffi.FamilyCopyReview
 import app.doorstep.ffi.FamilyShareInput
+import app.doorstep.ffi.HouseholdId
 import app.doorstep.ffi.HouseholdInput
 import app.doorstep.ffi.IntegrityReport
 import app.doorstep.ffi.KeyProvider
 import app.doorstep.ffi.LoneWorkingReminder
+import app.doorstep.ffi.NoteId
 import app.doorstep.ffi.NoteThreadLine
+import app.doorstep.ffi.PersonId
 import app.doorstep.ffi.PersonInput
 import app.doorstep.ffi.PlanScreen
 import app.doorstep.ffi.PractitionerInput
@@ -32,6 +36,7 @@ import app.doorstep.ffi.UnlockOptions
 import app.doorstep.ffi.VisitAnswers
 import app.doorstep.ffi.VisitDraft
 import app.doorstep.ffi.VisitForm
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitInput
 import app.doorstep.ffi.VisitSaved
 import app.doorstep.ffi.WallClock
@@ -147,7 +152,7 @@ class Doorstep private constructor(
     fun caseloadFlow(): Flow<List<CaseLine>> = live({ it.caseload }) { caseload() }
 
     /** A child's screen, live: re-read when anything of that case (or every case) changes. */
-    fun childFlow(caseId: String): Flow<ChildView> = live({ it.everyCase || caseId in it.caseIds }) { child(caseId) }
+    fun childFlow(caseId: CaseId): Flow<ChildView> = live({ it.everyCase || caseId in it.caseIds }) { child(caseId) }
 
     private val syncLock = Mutex()
     private val state = MutableStateFlow<SyncState>(SyncState.Idle(null))
@@ -246,62 +251,62 @@ class Doorstep private constructor(
     // --- Records ------------------------------------------------------------------------------
 
     /** Adds a household; returns its id. */
-    suspend fun addHousehold(household: HouseholdInput): String = write { addHousehold(household) }
+    suspend fun addHousehold(household: HouseholdInput): HouseholdId = write { addHousehold(household) }
 
     /** Adds a person to a household; returns their id. */
-    suspend fun addPerson(person: PersonInput): String = write { addPerson(person) }
+    suspend fun addPerson(person: PersonInput): PersonId = write { addPerson(person) }
 
     /** Opens a case for a child; returns its id. */
-    suspend fun openCase(case: CaseInput): String = write { openCase(case) }
+    suspend fun openCase(case: CaseInput): CaseId = write { openCase(case) }
 
     /** Changes a case's RAG rating, with the reason. */
-    suspend fun setRag(caseId: String, rag: Rag, reason: String) = write { setRag(caseId, rag, reason) }
+    suspend fun setRag(caseId: CaseId, rag: Rag, reason: String) = write { setRag(caseId, rag, reason) }
 
     /** Plans a visit; returns its id. */
-    suspend fun planVisit(visit: VisitInput): String = write { planVisit(visit) }
+    suspend fun planVisit(visit: VisitInput): VisitId = write { planVisit(visit) }
 
     /** Checks in at the door; returns the lone-working deadlines it starts. */
-    suspend fun checkIn(visitId: String): CheckInView = write { checkIn(visitId) }
+    suspend fun checkIn(visitId: VisitId): CheckInView = write { checkIn(visitId) }
 
     /** Checks out safely after a visit. */
-    suspend fun checkOut(visitId: String) = write { checkOut(visitId) }
+    suspend fun checkOut(visitId: VisitId) = write { checkOut(visitId) }
 
     /** The visit form for the answers so far (`null` for a fresh form). Saves nothing. */
-    suspend fun visitForm(visitId: String, answers: VisitAnswers? = null): VisitForm =
+    suspend fun visitForm(visitId: VisitId, answers: VisitAnswers? = null): VisitForm =
         call { visitForm(visitId, answers) }
 
     /** Records a completed visit; [DoorstepException.ValidationFailed] if a blocking rule is broken. */
-    suspend fun completeVisit(visitId: String, answers: VisitAnswers): VisitSaved =
+    suspend fun completeVisit(visitId: VisitId, answers: VisitAnswers): VisitSaved =
         write { completeVisit(visitId, answers) }
 
     /** Records that nobody answered or the practitioner could not get in. */
-    suspend fun recordNoAccess(visitId: String, reason: String, followUpAction: String): VisitSaved =
+    suspend fun recordNoAccess(visitId: VisitId, reason: String, followUpAction: String): VisitSaved =
         write { recordNoAccess(visitId, reason, followUpAction) }
 
     /** Records that the family declined the visit. */
-    suspend fun recordDeclined(visitId: String, reason: String, followUpAction: String): VisitSaved =
+    suspend fun recordDeclined(visitId: VisitId, reason: String, followUpAction: String): VisitSaved =
         write { recordDeclined(visitId, reason, followUpAction) }
 
     /** Cancels a visit, with the reason and what happens instead. */
-    suspend fun cancelVisit(visitId: String, reason: String, followUpAction: String): VisitSaved =
+    suspend fun cancelVisit(visitId: VisitId, reason: String, followUpAction: String): VisitSaved =
         write { cancelVisit(visitId, reason, followUpAction) }
 
     /** Appends a case note; returns its id. */
-    suspend fun addNote(caseId: String, text: String, significant: Boolean = false): String =
+    suspend fun addNote(caseId: CaseId, text: String, significant: Boolean = false): NoteId =
         write { addNote(caseId, text, significant) }
 
     /** Amends a note (the original is kept); returns the amendment's id. */
-    suspend fun amendNote(noteId: String, text: String, significant: Boolean? = null): String =
+    suspend fun amendNote(noteId: NoteId, text: String, significant: Boolean? = null): NoteId =
         write { amendNote(noteId, text, significant) }
 
     // --- The family's copy of a visit summary ------------------------------------------------
 
     /** Sets what is marked "share with family" on a visit (nothing is shared unless marked). */
-    suspend fun setFamilyShare(visitId: String, share: FamilyShareInput) =
+    suspend fun setFamilyShare(visitId: VisitId, share: FamilyShareInput) =
         write { setFamilyShare(visitId, share) }
 
     /** The review: exactly what the family's copy will say, and what is left out and why. */
-    suspend fun familyCopyReview(visitId: String, recipientId: String): FamilyCopyReview =
+    suspend fun familyCopyReview(visitId: VisitId, recipientId: PersonId): FamilyCopyReview =
         call { familyCopyReview(visitId, recipientId) }
 
     /**
@@ -309,8 +314,8 @@ class Doorstep private constructor(
      * PDF's bytes, for the print framework or the share sheet.
      */
     suspend fun giveFamilyCopy(
-        visitId: String,
-        recipientId: String,
+        visitId: VisitId,
+        recipientId: PersonId,
         largePrint: Boolean,
         fingerprint: String,
     ): ByteArray = write { giveFamilyCopy(visitId, recipientId, largePrint, fingerprint) }
@@ -321,13 +326,13 @@ class Doorstep private constructor(
     suspend fun caseload(): List<CaseLine> = call { caseload() }
 
     /** One visit's line, as on the "today" screen. */
-    suspend fun visit(visitId: String): TodayVisit = call { visit(visitId) }
+    suspend fun visit(visitId: VisitId): TodayVisit = call { visit(visitId) }
 
     /** The child screen for a case. */
-    suspend fun child(caseId: String): ChildView = call { child(caseId) }
+    suspend fun child(caseId: CaseId): ChildView = call { child(caseId) }
 
     /** A case's notes, newest first, each with its history. */
-    suspend fun notes(caseId: String): List<NoteThreadLine> = call { notes(caseId) }
+    suspend fun notes(caseId: CaseId): List<NoteThreadLine> = call { notes(caseId) }
 
     /** The "today" screen. */
     suspend fun today(): TodayView = call { today() }
@@ -356,20 +361,20 @@ class Doorstep private constructor(
      * Saves the answers typed so far on a visit being recorded (sealed, on this phone only, never
      * synced). Call it on every change; it survives a lock, a killed app and a restart.
      */
-    suspend fun saveDraft(visitId: String, answers: VisitAnswers) = call { saveDraft(visitId, answers) }
+    suspend fun saveDraft(visitId: VisitId, answers: VisitAnswers) = call { saveDraft(visitId, answers) }
 
     /** The draft of a visit being recorded, if any: its answers resume the form where it stopped. */
-    suspend fun draft(visitId: String): VisitDraft? = call { draft(visitId) }
+    suspend fun draft(visitId: VisitId): VisitDraft? = call { draft(visitId) }
 
     /** Discards a visit's draft (the practitioner's choice); whether there was one. */
-    suspend fun discardDraft(visitId: String): Boolean = call { discardDraft(visitId) }
+    suspend fun discardDraft(visitId: VisitId): Boolean = call { discardDraft(visitId) }
 
     /**
      * Logs a call to the family, just made, that nobody answered (it counts towards consecutive
      * unsuccessful contacts). [departureReason] is needed when the child must be seen face to face.
      */
     suspend fun recordUnansweredCall(
-        caseId: String,
+        caseId: CaseId,
         reason: String,
         followUpAction: String,
         departureReason: String? = null,

@@ -63,7 +63,7 @@ object FfiCostBench {
     }
 
     /** The benchmark's data, as the Rust side builds it; returns the case ids. */
-    private fun dataset(store: DoorstepStore): List<String> {
+    private fun dataset(store: DoorstepStore): List<app.doorstep.ffi.CaseId> {
         val cases = (0 until CHILDREN).map { i ->
             val household = store.addHousehold(HouseholdInput("$i Bench Road", null, null))
             val child = store.addPerson(PersonInput(household, PersonRole.CHILD, "Bench Child $i", "2023-05-06", null, null))
@@ -118,7 +118,7 @@ object FfiCostBench {
             measure("today_500_via_wrapper", todayIterations) { wrapped.today() }
         }
 
-        val answers = visitAnswers(childSeen = true, childSeenAlone = true, sleepingAreaSeen = true, othersPresentAnswered = true)
+        val answers = visitAnswers { childSeen = true; childSeenAlone = true; sleepingAreaSeen = true; othersPresentAnswered = true }
         val anHourAgo = System.currentTimeMillis() - 3_600_000
         measure("record_visit", recordIterations) { i ->
             val visit = store.planVisit(VisitInput(cases[i % CHILDREN], VisitKind.ANNOUNCED_HOME, anHourAgo, 30, null))

@@ -1,8 +1,11 @@
 package app.doorstep.kotlin
 
 import app.doorstep.ffi.Agency
+import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.CaseInput
+import app.doorstep.ffi.HouseholdId
 import app.doorstep.ffi.HouseholdInput
+import app.doorstep.ffi.PersonId
 import app.doorstep.ffi.PersonInput
 import app.doorstep.ffi.PersonRole
 import app.doorstep.ffi.PlanType
@@ -20,7 +23,7 @@ object Fixtures {
     val socialWorker = PractitionerInput("Test Social Worker", Agency.SOCIAL_CARE, "Child Protection Team")
 
     /** Ids of a household with one child, one carer and the child's case. */
-    data class Family(val household: String, val child: String, val carer: String, val case: String)
+    data class Family(val household: HouseholdId, val child: PersonId, val carer: PersonId, val case: CaseId)
 
     /** Adds a household, a two-year-old child, a carer and a case. */
     suspend fun Doorstep.family(

@@ -1,5 +1,6 @@
 package app.doorstep.kotlin
 
+import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.KeyProvider
 import app.doorstep.ffi.PlatformException
@@ -140,17 +141,17 @@ class KeysAndErrorsTest {
     fun `bad input is refused as InvalidInput without echoing it`() = runTest {
         Doorstep.create(File(tmp, "store"), Fixtures.practitioner, keyProvider = InMemoryKeyProvider(), io = io()).use { d ->
             val f = d.family()
-            val badId = assertFailsWith<DoorstepException.InvalidInput> { d.addNote("not-a-case-id", "text") }
+            val badId = assertFailsWith<DoorstepException.InvalidInput> { d.addNote(CaseId("not-a-case-id"), "text") }
             assertEquals("InvalidInput", badId.code)
             assertFalse(badId.userMessage.contains("not-a-case-id"))
-            assertFailsWith<DoorstepException.InvalidInput> { d.child("42") }
+            assertFailsWith<DoorstepException.InvalidInput> { d.child(CaseId("42")) }
 
             val long = "x".repeat(60_000)
             val tooLong = assertFailsWith<DoorstepException.InvalidInput> { d.addNote(f.case, long) }
             assertFalse(tooLong.userMessage.contains("xxxxxxxxxx"))
             assertTrue(d.notes(f.case).isEmpty(), "nothing saved")
 
-            val unknown = assertFailsWith<DoorstepException> { d.child(java.util.UUID.randomUUID().toString()) }
+            val unknown = assertFailsWith<DoorstepException> { d.child(CaseId(java.util.UUID.randomUUID().toString())) }
             assertEquals("NotFound", unknown.code)
         }
     }

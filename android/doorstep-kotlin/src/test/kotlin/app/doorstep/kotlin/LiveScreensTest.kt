@@ -85,11 +85,8 @@ class LiveScreensTest {
 
     @Test
     fun `a sync from the reference server makes Today emit what it brought`() = runBlocking {
-        val server = ReferenceServer.inDir(File(tmp, "server").apply { mkdirs() })
-        val team = server.addTeam("North Team")
-        val practitioner = server.addPractitioner(team, "Test Visitor", "health_visiting")
-        val codes = List(2) { server.enrolCode(practitioner) }
-        server.serve().use { live ->
+        val (server, codes) = ReferenceServer.servingOnePractitioner(File(tmp, "server"), devices = 2)
+        server.use { live ->
             val transport = JdkHttpTransport()
             val a = Doorstep.enrol(File(tmp, "a"), live.url, codes[0], transport, keyProvider = InMemoryKeyProvider())
             val b = Doorstep.enrol(File(tmp, "b"), live.url, codes[1], transport, keyProvider = InMemoryKeyProvider())

@@ -3,6 +3,7 @@ package app.doorstep.kotlin
 import app.doorstep.ffi.DoorstepException
 import app.doorstep.ffi.PlanType
 import app.doorstep.ffi.Rag
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitInput
 import app.doorstep.ffi.VisitKind
 import app.doorstep.ffi.VisitStatus
@@ -29,13 +30,13 @@ class PhoneDayTest {
     fun `a draft survives a lock and reopening and resumes the form where it stopped`() = runTest {
         val dir = File(tmp, "store")
         val keys = InMemoryKeyProvider()
-        val visit: String
+        val visit: VisitId
         Doorstep.create(dir, Fixtures.practitioner, keyProvider = keys, io = StandardTestDispatcher(testScheduler)).use { d ->
             val f = d.family()
             visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(11), 30, null))
             assertNull(d.draft(visit))
-            d.saveDraft(visit, visitAnswers(childSeen = true))
-            d.saveDraft(visit, visitAnswers(childSeen = true, childSeenAlone = true, concerns = listOf("Damp in the bedroom")))
+            d.saveDraft(visit, visitAnswers { childSeen = true })
+            d.saveDraft(visit, visitAnswers { childSeen = true; childSeenAlone = true; concerns = listOf("Damp in the bedroom") })
             d.lock()
             assertFailsWith<DoorstepException.Locked> { d.draft(visit) }
         }
@@ -48,7 +49,7 @@ class PhoneDayTest {
             assertTrue(d.discardDraft(visit))
             assertNull(d.draft(visit))
             d.saveDraft(visit, draft.answers)
-            d.completeVisit(visit, visitAnswers(childSeen = true, childSeenAlone = true, childSpokenToAlone = true, sleepingAreaSeen = true, othersPresentAnswered = true))
+            d.completeVisit(visit, visitAnswers { childSeen = true; childSeenAlone = true; childSpokenToAlone = true; sleepingAreaSeen = true; othersPresentAnswered = true })
             assertNull(d.draft(visit), "saving the visit discards its draft")
             val late = assertFailsWith<DoorstepException.NotAllowed> { d.saveDraft(visit, draft.answers) }
             assertFalse(late.retryable)
@@ -69,8 +70,13 @@ class PhoneDayTest {
             assertEquals("InvalidInput", bad.code)
             val booked = d.plan(4, book = true)
             assertTrue(booked.slots.all { it.visitId != null }, "booking makes every slot a visit")
-            val negative = assertFailsWith<DoorstepException.InvalidInput> { visitAnswers(unknownAdults = -1) }
-            assertEquals("InvalidInput", negative.code)
+            // Counts are Ints; the core refuses a negative one (or one past the form's limit) with a
+            // typed error when the visit is recorded, and puts a message under the question.
+            val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(15), 30, null))
+            val negative = visitAnswers { childSeen = true; othersPresentAnswered = true; unknownAdults = -1 }
+            val refused = assertFailsWith<DoorstepException.InvalidInput> { d.completeVisit(visit, negative) }
+            assertEquals("InvalidInput", refused.code)
+            assertTrue(d.visitForm(visit, negative).messages.any { it.fieldKey == "others_present" && it.blocking })
         }
     }
 

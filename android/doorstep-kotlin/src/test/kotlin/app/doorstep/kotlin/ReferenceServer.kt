@@ -85,5 +85,17 @@ class ReferenceServer private constructor(
             if (!File(dir, "server.key").exists()) server.admin("init-key")
             return server
         }
+
+        /**
+         * A server in [dir] with one practitioner of the North Team and [devices] enrolment codes
+         * for them, serving.
+         */
+        fun servingOnePractitioner(dir: File, devices: Int): Pair<ReferenceServer, List<String>> {
+            val server = inDir(dir.apply { mkdirs() })
+            val team = server.addTeam("North Team")
+            val practitioner = server.addPractitioner(team, "Test Visitor", "health_visiting")
+            val codes = List(devices) { server.enrolCode(practitioner) }
+            return server.serve() to codes
+        }
     }
 }

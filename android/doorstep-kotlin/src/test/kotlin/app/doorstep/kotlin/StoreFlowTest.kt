@@ -48,11 +48,11 @@ class StoreFlowTest {
             assertFalse(fresh.canSave, "a fresh form cannot be saved")
             assertTrue(fresh.knownAdults.any { it.personId == f.carer })
 
-            val answers = visitAnswers(
-                childSeen = true,
-                notAloneReason = "video call: carer held the phone",
-                engagement = fresh.engagementChoices.first().code,
-            )
+            val answers = visitAnswers {
+                childSeen = true
+                notAloneReason = "video call: carer held the phone"
+                engagement = fresh.engagementChoices.first().code
+            }
             val form = d.visitForm(visit, answers)
             val blocking = form.messages.filter { it.blocking }
             assertEquals(listOf("others_present"), blocking.map { it.fieldKey }, "messages: ${form.messages}")
@@ -89,14 +89,14 @@ class StoreFlowTest {
             assertTrue(d.today().visits.single { it.visitId == visit }.canCheckOut)
             val saved = d.completeVisit(
                 visit,
-                visitAnswers(
-                    childSeen = true,
-                    childSeenAlone = true,
-                    childSpokenToAlone = true,
-                    sleepingAreaSeen = true,
-                    othersPresentAnswered = true,
-                    concerns = listOf("damp in the bedroom"),
-                ),
+                visitAnswers {
+                    childSeen = true
+                    childSeenAlone = true
+                    childSpokenToAlone = true
+                    sleepingAreaSeen = true
+                    othersPresentAnswered = true
+                    concerns = listOf("damp in the bedroom")
+                },
             )
             assertEquals(VisitStatus.COMPLETED, saved.status)
             // Recorded in the home: lone working goes on until the practitioner checks out.
@@ -106,7 +106,7 @@ class StoreFlowTest {
             assertTrue(d.alerts().none { it.loneWorker }, "checked out: no lone-working alert")
             val digest = d.alertDigest()
             assertTrue(digest.lines.none { it.loneWorker })
-            assertEquals(digest.total.toInt(), digest.lines.size + digest.more.sumOf { it.count.toInt() })
+            assertEquals(digest.total, digest.lines.size + digest.more.sumOf { it.count })
             assertTrue(digest.summary.isNotBlank())
             assertEquals(digest.more.isEmpty(), digest.moreLabel == null)
             assertTrue(d.verify().ok)
@@ -120,12 +120,12 @@ class StoreFlowTest {
             val visit = d.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 45, null))
             d.completeVisit(
                 visit,
-                visitAnswers(
-                    childSeen = true,
-                    othersPresentAnswered = true,
-                    concerns = listOf("nappy rash"),
-                    actionsAgreed = listOf("try the new cream for a week"),
-                ),
+                visitAnswers {
+                    childSeen = true
+                    othersPresentAnswered = true
+                    concerns = listOf("nappy rash")
+                    actionsAgreed = listOf("try the new cream for a week")
+                },
             )
             val unmarked = d.familyCopyReview(visit, f.carer)
             val printed = { r: app.doorstep.ffi.FamilyCopyReview ->

@@ -38,13 +38,8 @@ class SyncTest {
     lateinit var tmp: File
 
     /** A server with one practitioner and [devices] enrolment codes for them, serving. */
-    private fun server(devices: Int): Pair<ReferenceServer, List<String>> {
-        val server = ReferenceServer.inDir(File(tmp, "server").apply { mkdirs() })
-        val team = server.addTeam("North Team")
-        val practitioner = server.addPractitioner(team, "Test Visitor", "health_visiting")
-        val codes = List(devices) { server.enrolCode(practitioner) }
-        return server.serve() to codes
-    }
+    private fun server(devices: Int): Pair<ReferenceServer, List<String>> =
+        ReferenceServer.servingOnePractitioner(File(tmp, "server"), devices)
 
     @Test
     fun `a visit recorded on one device reaches the other, with progress observed`() = runBlocking {
@@ -57,10 +52,10 @@ class SyncTest {
 
             val f = a.family(PlanType.CHILD_IN_NEED, Rag.AMBER, childName = "Shared Child")
             val visit = a.planVisit(VisitInput(f.case, VisitKind.ANNOUNCED_HOME, todayAt(9), 30, null))
-            a.completeVisit(visit, visitAnswers(childSeen = true, childSeenAlone = true, othersPresentAnswered = true))
+            a.completeVisit(visit, visitAnswers { childSeen = true; childSeenAlone = true; othersPresentAnswered = true })
             a.addNote(f.case, "Discussed nursery place.", significant = true)
             val pending = a.syncState.value.status!!.pending
-            assertTrue(pending > 0u, "writes update the status flow (pending $pending)")
+            assertTrue(pending > 0, "writes update the status flow (pending $pending)")
 
             val observed = CopyOnWriteArrayList<SyncProgress>()
             val fromFlow = CopyOnWriteArrayList<SyncProgress>()
@@ -74,10 +69,10 @@ class SyncTest {
                     observed.add(progress)
                 }
             })
-            assertEquals(pending.toLong(), result.sent)
+            assertEquals(pending, result.sent)
             assertEquals(0L, result.remaining)
             assertTrue(observed.isNotEmpty(), "the Kotlin observer was told the progress")
-            assertEquals(result.sent, observed.last().sent.toLong())
+            assertEquals(result.sent, observed.last().sent)
             withTimeout(300_000) { while (fromFlow.size < observed.size) delay(10) }
             collector.cancel()
             assertEquals(observed.toList(), fromFlow.toList())
@@ -86,7 +81,7 @@ class SyncTest {
             assertTrue(after is SyncState.Idle, "state $after")
             assertEquals(result, after.lastResult)
             assertTrue(after.status!!.allSent)
-            assertEquals(0uL, after.status.pending)
+            assertEquals(0L, after.status.pending)
 
             assertTrue(b.caseload().isEmpty())
             val received = b.sync(transport)
@@ -112,7 +107,7 @@ class SyncTest {
             val f = a.family()
             a.addNote(f.case, "Written in a stairwell with no signal.")
             val pending = a.syncStatus().pending
-            assertTrue(pending > 0u)
+            assertTrue(pending > 0)
 
             val calls = AtomicInteger()
             val broken = object : Transport {
@@ -131,7 +126,7 @@ class SyncTest {
             assertEquals(pending, a.syncStatus().pending)
 
             val result = a.sync(transport)
-            assertEquals(pending.toLong(), result.sent)
+            assertEquals(pending, result.sent)
             assertTrue(a.syncStatus().allSent)
             b.sync(transport)
             assertEquals("Written in a stairwell with no signal.", b.notes(f.case).single().currentText)

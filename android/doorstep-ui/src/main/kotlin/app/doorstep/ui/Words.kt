@@ -70,8 +70,8 @@ object Words {
     const val CALL_UNANSWERED = "Nobody answered"
 
     const val VISIT_KIND = "Kind of contact"
-    const val VISIT_DATE = "Date (YYYY-MM-DD)"
-    const val VISIT_TIME = "Time (HH:MM)"
+    const val VISIT_DATE = "Date (DD/MM/YYYY)"
+    const val VISIT_TIME = "Time (24-hour, HH:MM)"
     const val VISIT_MINUTES = "Expected minutes"
     const val DEPARTURE_REASON = "Why not face to face"
 
@@ -82,8 +82,8 @@ object Words {
     const val ADD_PERSON = "Add a person"
     const val PERSON_NAME = "Name"
     const val PERSON_ROLE = "Role"
-    const val DATE_OF_BIRTH = "Date of birth (YYYY-MM-DD)"
-    const val EXPECTED_DATE = "Expected date (YYYY-MM-DD)"
+    const val DATE_OF_BIRTH = "Date of birth (DD/MM/YYYY)"
+    const val EXPECTED_DATE = "Expected date (DD/MM/YYYY)"
     const val RELATIONSHIP = "Relationship to the child"
     const val PEOPLE_ADDED = "People in this household"
     const val OPEN_CASE = "Open a case"

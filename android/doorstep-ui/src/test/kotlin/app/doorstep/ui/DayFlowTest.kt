@@ -13,13 +13,16 @@ import app.doorstep.ffi.Answer
 import app.doorstep.ffi.PromptInput
 import kotlinx.coroutines.runBlocking
 import app.doorstep.ffi.Rag
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitStatus
+import app.doorstep.ffi.maxCount
 import app.doorstep.ui.app.AppState
 import app.doorstep.ui.app.Route
 import app.doorstep.ui.theme.Palette
 import java.io.File
 import java.time.LocalDate
 import java.time.ZoneId
+import java.time.format.DateTimeFormatter
 import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
@@ -85,7 +88,7 @@ class DayFlowTest {
         tap(hasTestTag("save-address"))
         await(hasTestTag("person-name"))
         settle(s)
-        addPerson(s, "Child", "Amelia Hart", born = "2024-03-02")
+        addPerson(s, "Child", "Amelia Hart", born = "02/03/2024")
         addPerson(s, "Parent or carer", "Jo Hart", relationship = "Mother")
         addPerson(s, "Other adult in the home", "Dean Marsh", relationship = "Mother's partner")
         assertEquals(3, s.householdPeople.size)
@@ -120,7 +123,15 @@ class DayFlowTest {
         shot("09-child-amber")
 
         // Plan visits: a video call needs its reason on a child protection plan (the core says so).
-        val today = LocalDate.now(ZoneId.of("Europe/London")).toString()
+        // Dates and times are read by the core, UK style: a day that does not exist is refused with
+        // its message, naming the field only.
+        planVisit(s, "Home visit", "31/02/2026", "09:30", reason = null)
+        val badDate = assertNotNull(s.error, "the core refuses a date that does not exist")
+        assertTrue(badDate.contains("not a date like 31/01/2026"), badDate)
+        await(hasText(badDate))
+        s.back()
+        settle(s)
+        val today = LocalDate.now(ZoneId.of("Europe/London")).format(DateTimeFormatter.ofPattern("dd/MM/yyyy"))
         planVisit(s, "Video call", today, "09:30", reason = null)
         val refusal = assertNotNull(s.error, "the core refuses a video call without a reason")
         await(hasText(refusal))
@@ -304,7 +315,7 @@ class DayFlowTest {
         tap(hasTestTag("sync"))
         val status = waitFor(s) { s.doorstep?.syncState?.value?.status }
         await(hasText(status.summary))
-        assertTrue(status.pending > 0u, "changes wait to be sent")
+        assertTrue(status.pending > 0, "changes wait to be sent")
         shot("30-sync")
         s.back()
         settle(s)
@@ -382,7 +393,7 @@ class DayFlowTest {
         settle(s)
     }
 
-    private fun SkikoComposeUiTest.outcome(s: AppState, visitId: String, kind: String, reason: String, followUp: String, shotName: String) {
+    private fun SkikoComposeUiTest.outcome(s: AppState, visitId: VisitId, kind: String, reason: String, followUp: String, shotName: String) {
         tap(hasTestTag("record-$visitId"))
         await(hasTestTag("form"))
         settle(s)
@@ -418,7 +429,11 @@ class DayFlowTest {
                 PromptInput.YES_NO -> tap(hasText(if (prompt.key == "child_spoken_to_alone") Words.NO else Words.YES) and inPrompt)
                 PromptInput.SHORT_TEXT, PromptInput.LONG_TEXT -> type("text-${prompt.key}", "Seen in the living room with mother")
                 // One adult in the room while the child spoke, said with the + button (and so not alone).
-                PromptInput.COUNT -> tap(hasContentDescription("${Words.INCREASE}: ${prompt.question}") and hasClickAction())
+                PromptInput.COUNT -> {
+                    // The stepper stops where the core says (the same limit on iOS).
+                    assertEquals(maxCount(), prompt.maxCount)
+                    tap(hasContentDescription("${Words.INCREASE}: ${prompt.question}") and hasClickAction())
+                }
                 PromptInput.CHOICE -> tap(hasText(form.engagementChoices.first().label) and inPrompt)
                 PromptInput.PEOPLE_PRESENT -> {
                     if (form.knownAdults.isEmpty()) {

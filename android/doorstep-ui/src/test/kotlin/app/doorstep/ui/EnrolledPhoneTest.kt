@@ -17,6 +17,7 @@ import app.doorstep.ffi.PlanType
 import app.doorstep.ffi.Rag
 import app.doorstep.ffi.ReminderStage
 import app.doorstep.ffi.VisitInput
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitKind
 import app.doorstep.ffi.WallClock
 import app.doorstep.kotlin.Doorstep
@@ -66,7 +67,7 @@ class EnrolledPhoneTest {
         val unlocked = AtomicInteger()
         val changed = AtomicInteger()
         val checkIns = mutableListOf<CheckInView>()
-        val checkOuts = mutableListOf<String>()
+        val checkOuts = mutableListOf<VisitId>()
         val wiped = AtomicInteger()
         override val biometricAvailable = true
         override fun keyProvider(): KeyProvider = key
@@ -78,7 +79,7 @@ class EnrolledPhoneTest {
             // What Android schedules as alarms, read as it reads them.
             reminders += store.loneWorkingReminders()
         }
-        override fun onCheckedOut(visitId: String) { checkOuts += visitId }
+        override fun onCheckedOut(visitId: VisitId) { checkOuts += visitId }
         override fun onWiped() { wiped.incrementAndGet() }
     }
 
@@ -274,7 +275,7 @@ class EnrolledPhoneTest {
     }
 
     /** A child protection case with a home visit starting a minute from [now]; returns the visit. */
-    private suspend fun family(d: Doorstep, now: Long): String {
+    private suspend fun family(d: Doorstep, now: Long): VisitId {
         val home = d.addHousehold(HouseholdInput("14 Elm Road, Leeds", "LS6 2AB", null))
         val child = d.addPerson(PersonInput(home, PersonRole.CHILD, "Amelia Hart", "2024-03-02", null, null))
         val case = d.openCase(CaseInput(child, PlanType.CHILD_PROTECTION, Rag.RED, "Initial conference: neglect"))

@@ -3,6 +3,7 @@ package app.doorstep.android.reminder
 import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
+import app.doorstep.ffi.VisitId
 
 /** Shows a lone-working reminder when its alarm fires (the text is the core's, naming no one). */
 class LoneWorkingReminderReceiver : BroadcastReceiver() {
@@ -11,7 +12,7 @@ class LoneWorkingReminderReceiver : BroadcastReceiver() {
         val text = intent.getStringExtra(EXTRA_TEXT) ?: return
         // lone-working/<visit id>/<stage>: the red reminder replaces the amber one's notification.
         val visitId = intent.data?.schemeSpecificPart?.split('/')?.getOrNull(1) ?: return
-        ReminderNotifications.show(context, visitId, text)
+        ReminderNotifications.show(context, VisitId(visitId), text)
     }
 
     /** Intent extras. */

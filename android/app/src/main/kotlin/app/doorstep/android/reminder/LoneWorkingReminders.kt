@@ -1,5 +1,6 @@
 package app.doorstep.android.reminder
 
+import app.doorstep.ffi.VisitId
 import android.app.AlarmManager
 import android.app.PendingIntent
 import android.content.Context
@@ -33,15 +34,15 @@ class LoneWorkingReminders(private val context: Context) {
     }
 
     /** Cancels a visit's reminders (checked out) and removes any already shown. */
-    fun cancel(visitId: String) {
+    fun cancel(visitId: VisitId) {
         for (stage in ReminderStage.entries) alarms.cancel(pendingIntent(visitId, stage, text = null))
         ReminderNotifications.dismiss(context, visitId)
     }
 
     /** One alarm per visit and stage: the opaque visit id and the stage are in the data URI. */
-    private fun pendingIntent(visitId: String, stage: ReminderStage, text: String?): PendingIntent {
+    private fun pendingIntent(visitId: VisitId, stage: ReminderStage, text: String?): PendingIntent {
         val intent = Intent(context, LoneWorkingReminderReceiver::class.java)
-            .setData(Uri.fromParts("doorstep", "lone-working/$visitId/${stage.name.lowercase()}", null))
+            .setData(Uri.fromParts("doorstep", "lone-working/${visitId.value}/${stage.name.lowercase()}", null))
         text?.let { intent.putExtra(LoneWorkingReminderReceiver.EXTRA_TEXT, it) }
         return PendingIntent.getBroadcast(
             context,

@@ -1,5 +1,6 @@
 package app.doorstep.android.reminder
 
+import app.doorstep.ffi.VisitId
 import android.Manifest
 import android.app.NotificationChannel
 import android.app.NotificationManager
@@ -23,7 +24,7 @@ object ReminderNotifications {
     private const val CHANNEL = "lone_working"
 
     /** Posts the reminder for a visit, if the practitioner allowed notifications. */
-    fun show(context: Context, visitId: String, text: String) {
+    fun show(context: Context, visitId: VisitId, text: String) {
         if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
             ContextCompat.checkSelfPermission(context, Manifest.permission.POST_NOTIFICATIONS) !=
             PackageManager.PERMISSION_GRANTED
@@ -48,12 +49,12 @@ object ReminderNotifications {
             .setContentIntent(open)
             .setAutoCancel(true)
             .build()
-        NotificationManagerCompat.from(context).notify(visitId, 0, notification)
+        NotificationManagerCompat.from(context).notify(visitId.value, 0, notification)
     }
 
     /** Removes a visit's reminder (checked out). */
-    fun dismiss(context: Context, visitId: String) {
-        NotificationManagerCompat.from(context).cancel(visitId, 0)
+    fun dismiss(context: Context, visitId: VisitId) {
+        NotificationManagerCompat.from(context).cancel(visitId.value, 0)
     }
 
     private fun ensureChannel(context: Context) {

@@ -6,6 +6,7 @@ import androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_STRONG
 import app.doorstep.android.AppContainer
 import app.doorstep.ffi.CheckInView
 import app.doorstep.ffi.KeyProvider
+import app.doorstep.ffi.VisitId
 import app.doorstep.kotlin.Doorstep
 import app.doorstep.ui.app.Platform
 import java.io.File
@@ -44,7 +45,7 @@ class AndroidPlatform(
         container.reminders.schedule(store.loneWorkingReminders())
     }
 
-    override fun onCheckedOut(visitId: String) = container.reminders.cancel(visitId)
+    override fun onCheckedOut(visitId: VisitId) = container.reminders.cancel(visitId)
 
     override fun onWiped() = container.onWiped()
 }

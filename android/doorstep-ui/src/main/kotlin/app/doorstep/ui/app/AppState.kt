@@ -7,12 +7,16 @@ import androidx.compose.runtime.setValue
 import app.doorstep.ffi.Agency
 import app.doorstep.ffi.AlertsView
 import app.doorstep.ffi.Answer
+import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.CaseInput
 import app.doorstep.ffi.CaseLine
 import app.doorstep.ffi.ChildView
 import app.doorstep.ffi.DoorstepException
+import app.doorstep.ffi.HouseholdId
 import app.doorstep.ffi.HouseholdInput
+import app.doorstep.ffi.NoteId
 import app.doorstep.ffi.NoteThreadLine
+import app.doorstep.ffi.PersonId
 import app.doorstep.ffi.PersonInput
 import app.doorstep.ffi.PlanScreen
 import app.doorstep.ffi.PlanType
@@ -23,11 +27,15 @@ import app.doorstep.ffi.TodayVisit
 import app.doorstep.ffi.UnlockOptions
 import app.doorstep.ffi.VisitAnswers
 import app.doorstep.ffi.VisitForm
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitInput
 import app.doorstep.ffi.VisitKind
 import app.doorstep.ffi.VisitSaved
 import app.doorstep.ffi.answerOf
 import app.doorstep.ffi.emptyAnswers
+import app.doorstep.ffi.expectedMinutes
+import app.doorstep.ffi.ukDateInDays
+import app.doorstep.ffi.ukLocalMillis
 import app.doorstep.ffi.withAnswer
 import app.doorstep.kotlin.Doorstep
 import app.doorstep.kotlin.userMessage
@@ -37,11 +45,6 @@ import app.doorstep.ui.screens.OutcomeKind
 import app.doorstep.ui.screens.PersonRequest
 import app.doorstep.ui.screens.VisitRequest
 import java.io.File
-import java.time.LocalDate
-import java.time.LocalDateTime
-import java.time.LocalTime
-import java.time.ZoneId
-import java.time.format.DateTimeParseException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
@@ -106,8 +109,8 @@ class AppState(
     /** Unlocking with the biometric key is offered: the core has the slot and the device a biometric. */
     val biometricOffered: Boolean
         get() = platform.biometricAvailable && !keyInvalidated && unlockOptions?.keyProvider == true
-    private var householdId: String? = null
-    private var callVisitId: String? = null
+    private var householdId: HouseholdId? = null
+    private var callVisitId: VisitId? = null
     private var formJob: Job? = null
     private var liveJob: Job? = null
 
@@ -347,28 +350,28 @@ class AppState(
     }
 
     /** Opens a case for a child in the household; then the child's screen. */
-    fun openCase(childId: String, plan: PlanType, rag: Rag, reason: String) = write {
+    fun openCase(childId: PersonId, plan: PlanType, rag: Rag, reason: String) = write {
         val caseId = it.openCase(CaseInput(childId, plan, rag, reason))
         reset(Route.Today)
         go(Route.Child(caseId))
     }
 
     /** Changes the case's rating, with the reason; back to the child. */
-    fun setRag(caseId: String, rag: Rag, reason: String) = write {
+    fun setRag(caseId: CaseId, rag: Rag, reason: String) = write {
         it.setRag(caseId, rag, reason)
         back()
     }
 
-    /** Plans a visit (UK local date and time); back to the child. */
-    fun planVisit(caseId: String, request: VisitRequest) = write {
-        val at = localMillis(request.date, request.time) ?: return@write
-        val minutes = request.minutes.trim().toIntOrNull() ?: run { error = MINUTES_FORMAT; return@write }
+    /** Plans a visit (UK local date and time, read by the core); back to the child. */
+    fun planVisit(caseId: CaseId, request: VisitRequest) = write {
+        val at = ukLocalMillis(request.date, request.time)
+        val minutes = expectedMinutes(request.minutes)
         it.planVisit(VisitInput(caseId, request.kind, at, minutes, request.departureReason))
         back()
     }
 
     /** A telephone call with the family now, answered: the record form for it follows. */
-    fun callAnswered(caseId: String, departureReason: String?) = write {
+    fun callAnswered(caseId: CaseId, departureReason: String?) = write {
         val id = callVisit(it, caseId, departureReason)
         replace(Route.Record(id))
         load(route)
@@ -378,18 +381,18 @@ class AppState(
      * A telephone call with the family just made that nobody answered: the core logs it (it counts
      * towards consecutive unsuccessful contacts) with what happened and the follow-up.
      */
-    fun callUnanswered(caseId: String, departureReason: String?, whatHappened: String, followUp: String) = write {
+    fun callUnanswered(caseId: CaseId, departureReason: String?, whatHappened: String, followUp: String) = write {
         saved = it.recordUnansweredCall(caseId, whatHappened, followUp, departureReason)
     }
 
     /** The call being logged (planned once, even if the first save was refused). */
-    private suspend fun callVisit(store: Doorstep, caseId: String, departureReason: String?): String =
+    private suspend fun callVisit(store: Doorstep, caseId: CaseId, departureReason: String?): VisitId =
         callVisitId ?: store.planVisit(
             VisitInput(caseId, VisitKind.TELEPHONE, platform.clock?.nowMillis() ?: System.currentTimeMillis(), CALL_MINUTES, departureReason),
         ).also { callVisitId = it }
 
     /** One answer changed: the core puts it in place and draws the form again (latest answer wins). */
-    fun answer(visitId: String, key: String, answer: Answer) {
+    fun answer(visitId: VisitId, key: String, answer: Answer) {
         val next = try {
             withAnswer(answers ?: emptyAnswers(), key, answer)
         } catch (e: DoorstepException) {
@@ -410,7 +413,7 @@ class AppState(
     }
 
     /** Discards the draft (the practitioner's choice): a fresh form. */
-    fun discardDraft(visitId: String) = call {
+    fun discardDraft(visitId: VisitId) = call {
         formJob?.cancel()
         it.discardDraft(visitId)
         answers = null
@@ -422,13 +425,13 @@ class AppState(
     fun answerFor(key: String): Answer? = answers?.let { answerOf(it, key) }
 
     /** Saves the visit; the core refuses it if a blocking rule is broken. */
-    fun saveVisit(visitId: String) = write {
+    fun saveVisit(visitId: VisitId) = write {
         val current = answers ?: return@write
         saved = it.completeVisit(visitId, current)
     }
 
     /** Saves a visit that did not happen. */
-    fun saveOutcome(visitId: String, kind: OutcomeKind, reason: String, followUp: String) = write {
+    fun saveOutcome(visitId: VisitId, kind: OutcomeKind, reason: String, followUp: String) = write {
         saved = when (kind) {
             OutcomeKind.NO_ACCESS -> it.recordNoAccess(visitId, reason, followUp)
             OutcomeKind.DECLINED -> it.recordDeclined(visitId, reason, followUp)
@@ -450,7 +453,7 @@ class AppState(
     }
 
     /** Checks in at the door; the platform schedules its reminder. */
-    fun checkIn(visitId: String) = write {
+    fun checkIn(visitId: VisitId) = write {
         val view = it.checkIn(visitId)
         platform.onCheckedIn(it, view)
         visit = it.visit(visitId)
@@ -458,7 +461,7 @@ class AppState(
     }
 
     /** Checks out safely. */
-    fun checkOut(visitId: String) = write {
+    fun checkOut(visitId: VisitId) = write {
         it.checkOut(visitId)
         platform.onCheckedOut(visitId)
         visit = it.visit(visitId)
@@ -466,13 +469,13 @@ class AppState(
     }
 
     /** Adds a note. */
-    fun addNote(caseId: String, text: String, significant: Boolean) = write {
+    fun addNote(caseId: CaseId, text: String, significant: Boolean) = write {
         it.addNote(caseId, text, significant)
         notes = it.notes(caseId)
     }
 
     /** Amends a note (the original is kept). */
-    fun amendNote(caseId: String, noteId: String, text: String, significant: Boolean?) = write {
+    fun amendNote(caseId: CaseId, noteId: NoteId, text: String, significant: Boolean?) = write {
         it.amendNote(noteId, text, significant)
         notes = it.notes(caseId)
     }
@@ -549,23 +552,12 @@ class AppState(
         else -> Route.SetUp
     }
 
-    private fun localMillis(date: String, time: String): Long? = try {
-        LocalDateTime.of(LocalDate.parse(date.trim()), LocalTime.parse(time.trim()))
-            .atZone(UK).toInstant().toEpochMilli()
-    } catch (_: DateTimeParseException) {
-        error = DATE_FORMAT
-        null
-    }
-
     companion object {
         /** The plan's horizon: four weeks. */
         const val WEEKS: Int = 4
         private const val CALL_MINUTES: Int = 15
-        private val UK: ZoneId = ZoneId.of("Europe/London")
-        private const val DATE_FORMAT = "Write the date as YYYY-MM-DD and the time as HH:MM."
-        private const val MINUTES_FORMAT = "Write the expected length as a number of minutes."
 
-        /** Tomorrow in the UK, for the planning form. */
-        fun tomorrow(): String = LocalDate.now(UK).plusDays(1).toString()
+        /** Tomorrow in the UK as the planning form shows it (the core's date). */
+        fun tomorrow(): String = ukDateInDays(1)
     }
 }

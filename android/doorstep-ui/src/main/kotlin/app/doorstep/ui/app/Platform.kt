@@ -3,6 +3,7 @@ package app.doorstep.ui.app
 import app.doorstep.ffi.CheckInView
 import app.doorstep.ffi.KeyProvider
 import app.doorstep.ffi.Transport
+import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.WallClock
 import app.doorstep.kotlin.Doorstep
 import java.io.File
@@ -49,7 +50,7 @@ open class Platform(
     open suspend fun onCheckedIn(store: Doorstep, view: CheckInView) = Unit
 
     /** After a check-out: cancel them. */
-    open fun onCheckedOut(visitId: String) = Unit
+    open fun onCheckedOut(visitId: VisitId) = Unit
 
     /** The server revoked this device and the core erased the store: forget the platform's keys. */
     open fun onWiped() = Unit

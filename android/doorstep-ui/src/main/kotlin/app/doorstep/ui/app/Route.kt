@@ -1,5 +1,8 @@
 package app.doorstep.ui.app
 
+import app.doorstep.ffi.CaseId
+import app.doorstep.ffi.VisitId
+
 import app.doorstep.ui.screens.OutcomeKind
 
 /** Where the app is. Arguments are record ids only (never names or case text). */
@@ -35,26 +38,26 @@ sealed interface Route {
     data object Sync : Route
 
     /** A child's case. */
-    data class Child(val caseId: String) : Route
+    data class Child(val caseId: CaseId) : Route
 
     /** Recording a visit. */
-    data class Record(val visitId: String) : Route
+    data class Record(val visitId: VisitId) : Route
 
     /** A visit that did not happen. */
-    data class Outcome(val visitId: String, val kind: OutcomeKind) : Route
+    data class Outcome(val visitId: VisitId, val kind: OutcomeKind) : Route
 
     /** Planning a visit for a case. */
-    data class PlanVisit(val caseId: String) : Route
+    data class PlanVisit(val caseId: CaseId) : Route
 
     /** Changing a case's rating. */
-    data class ChangeRag(val caseId: String) : Route
+    data class ChangeRag(val caseId: CaseId) : Route
 
     /** Logging a telephone call with a family. */
-    data class LogCall(val caseId: String) : Route
+    data class LogCall(val caseId: CaseId) : Route
 
     /** Lone working at a visit. */
-    data class Lone(val visitId: String) : Route
+    data class Lone(val visitId: VisitId) : Route
 
     /** A case's notes. */
-    data class Notes(val caseId: String) : Route
+    data class Notes(val caseId: CaseId) : Route
 }

@@ -1,51 +1,33 @@
 package app.doorstep.ui.common
 
 import app.doorstep.ffi.Agency
+import app.doorstep.ffi.FormChoices
 import app.doorstep.ffi.PersonRole
 import app.doorstep.ffi.PlanType
 import app.doorstep.ffi.Rag
 import app.doorstep.ffi.VisitKind
+import app.doorstep.ffi.formChoices
 
 /**
- * The choices the input forms offer, with the words the core uses for them in its view data
- * (`core/src/view/labels.rs`). A known gap: the core does not yet expose its choice lists through
- * the bindings, so these words are a copy; when it does, the forms take them from there.
+ * The choices the input forms offer, in the core's order and words (`formChoices()`, from
+ * `core/src/view/choices.rs`), as the (value, label) pairs [ChoiceGroup] draws. Nothing is listed
+ * or worded here.
  */
 object Choices {
+    private val core: FormChoices by lazy { formChoices() }
+
     /** Plans, most protective first. */
-    val plans: List<Pair<PlanType, String>> = listOf(
-        PlanType.CHILD_PROTECTION to "Child protection plan",
-        PlanType.CHILD_IN_NEED to "Child in need plan",
-        PlanType.LOOKED_AFTER to "Looked after child",
-        PlanType.TARGETED_EARLY_HELP to "Early help",
-        PlanType.UNIVERSAL to "Universal services",
-    )
+    val plans: List<Pair<PlanType, String>> get() = core.plans.map { it.value to it.label }
 
     /** RAG ratings. */
-    val rags: List<Pair<Rag, String>> = listOf(Rag.RED to "Red", Rag.AMBER to "Amber", Rag.GREEN to "Green")
+    val rags: List<Pair<Rag, String>> get() = core.rags.map { it.value to it.label }
 
     /** Kinds of contact a practitioner can plan. */
-    val visitKinds: List<Pair<VisitKind, String>> = listOf(
-        VisitKind.ANNOUNCED_HOME to "Home visit",
-        VisitKind.UNANNOUNCED_HOME to "Unannounced home visit",
-        VisitKind.CLINIC_OR_SCHOOL to "Clinic, school or nursery",
-        VisitKind.VIRTUAL to "Video call",
-        VisitKind.TELEPHONE to "Telephone call",
-    )
+    val visitKinds: List<Pair<VisitKind, String>> get() = core.visitKinds.map { it.value to it.label }
 
     /** Roles of people in a household. */
-    val roles: List<Pair<PersonRole, String>> = listOf(
-        PersonRole.CHILD to "Child",
-        PersonRole.UNBORN to "Unborn baby",
-        PersonRole.PARENT_CARER to "Parent or carer",
-        PersonRole.KNOWN_ADULT to "Other adult in the home",
-    )
+    val roles: List<Pair<PersonRole, String>> get() = core.roles.map { it.value to it.label }
 
     /** Agencies. */
-    val agencies: List<Pair<Agency, String>> = listOf(
-        Agency.HEALTH_VISITING to "Health visiting",
-        Agency.SOCIAL_CARE to "Children's social care",
-        Agency.MIDWIFERY to "Midwifery",
-        Agency.GP to "General practice",
-    )
+    val agencies: List<Pair<Agency, String>> get() = core.agencies.map { it.value to it.label }
 }

@@ -23,6 +23,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
+import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.CaseLine
 import app.doorstep.ffi.ChildView
 import app.doorstep.ffi.Rag
@@ -43,7 +44,7 @@ fun CaseloadScreen(
     busy: Boolean,
     error: String?,
     onBack: () -> Unit,
-    onChild: (caseId: String) -> Unit,
+    onChild: (caseId: CaseId) -> Unit,
 ) {
     ScreenScaffold(title = Words.CASELOAD, onBack = onBack, busy = busy) {
         ErrorText(error, Modifier.padding(horizontal = 16.dp))

@@ -12,6 +12,7 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
+import app.doorstep.ffi.PersonId
 import app.doorstep.ffi.PersonRole
 import app.doorstep.ffi.PlanType
 import app.doorstep.ffi.Rag
@@ -33,7 +34,7 @@ data class PersonRequest(
 )
 
 /** A person already added in this household (for opening a child's case). */
-data class AddedPerson(val id: String, val name: String, val role: PersonRole)
+data class AddedPerson(val id: PersonId, val name: String, val role: PersonRole)
 
 /** The steps of adding a household: the address, then its people, then a child's case. */
 enum class HouseholdStep { ADDRESS, PEOPLE, CASE }
@@ -44,7 +45,7 @@ data class HouseholdActions(
     val onAddress: (address: String, postcode: String?, accessNotes: String?) -> Unit = { _, _, _ -> },
     val onPerson: (PersonRequest) -> Unit = {},
     val onToCase: () -> Unit = {},
-    val onCase: (childId: String, PlanType, Rag, reason: String) -> Unit = { _, _, _, _ -> },
+    val onCase: (childId: PersonId, PlanType, Rag, reason: String) -> Unit = { _, _, _, _ -> },
 )
 
 /**
@@ -127,7 +128,7 @@ private fun PeopleStep(people: List<AddedPerson>, busy: Boolean, actions: Househ
 @Composable
 private fun CaseStep(people: List<AddedPerson>, busy: Boolean, actions: HouseholdActions) {
     // Everyone added is offered: the core refuses a case for someone who is not a child.
-    var child by remember { mutableStateOf<String?>(null) }
+    var child by remember { mutableStateOf<PersonId?>(null) }
     var plan by remember { mutableStateOf<PlanType?>(null) }
     var rag by remember { mutableStateOf<Rag?>(null) }
     var reason by remember { mutableStateOf("") }

@@ -26,6 +26,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.unit.dp
+import app.doorstep.ffi.NoteId
 import app.doorstep.ffi.NoteThreadLine
 import app.doorstep.ui.Words
 import app.doorstep.ui.common.ErrorText
@@ -43,7 +44,7 @@ fun NotesScreen(
     error: String?,
     onBack: () -> Unit,
     onAdd: (text: String, significant: Boolean) -> Unit,
-    onAmend: (noteId: String, text: String, significant: Boolean?) -> Unit,
+    onAmend: (noteId: NoteId, text: String, significant: Boolean?) -> Unit,
 ) {
     var amending by remember { mutableStateOf<NoteThreadLine?>(null) }
     ScreenScaffold(title = Words.NOTES, onBack = onBack, busy = busy) {

@@ -152,7 +152,7 @@ fun PromptField(prompt: FormPrompt, form: VisitForm, current: Answer?, onAnswer:
                 prompt.question, (current as? Answer.Text)?.value.orEmpty(), { onAnswer(Answer.Text(it)) },
                 tag = "text-${prompt.key}", singleLine = false, minLines = 3,
             )
-            PromptInput.COUNT -> Count(prompt.question, (current as? Answer.Count)?.value ?: 0u) { onAnswer(Answer.Count(it)) }
+            PromptInput.COUNT -> Count(prompt.question, (current as? Answer.Count)?.value ?: 0, prompt.maxCount) { onAnswer(Answer.Count(it)) }
             PromptInput.CHOICE -> Column {
                 form.engagementChoices.forEach { choice ->
                     val selected = (current as? Answer.Choice)?.code == choice.code
@@ -167,7 +167,7 @@ fun PromptField(prompt: FormPrompt, form: VisitForm, current: Answer?, onAnswer:
                     }
                 }
             }
-            PromptInput.PEOPLE_PRESENT -> PeoplePresent(form, current as? Answer.PeoplePresent, onAnswer)
+            PromptInput.PEOPLE_PRESENT -> PeoplePresent(form, prompt.maxCount, current as? Answer.PeoplePresent, onAnswer)
             PromptInput.TEXT_LIST -> TextList(prompt.key, (current as? Answer.TextList)?.values.orEmpty()) {
                 onAnswer(Answer.TextList(it))
             }
@@ -206,18 +206,20 @@ private fun YesNo(value: Boolean?, onAnswer: (Answer) -> Unit) {
     }
 }
 
-/** A count with − and + (the core says how many is too many). */
+/** A count with − and +, from 0 to the core's [max] for the question (it refuses anything else). */
 @Composable
-private fun Count(what: String, value: UInt, onChange: (UInt) -> Unit) {
+private fun Count(what: String, value: Int, max: Int?, onChange: (Int) -> Unit) {
+    val canAdd = max == null || value < max
     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
         OutlinedButton(
-            onClick = { if (value > 0u) onChange(value - 1u) },
-            enabled = value > 0u,
+            onClick = { if (value > 0) onChange(value - 1) },
+            enabled = value > 0,
             modifier = Modifier.semantics { contentDescription = "${Words.DECREASE}: $what" },
         ) { Text("−") }
         Text(value.toString(), style = MaterialTheme.typography.titleMedium)
         OutlinedButton(
-            onClick = { onChange(value + 1u) },
+            onClick = { if (canAdd) onChange(value + 1) },
+            enabled = canAdd,
             modifier = Modifier.semantics { contentDescription = "${Words.INCREASE}: $what" },
         ) { Text("+") }
     }
@@ -225,8 +227,8 @@ private fun Count(what: String, value: UInt, onChange: (UInt) -> Unit) {
 
 /** Who else is in the home: known adults ticked, unknown adults counted and described. */
 @Composable
-private fun PeoplePresent(form: VisitForm, current: Answer.PeoplePresent?, onAnswer: (Answer) -> Unit) {
-    val state = current ?: Answer.PeoplePresent(emptyList(), 0u, emptyList())
+private fun PeoplePresent(form: VisitForm, max: Int?, current: Answer.PeoplePresent?, onAnswer: (Answer) -> Unit) {
+    val state = current ?: Answer.PeoplePresent(emptyList(), 0, emptyList())
     Column {
         form.knownAdults.forEach { adult ->
             val ticked = adult.personId in state.knownAdultIds
@@ -242,15 +244,15 @@ private fun PeoplePresent(form: VisitForm, current: Answer.PeoplePresent?, onAns
             }
         }
         Text(Words.UNKNOWN_ADULTS)
-        Count(Words.UNKNOWN_ADULTS, state.unknownAdults) { n ->
-            onAnswer(state.copy(unknownAdults = n, unknownDescriptions = state.unknownDescriptions.take(n.toInt())))
+        Count(Words.UNKNOWN_ADULTS, state.unknownAdults, max) { n ->
+            onAnswer(state.copy(unknownAdults = n, unknownDescriptions = state.unknownDescriptions.take(n)))
         }
-        repeat(state.unknownAdults.toInt()) { i ->
+        repeat(state.unknownAdults) { i ->
             TextInput(
                 "${Words.UNKNOWN_ADULT_N} ${i + 1}",
                 state.unknownDescriptions.getOrNull(i).orEmpty(),
                 { text ->
-                    val list = MutableList(state.unknownAdults.toInt()) { state.unknownDescriptions.getOrNull(it).orEmpty() }
+                    val list = MutableList(state.unknownAdults) { state.unknownDescriptions.getOrNull(it).orEmpty() }
                     list[i] = text
                     onAnswer(state.copy(unknownDescriptions = list))
                 },

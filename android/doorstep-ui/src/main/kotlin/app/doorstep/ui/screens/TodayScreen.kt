@@ -30,8 +30,10 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
+import app.doorstep.ffi.CaseId
 import app.doorstep.ffi.TodayView
 import app.doorstep.ffi.TodayVisit
+import app.doorstep.ffi.VisitId
 import app.doorstep.ui.Words
 import app.doorstep.ui.common.AlertCard
 import app.doorstep.ui.common.ErrorText
@@ -42,9 +44,9 @@ import app.doorstep.ui.common.ScreenScaffold
 
 /** Where Today's buttons lead (navigation only: every decision is in [TodayView]). */
 data class TodayActions(
-    val onChild: (caseId: String) -> Unit = {},
-    val onRecord: (visitId: String) -> Unit = {},
-    val onLoneWorking: (visitId: String) -> Unit = {},
+    val onChild: (caseId: CaseId) -> Unit = {},
+    val onRecord: (visitId: VisitId) -> Unit = {},
+    val onLoneWorking: (visitId: VisitId) -> Unit = {},
     val onSync: () -> Unit = {},
     val onCaseload: () -> Unit = {},
     val onAlerts: (() -> Unit)? = null,

@@ -1,5 +1,6 @@
 package app.doorstep.android.ui.familycopy
 
+import app.doorstep.ffi.PersonId
 import android.content.Context
 import android.os.Bundle
 import android.os.CancellationSignal
@@ -66,7 +67,7 @@ suspend fun printFamilyCopy(
     context: Context,
     doorstep: Doorstep,
     review: FamilyCopyReview,
-    recipientId: String,
+    recipientId: PersonId,
     largePrint: Boolean,
 ) {
     val pdf = doorstep.giveFamilyCopy(review.visitId, recipientId, largePrint, review.fingerprint)
