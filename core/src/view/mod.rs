@@ -1,6 +1,7 @@
 //! View data for the phones: everything a screen shows, computed here so the Android and iOS
-//! shells only render it. Ids are strings, instants are UTC milliseconds with a ready-made
-//! Europe/London label, and every code has its words, so neither shell needs a rule of its own.
+//! shells only render it. Ids are the domain's typed ids (each its own type in Kotlin), counts are
+//! signed, instants are UTC milliseconds with a ready-made Europe/London label, and every code has
+//! its words, so neither shell needs a rule of its own.
 
 mod answers;
 mod child;

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir
 
 /**
  * Ids are distinct types: a case id where a visit id is expected does not compile. The lines
- * commented out below are the compile-level check — each is a type error (`Argument type
- * mismatch: actual type is 'CaseId', but 'VisitId' was expected`); the rest shows the ids
- * round-trip through the real core unchanged.
+ * commented out below document it — each is a type error (`Argument type mismatch: actual type
+ * is 'CaseId', but 'VisitId' was expected`), which [IdsCompileTest] checks by running the
+ * compiler; the rest shows the ids round-trip through the real core unchanged.
  */
 class IdsTest {
     @TempDir

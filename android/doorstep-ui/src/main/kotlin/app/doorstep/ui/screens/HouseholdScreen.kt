@@ -82,7 +82,7 @@ private fun AddressStep(busy: Boolean, actions: HouseholdActions) {
     TextInput(Words.POSTCODE, postcode, { postcode = it }, tag = "postcode")
     TextInput(Words.ACCESS_NOTES, access, { access = it }, tag = "access")
     Button(
-        onClick = { actions.onAddress(address, postcode.ifBlank { null }, access.ifBlank { null }) },
+        onClick = { actions.onAddress(address, postcode, access) },
         enabled = !busy,
         modifier = Modifier.fillMaxWidth().testTag("save-address"),
     ) { Text(Words.SAVE) }
@@ -111,7 +111,7 @@ private fun PeopleStep(people: List<AddedPerson>, busy: Boolean, actions: Househ
         onClick = {
             val chosen = role ?: return@Button
             actions.onPerson(
-                PersonRequest(chosen, name, born.ifBlank { null }, expected.ifBlank { null }, relationship.ifBlank { null }),
+                PersonRequest(chosen, name, born, expected, relationship),
             )
             name = ""; born = ""; expected = ""; relationship = ""; role = null
         },

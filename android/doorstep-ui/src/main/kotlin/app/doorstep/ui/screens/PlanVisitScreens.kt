@@ -56,7 +56,7 @@ fun PlanVisitScreen(
             TextInput(Words.VISIT_MINUTES, minutes, { minutes = it }, tag = "minutes", keyboardType = KeyboardType.Number)
             TextInput(Words.DEPARTURE_REASON, reason, { reason = it }, tag = "departure", singleLine = false, minLines = 2)
             Button(
-                onClick = { kind?.let { onSave(VisitRequest(it, date, time, minutes, reason.ifBlank { null })) } },
+                onClick = { kind?.let { onSave(VisitRequest(it, date, time, minutes, reason)) } },
                 enabled = !busy && kind != null,
                 modifier = Modifier.fillMaxWidth().testTag("save"),
             ) { Text(Words.PLAN_VISIT) }
@@ -88,7 +88,7 @@ fun LogCallScreen(
             TextInput(Words.DEPARTURE_REASON, reason, { reason = it }, tag = "departure", singleLine = false, minLines = 2)
             if (!unanswered) {
                 Button(
-                    onClick = { onAnswered(reason.ifBlank { null }) },
+                    onClick = { onAnswered(reason) },
                     enabled = !busy,
                     modifier = Modifier.fillMaxWidth().testTag("answered"),
                 ) { Text(Words.CALL_ANSWERED) }
@@ -101,7 +101,7 @@ fun LogCallScreen(
                 TextInput(Words.OUTCOME_REASON, happened, { happened = it }, tag = "happened", singleLine = false, minLines = 2)
                 TextInput(Words.FOLLOW_UP_ACTION, followUp, { followUp = it }, tag = "follow-up", singleLine = false, minLines = 2)
                 Button(
-                    onClick = { onUnanswered(reason.ifBlank { null }, happened, followUp) },
+                    onClick = { onUnanswered(reason, happened, followUp) },
                     enabled = !busy,
                     modifier = Modifier.fillMaxWidth().testTag("save"),
                 ) { Text(Words.SAVE_OUTCOME) }

@@ -101,7 +101,7 @@ fun SetUpScreen(
             Button(
                 onClick = {
                     val chosen = agency ?: return@Button
-                    onSetUp(name, chosen, team.ifBlank { null }, first.toCharArray())
+                    onSetUp(name, chosen, team, first.toCharArray())
                     first = ""
                     second = ""
                 },
