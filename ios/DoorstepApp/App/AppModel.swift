@@ -2,6 +2,7 @@ import Doorstep
 import Foundation
 import Observation
 import os
+import SwiftUI
 
 /// The app's state: where the practitioner is (set up, locked, unlocked) and the open store.
 /// No rules: those are in the core.
@@ -151,10 +152,34 @@ final class AppModel {
         (error as? DoorstepError)?.code ?? "other"
     }
 
-    /// Locks the store (the core zeroizes its keys) and shows the unlock screen.
-    func lock() async {
+    /// Where the practitioner is in the app (record ids only). Kept when the app goes to the
+    /// background, so unlocking returns to the same screen (a record form resumes from its draft);
+    /// emptied when the practitioner locks from the menu.
+    var path = NavigationPath()
+
+    /// The last draft write: locking waits for it, so an answer given just before the app goes to
+    /// the background is sealed in the draft rather than refused by a locked store.
+    private var draftWrite: Task<Void, Error>?
+
+    /// Saves a visit's answers so far as its sealed draft, after any write still running.
+    func saveDraft(visitId: String, answers: VisitAnswers) async throws {
+        let store = try await openStore()
+        let previous = draftWrite
+        let write = Task {
+            _ = await previous?.result
+            try await store.saveDraft(visitId: visitId, answers: answers)
+        }
+        draftWrite = write
+        try await write.value
+    }
+
+    /// Locks the store (the core zeroizes its keys) once the last draft write is in, and shows
+    /// the unlock screen. `keepPlace`: the app went to the background (the way back is kept).
+    func lock(keepPlace: Bool = false) async {
         guard let store else { return }
+        _ = await draftWrite?.result
         try? await store.lock()
+        if !keepPlace { path = NavigationPath() }
         if phase == .unlocked { phase = .locked }
     }
 
@@ -186,6 +211,26 @@ final class AppModel {
         }
     }
 
+    /// Runs one core call for a screen: `busy` while it runs, the core's message in `error` if it
+    /// fails (a locked or wiped store changes the phase), and, after a change (`saves`), a sync
+    /// when one can run.
+    func run(
+        busy: Binding<Bool>, error: Binding<String?>, saves: Bool = true,
+        _ work: @escaping @MainActor (AsyncStore) async throws -> Void
+    ) {
+        busy.wrappedValue = true
+        error.wrappedValue = nil
+        Task {
+            defer { busy.wrappedValue = false }
+            do {
+                try await work(openStore())
+                if saves { syncSoon() }
+            } catch let failure {
+                error.wrappedValue = handle(failure)
+            }
+        }
+    }
+
     /// After unlocking or saving: queued changes go when they can.
     func syncSoon() {
         Task { await syncIfUnlocked() }
@@ -195,6 +240,7 @@ final class AppModel {
     /// the background-sync key go too (the core destroys neither here).
     private func wiped() {
         store = nil
+        path = NavigationPath()
         try? keyProvider().destroyKey()
         try? backgroundKeyProvider.destroyKey()
         phase = .enrol

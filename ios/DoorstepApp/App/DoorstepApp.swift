@@ -22,7 +22,7 @@ struct DoorstepApp: App {
         }
         .onChange(of: scenePhase) { _, phase in
             if phase == .background {
-                Task { await model.lock() }
+                Task { await model.lock(keepPlace: true) }
                 BackgroundSync.schedule()
             }
         }

@@ -16,7 +16,7 @@ struct LoneWorkerBanner: View {
             .foregroundStyle(.white)
             .frame(maxWidth: .infinity, alignment: .leading)
             .padding()
-            .background(red ? Color.red : Color.orange)
+            .background(red ? Palette.ragRed : Palette.ragAmber)
             .onAppear { UIAccessibility.post(notification: .announcement, argument: text) }
     }
 }
@@ -27,7 +27,7 @@ struct AttentionRows: View {
 
     var body: some View {
         ForEach(lines, id: \.self) { line in
-            Label(line, systemImage: "exclamationmark.triangle.fill").foregroundStyle(.red)
+            Label(line, systemImage: "exclamationmark.triangle.fill").foregroundStyle(Palette.errorText)
         }
     }
 }
@@ -44,6 +44,6 @@ struct AlertRow: View {
             ForEach(alert.prompts, id: \.self) { Text("• \($0)").font(.caption) }
         }
         .foregroundStyle(alert.loneWorker ? Color.white : Color.primary)
-        .listRowBackground(alert.loneWorker ? Color.red : nil)
+        .listRowBackground(alert.loneWorker ? Palette.ragRed : nil)
     }
 }

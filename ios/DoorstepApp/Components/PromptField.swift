@@ -78,7 +78,7 @@ struct FieldMessages: View {
         ForEach(Array(messages.enumerated()), id: \.offset) { _, message in
             Text(message.message)
                 .font(.caption)
-                .foregroundStyle(message.blocking ? Color.red : Color.orange)
+                .foregroundStyle(message.blocking ? Palette.errorText : Palette.warningText)
         }
     }
 }

@@ -18,7 +18,7 @@ struct CaseloadScreen: View {
                 }
                 if cases.isEmpty { Text("No open cases.") }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle("Caseload")
         .task { await load() }

@@ -1,7 +1,8 @@
 import Doorstep
 import SwiftUI
 
-/// Core call: child(caseId) — header, RAG with its reason, attention rows, due lines, chronology.
+/// Core call: child(caseId) — header, RAG with its reason, attention rows, due lines, chronology;
+/// from here: change the rating, plan a visit, log a call, notes.
 struct ChildScreen: View {
     let caseId: String
     @Environment(AppModel.self) private var model
@@ -27,7 +28,7 @@ struct ChildScreen: View {
                         VStack(alignment: .leading, spacing: 2) {
                             Text("\(due.title) · \(due.statusLabel)")
                                 .font(.subheadline.bold())
-                                .foregroundStyle(due.overdue ? Color.red : Color.primary)
+                                .foregroundStyle(due.overdue ? Palette.errorText : Color.primary)
                             Text("\(due.dueLabel) (\(due.earliestLabel)) · \(due.contactLabel)")
                             ForEach(due.must, id: \.self) { Text("• \($0)").font(.caption) }
                             Text(due.why).font(.caption)
@@ -43,10 +44,19 @@ struct ChildScreen: View {
                     }
                 }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle(child?.childName ?? "")
-        .toolbar { NavigationLink("Notes", value: Route.notes(caseId: caseId)) }
+        .toolbar {
+            Menu {
+                if let child { NavigationLink("Change rating", value: Route.changeRag(caseId: caseId, current: child.rag)) }
+                NavigationLink("Plan a visit", value: Route.planVisit(caseId: caseId))
+                NavigationLink("Log a call", value: Route.logCall(caseId: caseId))
+                NavigationLink("Notes", value: Route.notes(caseId: caseId))
+            } label: {
+                Label("Actions", systemImage: "ellipsis.circle")
+            }
+        }
         .task(id: model.dataVersion) { await load() }
         .refreshable { await load() }
     }

@@ -22,7 +22,7 @@ struct EnrolScreen: View {
                     .textContentType(.newPassword)
             }
             Button("Set up", action: enrol).disabled(busy || code.isEmpty || passphrase.isEmpty)
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .overlay { if busy { ProgressView() } }
     }

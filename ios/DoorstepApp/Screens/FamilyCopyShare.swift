@@ -47,10 +47,10 @@ struct FamilyCopyReviewScreen: View {
                     ForEach(review.withheld, id: \.what) { Text("\($0.what): \($0.reason)") }
                 }
             }
-            ForEach(review.warnings, id: \.self) { Text($0).foregroundStyle(.orange) }
+            ForEach(review.warnings, id: \.self) { Text($0).foregroundStyle(Palette.warningText) }
             Toggle("Large print", isOn: $largePrint)
             Button("Give this copy") { produce() }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle(review.title)
         .sheet(isPresented: Binding(get: { pdf != nil }, set: { if !$0 { pdf = nil } })) {

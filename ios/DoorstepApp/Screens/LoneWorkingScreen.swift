@@ -16,7 +16,7 @@ struct LoneWorkingScreen: View {
         ScrollView {
             VStack(alignment: .leading, spacing: 16) {
                 if let banner { LoneWorkerBanner(text: banner, red: red) }
-                if let error { Text(error).foregroundStyle(.red) }
+                ErrorText(message: error)
                 if let visit {
                     Text(visit.childName).font(.title2.bold())
                     Text(visit.address)
@@ -45,7 +45,7 @@ struct LoneWorkingScreen: View {
                             Text("Check out: I am safe").font(.title2).frame(maxWidth: .infinity, minHeight: 60)
                         }
                         .buttonStyle(.borderedProminent)
-                        .tint(.green)
+                        .tint(Palette.ragGreen)
                         .disabled(busy)
                     }
                 }

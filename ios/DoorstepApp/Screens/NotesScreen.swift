@@ -25,7 +25,7 @@ struct NotesScreen: View {
                     }
                 }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
             ForEach(notes, id: \.noteId) { thread in
                 NoteRow(thread: thread) {
                     amending = thread
@@ -81,7 +81,7 @@ private struct NoteRow: View {
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
             Text("\(thread.writtenLabel) · \(thread.authorName)").font(.caption)
-            if thread.significant { Text("Significant event").font(.caption.bold()).foregroundStyle(.red) }
+            if thread.significant { Text("Significant event").font(.caption.bold()).foregroundStyle(Palette.errorText) }
             Text(thread.currentText)
             HStack {
                 Button("Amend", action: onAmend).buttonStyle(.borderless)

@@ -1,11 +1,29 @@
 import Doorstep
 import SwiftUI
 
+/// A visit that did not happen, and the core call that records it with its reason and follow-up.
+enum Outcome: String, CaseIterable, Identifiable {
+    case noAccess = "Could not get in"
+    case declined = "Family declined"
+    case cancelled = "Cancel visit"
+
+    var id: String { rawValue }
+
+    func record(_ store: AsyncStore, visitId: String, reason: String, followUp: String) async throws -> VisitSaved {
+        switch self {
+        case .noAccess: try await store.recordNoAccess(visitId: visitId, reason: reason, followUpAction: followUp)
+        case .declined: try await store.recordDeclined(visitId: visitId, reason: reason, followUpAction: followUp)
+        case .cancelled: try await store.cancelVisit(visitId: visitId, reason: reason, followUpAction: followUp)
+        }
+    }
+}
+
 /// Core calls: visitForm(visitId, answers) on every change (prompts with their input kind and
 /// messages, formMessages, canSave); answerOf / withAnswer for each widget; completeVisit to
-/// save; recordNoAccess when the practitioner could not get in. Every change is saved as the
-/// visit's sealed draft (saveDraft) and the form resumes from it (draft): a call, a lock or a
-/// killed app loses nothing. Answers are never in state restoration.
+/// save; recordNoAccess / recordDeclined / cancelVisit when the visit did not happen. Every
+/// change is saved as the visit's sealed draft (saveDraft) and the form resumes from it (draft),
+/// saying so, with "Discard these answers" (discardDraft): a call, a lock or a killed app loses
+/// nothing. Answers are never in state restoration.
 struct RecordVisitScreen: View {
     let visitId: String
     @Environment(AppModel.self) private var model
@@ -15,21 +33,28 @@ struct RecordVisitScreen: View {
     @State private var error: String?
     @State private var busy = false
     @State private var saved: VisitSaved?
-    @State private var noAccess = false
+    @State private var outcome: Outcome?
+    @State private var draftResumed = false
     @State private var noAccessReason = ""
     @State private var followUp = ""
     @State private var refresh: Task<Void, Never>?
 
     var body: some View {
         Form {
-            if let error { Text(error).foregroundStyle(.red) }
-            if noAccess {
-                Section("Could not get in") {
+            ErrorText(message: error)
+            if let outcome {
+                Section(outcome.rawValue) {
                     TextField("What happened", text: $noAccessReason, axis: .vertical)
                     TextField("What you will do next, and by when", text: $followUp, axis: .vertical)
-                    Button("Save no access", action: saveNoAccess).disabled(busy)
+                    Button("Save", action: saveOutcome).disabled(busy || noAccessReason.isEmpty || followUp.isEmpty)
                 }
             } else if let form {
+                if draftResumed {
+                    Section {
+                        Text("Your answers so far were kept. Carry on, or start again.")
+                        Button("Discard these answers", role: .destructive, action: discard).disabled(busy)
+                    }
+                }
                 if !form.formMessages.isEmpty {
                     FieldMessages(messages: form.formMessages)
                 }
@@ -46,14 +71,13 @@ struct RecordVisitScreen: View {
         }
         .navigationTitle(form.map { "\($0.childName) · \($0.kindLabel)" } ?? "Record visit")
         .toolbar {
-            Button(noAccess ? "Record visit" : "Could not get in") { noAccess.toggle() }
+            Menu("The visit did not happen") {
+                if outcome != nil { Button("Record visit") { outcome = nil } }
+                ForEach(Outcome.allCases) { kind in Button(kind.rawValue) { outcome = kind } }
+            }
         }
         .task { await loadFresh() }
-        .alert("Saved", isPresented: Binding(get: { saved != nil }, set: { if !$0 { dismiss() } })) {
-            Button("Done") { dismiss() }
-        } message: {
-            Text((saved?.warnings ?? []).map(\.message).joined(separator: "\n\n"))
-        }
+        .savedAlert($saved) { dismiss() }
     }
 
     private func loadFresh() async {
@@ -61,6 +85,7 @@ struct RecordVisitScreen: View {
             let store = try await model.openStore()
             let draft = try await store.draft(visitId: visitId)?.answers
             answers = draft
+            draftResumed = draft != nil
             form = try await store.visitForm(visitId: visitId, answers: draft)
         } catch {
             self.error = model.handle(error)
@@ -82,9 +107,9 @@ struct RecordVisitScreen: View {
         refresh?.cancel()
         refresh = Task {
             do {
-                let store = try await model.openStore()
-                try await store.saveDraft(visitId: visitId, answers: next)
-                let drawn = try await store.visitForm(visitId: visitId, answers: next)
+                // Sealed as it is given (and before any lock): a phone call loses nothing.
+                try await model.saveDraft(visitId: visitId, answers: next)
+                let drawn = try await model.openStore().visitForm(visitId: visitId, answers: next)
                 if !Task.isCancelled { form = drawn }
             } catch {
                 if !Task.isCancelled { self.error = model.handle(error) }
@@ -94,27 +119,25 @@ struct RecordVisitScreen: View {
 
     private func save() {
         guard let answers else { return }
-        run { saved = try await model.openStore().completeVisit(visitId: visitId, answers: answers) }
+        model.run(busy: $busy, error: $error) { saved = try await $0.completeVisit(visitId: visitId, answers: answers) }
     }
 
-    private func saveNoAccess() {
+    private func saveOutcome() {
+        guard let outcome else { return }
         let (reason, action) = (noAccessReason, followUp)
-        run {
-            saved = try await model.openStore().recordNoAccess(visitId: visitId, reason: reason, followUpAction: action)
+        model.run(busy: $busy, error: $error) {
+            saved = try await outcome.record($0, visitId: visitId, reason: reason, followUp: action)
         }
     }
 
-    private func run(_ work: @escaping @MainActor () async throws -> Void) {
-        busy = true
-        error = nil
-        Task {
-            defer { busy = false }
-            do {
-                try await work()
-                model.syncSoon()
-            } catch {
-                self.error = model.handle(error)
-            }
+    /// The practitioner's choice: the draft goes and the form starts again.
+    private func discard() {
+        refresh?.cancel()
+        model.run(busy: $busy, error: $error, saves: false) { store in
+            try await store.discardDraft(visitId: visitId)
+            answers = nil
+            draftResumed = false
+            form = try await store.visitForm(visitId: visitId, answers: nil)
         }
     }
 }

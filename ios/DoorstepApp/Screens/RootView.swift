@@ -9,13 +9,23 @@ enum Route: Hashable {
     case loneWorking(visitId: String)
     case sync
     case caseload
+    case alerts
+    case plan
+    case addHousehold
+    case changePassphrase
+    case changeRag(caseId: String, current: Rag)
+    case planVisit(caseId: String)
+    case logCall(caseId: String)
 }
 
-/// Enrol, unlock or the caseload, by the app's phase. Locking drops the whole navigation stack.
+/// Enrol, unlock or the caseload, by the app's phase. While locked nothing of the caseload is
+/// drawn; the navigation path (record ids only) is kept when the app went to the background, so
+/// unlocking returns to the same screen.
 struct RootView: View {
     @Environment(AppModel.self) private var model
 
     var body: some View {
+        @Bindable var model = model
         switch model.phase {
         case .enrol:
             EnrolScreen()
@@ -24,7 +34,7 @@ struct RootView: View {
         case .unavailable(let message):
             Text(message).padding()
         case .unlocked:
-            NavigationStack {
+            NavigationStack(path: $model.path) {
                 TodayScreen()
                     .navigationDestination(for: Route.self) { route in
                         switch route {
@@ -34,6 +44,13 @@ struct RootView: View {
                         case .loneWorking(let visitId): LoneWorkingScreen(visitId: visitId)
                         case .sync: SyncScreen()
                         case .caseload: CaseloadScreen()
+                        case .alerts: AlertsScreen()
+                        case .plan: FourWeekPlanScreen()
+                        case .addHousehold: HouseholdScreen()
+                        case .changePassphrase: ChangePassphraseScreen()
+                        case .changeRag(let caseId, let current): ChangeRagScreen(caseId: caseId, current: current)
+                        case .planVisit(let caseId): PlanVisitScreen(caseId: caseId)
+                        case .logCall(let caseId): LogCallScreen(caseId: caseId)
                         }
                     }
             }

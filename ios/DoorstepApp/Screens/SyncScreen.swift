@@ -18,8 +18,8 @@ struct SyncScreen: View {
                 if let progress = model.syncProgress {
                     Text("Sent \(progress.sent) · received \(progress.received) · \(progress.remaining) to go")
                 }
-                if let message = model.lastSyncMessage { Text(message).foregroundStyle(.red) }
-                if let error { Text(error).foregroundStyle(.red) }
+                ErrorText(message: model.lastSyncMessage)
+                ErrorText(message: error)
                 Button("Sync now", action: syncNow).disabled(busy || status?.enrolled != true)
             }
             if let attention = status?.needsAttention, !attention.isEmpty {

@@ -2,7 +2,8 @@ import Doorstep
 import SwiftUI
 
 /// Core call: today() — banner, planMessage, alerts (the ten most urgent, then moreAlertsLabel),
-/// visits; links to the caseload and sync.
+/// visits; links to sync and, in the menu, the caseload, every alert, the four-week plan, adding a
+/// household, changing the passphrase and locking.
 struct TodayScreen: View {
     @Environment(AppModel.self) private var model
     @State private var today: TodayView?
@@ -23,7 +24,9 @@ struct TodayScreen: View {
                         ForEach(Array(today.alerts.enumerated()), id: \.offset) { _, alert in
                             AlertRow(alert: alert)
                         }
-                        if let more = today.moreAlertsLabel { Text(more).font(.caption) }
+                        if let more = today.moreAlertsLabel {
+                            NavigationLink(value: Route.alerts) { Text(more).font(.caption) }
+                        }
                     }
                 }
                 Section("Visits") {
@@ -33,12 +36,21 @@ struct TodayScreen: View {
                     if today.visits.isEmpty { Text("No visits planned today.") }
                 }
             }
-            if let error { Text(error).foregroundStyle(.red) }
+            ErrorText(message: error)
         }
         .navigationTitle(today?.dateLabel ?? "Today")
         .toolbar {
-            NavigationLink(value: Route.caseload) { Label("Caseload", systemImage: "person.2") }
             NavigationLink(value: Route.sync) { Label("Sync", systemImage: "arrow.triangle.2.circlepath") }
+            Menu {
+                NavigationLink("Caseload", value: Route.caseload)
+                NavigationLink("Alerts", value: Route.alerts)
+                NavigationLink("Four-week plan", value: Route.plan)
+                NavigationLink("Add a household", value: Route.addHousehold)
+                NavigationLink("Change passphrase", value: Route.changePassphrase)
+                Button("Lock") { Task { await model.lock() } }
+            } label: {
+                Label("More", systemImage: "ellipsis.circle")
+            }
         }
         .task(id: model.dataVersion) { await load() }
         .refreshable { await load() }
@@ -65,7 +77,7 @@ private struct VisitRow: View {
                 Text(visit.timeLabel).font(.headline)
                 RagBadge(rag: visit.rag, label: visit.ragLabel)
                 if visit.unannounced {
-                    Text("UNANNOUNCED").font(.caption.bold()).foregroundStyle(.purple)
+                    Text("UNANNOUNCED").font(.caption.bold()).foregroundStyle(Palette.unannounced)
                 }
             }
             NavigationLink(value: Route.child(caseId: visit.caseId)) {

@@ -7,6 +7,7 @@ import SwiftUI
 /// unlock, including after the core's `KeyInvalidated`. Never a weaker fallback.
 struct UnlockScreen: View {
     @Environment(AppModel.self) private var model
+    @Environment(\.scenePhase) private var scenePhase
     @State private var passphrase = ""
     @State private var busy = false
     @State private var error: String?
@@ -32,13 +33,16 @@ struct UnlockScreen: View {
                         .disabled(busy)
                 }
             }
-            if let error {
-                Text(error).foregroundStyle(.red)
-            }
+            ErrorText(message: error)
         }
         .navigationTitle("Unlock Doorstep")
         .overlay { if busy { ProgressView() } }
         .task { loadOptions() }
+        // The store is open under the offer; going to the background locks it (AppModel), so the
+        // offer goes too and the passphrase is asked again on return.
+        .onChange(of: scenePhase) { _, phase in
+            if phase == .background { offerEnrolment = false }
+        }
         .alert("Unlock with Face ID or Touch ID next time?", isPresented: $offerEnrolment) {
             Button("Set up") { enrol() }
             Button("Not now", role: .cancel) { model.didUnlock() }

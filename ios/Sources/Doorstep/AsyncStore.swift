@@ -96,6 +96,14 @@ public actor AsyncStore {
     public func child(caseId: String) async throws -> ChildView { try await run { try $0.child(caseId: caseId) } }
     public func notes(caseId: String) async throws -> [NoteThreadLine] { try await run { try $0.notes(caseId: caseId) } }
     public func syncStatus() async throws -> SyncStatusView { try await run { try $0.syncStatus() } }
+    /// The alerts digest: every alert line, the rest counted.
+    public func alertDigest() async throws -> AlertsView { try await run { try $0.alertDigest() } }
+
+    /// The plan for the next `weeks` weeks; `book` books every slot not yet booked as a planned
+    /// visit (unannounced ones included). Writes only when booking.
+    public func plan(weeks: Int32, book: Bool) async throws -> PlanScreen {
+        try await run { try $0.plan(weeks: weeks, book: book) }
+    }
 
     /// The visit form for the answers so far (`nil` for a fresh form). Saves nothing.
     public func visitForm(visitId: String, answers: VisitAnswers?) async throws -> VisitForm {
@@ -103,6 +111,40 @@ public actor AsyncStore {
     }
 
     // MARK: Changes
+
+    /// A household (address, postcode, access notes); returns its id.
+    public func addHousehold(_ household: HouseholdInput) async throws -> String {
+        try await run { try $0.addHousehold(household: household) }
+    }
+
+    /// A person in a household; returns their id.
+    public func addPerson(_ person: PersonInput) async throws -> String {
+        try await run { try $0.addPerson(person: person) }
+    }
+
+    /// A case for a child, with its plan and first rating (and the reason); returns its id.
+    public func openCase(_ input: CaseInput) async throws -> String {
+        try await run { try $0.openCase(case: input) }
+    }
+
+    /// Changes a case's rating; the core keeps the reason in the case's history.
+    public func setRag(caseId: String, rag: Rag, reason: String) async throws {
+        try await run { try $0.setRag(caseId: caseId, rag: rag, reason: reason) }
+    }
+
+    /// Plans a visit; the core refuses a video or telephone contact that replaces a visit without
+    /// its reason. Returns the visit's id.
+    public func planVisit(_ visit: VisitInput) async throws -> String {
+        try await run { try $0.planVisit(visit: visit) }
+    }
+
+    public func recordDeclined(visitId: String, reason: String, followUpAction: String) async throws -> VisitSaved {
+        try await run { try $0.recordDeclined(visit: visitId, reason: reason, followUpAction: followUpAction) }
+    }
+
+    public func cancelVisit(visitId: String, reason: String, followUpAction: String) async throws -> VisitSaved {
+        try await run { try $0.cancelVisit(visit: visitId, reason: reason, followUpAction: followUpAction) }
+    }
 
     public func completeVisit(visitId: String, answers: VisitAnswers) async throws -> VisitSaved {
         try await run { try $0.completeVisit(visit: visitId, answers: answers) }
@@ -143,6 +185,12 @@ public actor AsyncStore {
     /// Discards a visit's draft (the practitioner's choice).
     @discardableResult
     public func discardDraft(visitId: String) async throws -> Bool { try await run { try $0.discardDraft(visit: visitId) } }
+
+    /// Plans the telephone call just answered, now, with the core's length for a call (recorded
+    /// next with the visit form); returns its visit id.
+    public func startAnsweredCall(caseId: String, departureReason: String?) async throws -> String {
+        try await run { try $0.startAnsweredCall(caseId: caseId, departureReason: departureReason) }
+    }
 
     /// Logs a call to the family, just made, that nobody answered.
     public func recordUnansweredCall(

@@ -15,9 +15,6 @@ import java.io.File
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.flow.MutableStateFlow
-import kotlinx.coroutines.flow.StateFlow
-import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
@@ -48,26 +45,30 @@ class AppContainer(private val context: Context) {
     @Volatile
     private var doorstep: Doorstep? = null
 
-    private val lockedState = MutableStateFlow(true)
+    /** What the screens hear from outside them, while they exist. */
+    interface Screens {
+        /** The app left the screen: seal the draft being typed, then lock. */
+        fun toBackground()
 
-    /** Whether the store is locked (or not opened yet): the UI shows the unlock screen then. */
-    val locked: StateFlow<Boolean> = lockedState.asStateFlow()
+        /** The background worker found the store wiped: forget it and show first run. */
+        fun wiped()
+    }
+
+    /** Set by [app.doorstep.android.ui.AppViewModel] while it lives. */
+    @Volatile
+    var screens: Screens? = null
 
     /** Whether this phone has a store ("unlock") or not yet ("enrol"). */
     fun storeExists(): Boolean = Doorstep.exists(storeDir)
-
-    /** The open store, if opened in this process. */
-    fun openedOrNull(): Doorstep? = doorstep
 
     /** Opens the store (locked) once per process. */
     suspend fun open(): Doorstep = openLock.withLock {
         doorstep ?: Doorstep.open(storeDir).also { doorstep = it }
     }
 
-    /** Keeps a store just created by enrolment (it is unlocked). */
+    /** Keeps a store just created by enrolment (it is unlocked; the screens then call [onUnlocked]). */
     fun adopt(created: Doorstep) {
         doorstep = created
-        onUnlocked()
     }
 
     /** A key provider on the Android Keystore, prompting over the foreground activity. */
@@ -82,9 +83,8 @@ class AppContainer(private val context: Context) {
     /** The background-sync key: needs an unlocked phone, not the practitioner. */
     val backgroundKeyProvider = BackgroundKeystoreKeyProvider()
 
-    /** After any unlock or enrolment: screens may show, the background key is set up, queued changes may go. */
+    /** After any unlock or enrolment: the background key is set up, reminders restored, queued changes may go. */
     fun onUnlocked() {
-        lockedState.value = false
         val opened = doorstep
         scope.launch {
             opened?.let {
@@ -111,9 +111,14 @@ class AppContainer(private val context: Context) {
         }
     }
 
-    /** After the store was locked (the app left the screen). */
-    fun onLocked() {
-        lockedState.value = true
+    /**
+     * The whole app left the screen: through the screens when they exist (draft first), else the
+     * store is locked here (the core zeroizes its keys).
+     */
+    fun toBackground() {
+        screens?.let { return it.toBackground() }
+        val store = doorstep ?: return
+        scope.launch { runCatching { store.lock() } }
     }
 
     /**
@@ -122,12 +127,13 @@ class AppContainer(private val context: Context) {
      * are destroyed here as well.
      */
     fun onWiped() {
-        doorstep?.close()
+        // With the screens alive, they close the store once their live flows have stopped.
+        val screens = screens
+        if (screens != null) screens.wiped() else doorstep?.close()
         doorstep = null
         runCatching { keyProvider().destroyKey() }
         runCatching { backgroundKeyProvider.destroyKey() }
         syncScheduler.cancel()
-        lockedState.value = true
     }
 
     private companion object {

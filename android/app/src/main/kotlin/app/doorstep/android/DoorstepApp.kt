@@ -18,7 +18,7 @@ class DoorstepApp : Application() {
         super.onCreate()
         container = AppContainer(this)
         ProcessLifecycleOwner.get().lifecycle.addObserver(
-            AutoLock(container.scope, container::openedOrNull, container::onLocked),
+            AutoLock(container::toBackground),
         )
         container.syncScheduler.syncOnNetworkReturn()
     }

@@ -3,23 +3,13 @@ package app.doorstep.ui
 import androidx.compose.ui.graphics.Color
 import app.doorstep.ui.theme.Palette
 import app.doorstep.ui.theme.RagColors
-import kotlin.math.pow
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
 import org.junit.jupiter.api.Test
 
 /** WCAG 2.x contrast over every text colour pair the theme declares (AA for text: 4.5:1). */
 class ContrastTest {
-    private fun channel(c: Float): Double =
-        if (c <= 0.04045f) c / 12.92 else ((c + 0.055) / 1.055).pow(2.4)
-
-    private fun luminance(c: Color): Double = 0.2126 * channel(c.red) + 0.7152 * channel(c.green) + 0.0722 * channel(c.blue)
-
-    /** The WCAG contrast ratio of two opaque colours. */
-    private fun ratio(a: Color, b: Color): Double {
-        val (hi, lo) = listOf(luminance(a), luminance(b)).sortedDescending()
-        return (hi + 0.05) / (lo + 0.05)
-    }
+    private fun ratio(a: Color, b: Color): Double = contrast(a, b)
 
     @Test
     fun `the formula agrees with WCAG's own examples`() {
@@ -40,6 +30,17 @@ class ContrastTest {
         val failing = Palette.pairs.map { it to ratio(it.foreground, it.background) }.filter { it.second < 4.5 }
         assertTrue(failing.isEmpty(), failing.joinToString("\n") { (p, r) -> "${p.name}: ${"%.2f".format(r)}:1" })
         assertTrue(Palette.pairs.size >= 80, "pairs checked: ${Palette.pairs.size}")
+    }
+
+    @Test
+    fun `every text colour pair of the dark theme is at least 4_5 to 1`() {
+        val dark = Palette.pairs.filter { it.name.startsWith("dark ") }
+        // Five text colours on seven backgrounds, and the six filled pairs.
+        assertEquals(41, dark.size, dark.joinToString("\n") { it.name })
+        val failing = dark.map { it to ratio(it.foreground, it.background) }.filter { it.second < 4.5 }
+        assertTrue(failing.isEmpty(), failing.joinToString("\n") { (p, r) -> "${p.name}: ${"%.2f".format(r)}:1" })
+        // The dark theme keeps the RAG fills (red always means red): white on them passes too.
+        assertTrue(Palette.pairs.filter { it.name.startsWith("white on") }.all { ratio(it.foreground, it.background) >= 4.5 })
     }
 
     @Test

@@ -18,6 +18,7 @@ import app.doorstep.ffi.VisitStatus
 import app.doorstep.ffi.maxCount
 import app.doorstep.ui.app.AppState
 import app.doorstep.ui.app.Route
+import app.doorstep.ui.theme.Palette
 import java.io.File
 import java.time.LocalDate
 import java.time.ZoneId
@@ -48,14 +49,20 @@ class DayFlowTest {
     @Test
     fun `the day's work, tapped through at double font size`() = dayFlow(2f)
 
-    private fun dayFlow(scale: Float) = phone(scale) {
+    @Test
+    fun `the day's work, tapped through in the dark theme`() = dayFlow(1f, dark = true)
+
+    private fun dayFlow(scale: Float, dark: Boolean = false) = phone(scale) {
         currentScale = scale
-        val s = app(File(tmp, "store"))
-        fun shot(name: String) = shoot(name, scale)
+        currentDark = dark
+        val s = app(File(tmp, "store"), dark)
+        fun shot(name: String) = shoot(name, scale, dark)
 
         // Set up: who the practitioner is and a passphrase.
         await(hasTestTag("set-up"))
         shot("01-set-up")
+        // The theme asked for is the one drawn: the screen's background is the scheme's surface.
+        assertEquals(if (dark) Palette.dark.surface else Palette.light.surface, backgroundColour())
         type("name", "Sam Patel")
         tap(hasText("Health visiting"))
         type("passphrase", PASS)
@@ -394,11 +401,11 @@ class DayFlowTest {
         await(hasTestTag("follow-up"))
         type("reason", reason)
         type("follow-up", followUp)
-        shoot(shotName, currentScale)
+        shoot(shotName, currentScale, currentDark)
         tap(hasTestTag("save"))
         await(hasTestTag("done"))
         settle(s)
-        shoot("$shotName-saved", currentScale)
+        shoot("$shotName-saved", currentScale, currentDark)
         tap(hasTestTag("done"))
         await(hasTestTag("today-list"))
         settle(s)
@@ -446,6 +453,7 @@ class DayFlowTest {
     }
 
     private var currentScale = 1f
+    private var currentDark = false
 
     private fun <T : Any> SkikoComposeUiTest.waitFor(s: AppState, read: () -> T?): T {
         waitUntil("the core's answer", CORE_TIMEOUT_MS) { !s.busy && read() != null }

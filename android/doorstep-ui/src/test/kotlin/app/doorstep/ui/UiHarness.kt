@@ -16,6 +16,7 @@ import androidx.compose.ui.text.TextLayoutResult
 import androidx.compose.ui.unit.Density
 import app.doorstep.ui.app.AppState
 import app.doorstep.ui.app.DoorstepApp
+import app.doorstep.ui.app.Platform
 import java.io.File
 import javax.imageio.ImageIO
 import kotlin.coroutines.EmptyCoroutineContext
@@ -47,15 +48,15 @@ fun phone(fontScale: Float, block: SkikoComposeUiTest.() -> Unit) {
     ).runTest(block)
 }
 
-/** Shows the app over a store in [dir] and returns its state. */
+/** Shows the app over a store in [dir] (in the dark theme if [dark]) and returns its state. */
 @OptIn(ExperimentalTestApi::class)
-fun SkikoComposeUiTest.app(dir: File): AppState {
+fun SkikoComposeUiTest.app(dir: File, dark: Boolean = false, platform: Platform = Platform()): AppState {
     var state: AppState? = null
     setContent {
         val scope = rememberCoroutineScope()
-        val s = remember { AppState(dir, scope) }
+        val s = remember { AppState(dir, scope, platform) }
         state = s
-        DoorstepApp(s)
+        DoorstepApp(s, dark)
     }
     waitForIdle()
     return state ?: fail("the app did not compose")
@@ -84,14 +85,16 @@ fun SkikoComposeUiTest.settle(state: AppState) {
 }
 
 /**
- * Writes a PNG of the screen as it is now, named [name] (with `-font2x` at double font scale),
+ * Writes a PNG of the screen as it is now, named [name] (with `-font2x` at double font scale and
+ * `-dark` in the dark theme),
  * after checking what can be checked of it: every tappable thing is at least 48 × 48 dp, and no
  * text is cut off (Compose reports visual overflow: ellipsis, a line limit, a clipped box).
  */
 @OptIn(ExperimentalTestApi::class)
-fun SkikoComposeUiTest.shoot(name: String, fontScale: Float) {
+fun SkikoComposeUiTest.shoot(name: String, fontScale: Float, dark: Boolean = false) {
     waitForIdle()
-    val file = File(screenshotDir, if (fontScale == 1f) "$name.png" else "$name-font2x.png")
+    val suffix = (if (fontScale == 1f) "" else "-font2x") + (if (dark) "-dark" else "")
+    val file = File(screenshotDir, "$name$suffix.png")
     val image = captureToImage().toAwtImage()
     ImageIO.write(image, "png", file)
     assertTargets(name)
@@ -157,4 +160,11 @@ private fun describe(node: SemanticsNode): String {
 fun SkikoComposeUiTest.eventually(what: String, condition: () -> Boolean) {
     waitUntil(what, CORE_TIMEOUT_MS) { condition() }
     waitForIdle()
+}
+
+/** The colour of the screen's background, read from a pixel near the bottom left corner. */
+@OptIn(ExperimentalTestApi::class)
+fun SkikoComposeUiTest.backgroundColour(): androidx.compose.ui.graphics.Color {
+    val image = captureToImage().toAwtImage()
+    return androidx.compose.ui.graphics.Color(image.getRGB(4, image.height - 4))
 }

@@ -49,12 +49,13 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 
 /**
- * The screens' state and what their buttons do, over one store in [dir]: the wiring the desktop
- * app and the tests use (the Android app's view models do the same over its container). It calls
- * the core and keeps what the core answers; it decides nothing itself.
+ * The screens' state and what their buttons do, over one store in [dir]: the one wiring of the
+ * desktop app, the tests and the Android app (whose view model holds one of these over its
+ * [Platform]). It calls the core and keeps what the core answers; it decides nothing itself.
  *
- * [scope] runs the calls (the composition's scope: the core's work goes to its I/O dispatcher
- * inside [Doorstep]); [platform] is what the device offers (a key provider, a sync transport).
+ * [scope] runs the calls (the composition's or the view model's scope: the core's work goes to
+ * its I/O dispatcher inside [Doorstep]); [platform] is what the device offers (a server
+ * transport, a biometric key, reminders, background sync), each hook with a desktop default.
  */
 class AppState(
     private val dir: File,
@@ -65,7 +66,10 @@ class AppState(
     var doorstep: Doorstep? by mutableStateOf(null)
         private set
 
-    private val stack = mutableStateListOf<Route>(if (Doorstep.exists(dir)) Route.Unlock else Route.SetUp)
+    private val stack = mutableStateListOf(firstRoute())
+
+    /** Where the practitioner was when the app went to the background (ids only), restored by unlocking. */
+    private var place: List<Route> = emptyList()
 
     /** The screen on top. */
     val route: Route get() = stack.last()
@@ -94,6 +98,16 @@ class AppState(
     var passphraseChanged by mutableStateOf(false); private set
     var householdStep by mutableStateOf(HouseholdStep.ADDRESS); private set
     var householdPeople by mutableStateOf<List<AddedPerson>>(emptyList()); private set
+
+    /** After a passphrase unlock: offer to set up (or set up again) the biometric key. */
+    var offerBiometric by mutableStateOf(false); private set
+
+    /** The core said the biometric key is dead (`KeyInvalidated`): passphrase until set up again. */
+    var keyInvalidated by mutableStateOf(false); private set
+
+    /** Unlocking with the biometric key is offered: the core has the slot and the device a biometric. */
+    val biometricOffered: Boolean
+        get() = platform.biometricAvailable && !keyInvalidated && unlockOptions?.keyProvider == true
     private var householdId: HouseholdId? = null
     private var callVisitId: VisitId? = null
     private var formJob: Job? = null
@@ -109,6 +123,9 @@ class AppState(
         error = null
         stack.add(to)
     }
+
+    /** There is a screen below this one (the system back gesture goes there). */
+    val canGoBack: Boolean get() = stack.size > 1
 
     /** Back to the screen below (the first screen stays). */
     fun back() {
@@ -133,7 +150,7 @@ class AppState(
     fun load(route: Route) {
         liveJob?.cancel()
         when (route) {
-            Route.Unlock -> call { unlockOptions = it.unlockOptions() }
+            Route.Unlock -> attempt { unlockOptions = opened().unlockOptions() }
             // Live: the core says when its data changed (a write, a sync, an alert changing colour).
             Route.Today -> live { d -> d.todayFlow().collect { today = it } }
             Route.Caseload -> live { d -> d.caseloadFlow().collect { caseload = it } }
@@ -157,7 +174,7 @@ class AppState(
             is Route.Outcome -> call { saved = null; form = it.visitForm(route.visitId, null) }
             is Route.Lone -> call { visit = it.visit(route.visitId); today = it.today() }
             is Route.Notes -> call { notes = it.notes(route.caseId) }
-            Route.SetUp -> Unit
+            Route.SetUp, Route.Enrol -> Unit
         }
     }
 
@@ -166,32 +183,136 @@ class AppState(
     /** Creates the store for a practitioner without a sync server, unlocked. */
     fun setUp(name: String, agency: Agency, team: String?, passphrase: CharArray) = attempt {
         val store = try {
-            Doorstep.create(dir, PractitionerInput(name, agency, team), passphrase)
+            Doorstep.create(dir, PractitionerInput(name, agency, team), passphrase, clock = platform.clock)
         } finally {
             passphrase.fill('\u0000')
         }
+        adopt(store)
+    }
+
+    /** Enrols this device with the sync server (its address and a one-time code), unlocked. */
+    fun enrol(serverUrl: String, code: String, passphrase: CharArray) = attempt {
+        val transport = platform.transport ?: return@attempt
+        val store = try {
+            Doorstep.enrol(dir, serverUrl.trim(), code.trim(), transport, passphrase, clock = platform.clock)
+        } finally {
+            passphrase.fill('\u0000')
+        }
+        adopt(store)
+    }
+
+    private suspend fun adopt(store: Doorstep) {
         doorstep = store
+        platform.adopt(store)
+        platform.onUnlocked(store)
         reset(Route.Today)
     }
 
-    /** Unlocks with the passphrase. */
+    /** Unlocks with the passphrase; then offers the biometric key when the device has one and the store not (yet). */
     fun unlock(passphrase: CharArray) = attempt {
-        val store = doorstep ?: Doorstep.open(dir).also { doorstep = it }
+        val store = opened()
         try {
             store.unlock(passphrase)
         } finally {
             passphrase.fill('\u0000')
         }
-        reset(Route.Today)
+        platform.onUnlocked(store)
+        if (platform.biometricAvailable && (keyInvalidated || !store.unlockOptions().keyProvider)) {
+            offerBiometric = true
+        } else {
+            returnToPlace()
+        }
+    }
+
+    /** Unlocks with the platform's biometric key (Android shows the system prompt). */
+    fun unlockWithBiometric() = attempt {
+        val provider = platform.keyProvider() ?: return@attempt
+        val store = opened()
+        try {
+            store.unlock(provider)
+        } catch (e: DoorstepException.KeyInvalidated) {
+            // Biometrics changed: the core's message, the passphrase, then a new key is offered.
+            keyInvalidated = true
+            throw e
+        }
+        platform.onUnlocked(store)
+        returnToPlace()
+    }
+
+    /** Wraps the data key with a fresh biometric key (the prompt appears once). */
+    fun enrolBiometric() = call {
+        try {
+            platform.keyProvider()?.let { provider -> it.setKeyProvider(provider) }
+            keyInvalidated = false
+        } finally {
+            offerBiometric = false
+            returnToPlace()
+        }
+    }
+
+    /** Keeps the passphrase only. */
+    fun skipBiometric() {
+        offerBiometric = false
+        returnToPlace()
     }
 
     /** Locks the store (keys wiped from memory) and shows the unlock screen with nothing on it. */
     fun lock() = attempt {
+        formJob?.join()
         doorstep?.lock()
+        place = emptyList()
+        locked()
+    }
+
+    /**
+     * The app left the screen: the answers being typed reach their sealed draft first, then the
+     * store locks and nothing of the caseload stays on screen. Unlocking returns to the same screen
+     * (the route keeps record ids only), and the record form resumes from its draft.
+     */
+    fun onBackground() = attempt {
+        val store = doorstep ?: return@attempt
+        formJob?.join()
+        // Also on the unlock screen: the store is open there while the biometric key is offered.
+        store.lock()
+        if (route != Route.Unlock) place = stack.toList()
+        locked()
+    }
+
+    /**
+     * The server revoked this device and the core erased the store (found by a call here, or by
+     * the platform's background sync): the store object goes, nothing of the caseload stays, and
+     * first run shows again. Safe to call twice.
+     */
+    fun storeWiped() {
+        if (doorstep == null && route == firstRoute()) return
+        clearScreens() // the live flows stop before the store object goes
+        doorstep?.close()
+        doorstep = null
+        place = emptyList()
+        offerBiometric = false
+        reset(firstRoute())
+    }
+
+    /** The store was locked under the screens (by the platform, or found locked): keep the place. */
+    private fun locked() {
+        offerBiometric = false
         clearScreens()
         reset(Route.Unlock)
         load(Route.Unlock)
     }
+
+    private fun returnToPlace() {
+        val back = place
+        place = emptyList()
+        if (back.isEmpty()) {
+            reset(Route.Today)
+        } else {
+            stack.clear()
+            stack.addAll(back)
+        }
+    }
+
+    private suspend fun opened(): Doorstep = doorstep ?: platform.open(dir).also { doorstep = it }
 
     /** Changes the passphrase. */
     fun changePassphrase(old: CharArray, new: CharArray) = call {
@@ -208,14 +329,14 @@ class AppState(
     // --- The day's work -----------------------------------------------------------------------
 
     /** Saves the household's address; then its people. */
-    fun addHousehold(address: String, postcode: String?, accessNotes: String?) = call {
+    fun addHousehold(address: String, postcode: String?, accessNotes: String?) = write {
         householdId = it.addHousehold(HouseholdInput(address, postcode, accessNotes))
         householdStep = HouseholdStep.PEOPLE
     }
 
     /** Adds a person to the household being added. */
-    fun addPerson(person: PersonRequest) = call {
-        val household = householdId ?: return@call
+    fun addPerson(person: PersonRequest) = write {
+        val household = householdId ?: return@write
         val id = it.addPerson(
             PersonInput(household, person.role, person.name, person.dateOfBirth, person.expectedDate, person.relationship),
         )
@@ -228,20 +349,20 @@ class AppState(
     }
 
     /** Opens a case for a child in the household; then the child's screen. */
-    fun openCase(childId: PersonId, plan: PlanType, rag: Rag, reason: String) = call {
+    fun openCase(childId: PersonId, plan: PlanType, rag: Rag, reason: String) = write {
         val caseId = it.openCase(CaseInput(childId, plan, rag, reason))
         reset(Route.Today)
         go(Route.Child(caseId))
     }
 
     /** Changes the case's rating, with the reason; back to the child. */
-    fun setRag(caseId: CaseId, rag: Rag, reason: String) = call {
+    fun setRag(caseId: CaseId, rag: Rag, reason: String) = write {
         it.setRag(caseId, rag, reason)
         back()
     }
 
     /** Plans a visit (UK local date and time, read by the core); back to the child. */
-    fun planVisit(caseId: CaseId, request: VisitRequest) = call {
+    fun planVisit(caseId: CaseId, request: VisitRequest) = write {
         val at = ukLocalMillis(request.date, request.time)
         val minutes = expectedMinutes(request.minutes)
         it.planVisit(VisitInput(caseId, request.kind, at, minutes, request.departureReason))
@@ -249,7 +370,7 @@ class AppState(
     }
 
     /** A telephone call with the family now, answered: the record form for it follows. */
-    fun callAnswered(caseId: CaseId, departureReason: String?) = call {
+    fun callAnswered(caseId: CaseId, departureReason: String?) = write {
         val id = callVisit(it, caseId, departureReason)
         replace(Route.Record(id))
         load(route)
@@ -259,7 +380,7 @@ class AppState(
      * A telephone call with the family just made that nobody answered: the core logs it (it counts
      * towards consecutive unsuccessful contacts) with what happened and the follow-up.
      */
-    fun callUnanswered(caseId: CaseId, departureReason: String?, whatHappened: String, followUp: String) = call {
+    fun callUnanswered(caseId: CaseId, departureReason: String?, whatHappened: String, followUp: String) = write {
         saved = it.recordUnansweredCall(caseId, whatHappened, followUp, departureReason)
     }
 
@@ -301,13 +422,13 @@ class AppState(
     fun answerFor(key: String): Answer? = answers?.let { answerOf(it, key) }
 
     /** Saves the visit; the core refuses it if a blocking rule is broken. */
-    fun saveVisit(visitId: VisitId) = call {
-        val current = answers ?: return@call
+    fun saveVisit(visitId: VisitId) = write {
+        val current = answers ?: return@write
         saved = it.completeVisit(visitId, current)
     }
 
     /** Saves a visit that did not happen. */
-    fun saveOutcome(visitId: VisitId, kind: OutcomeKind, reason: String, followUp: String) = call {
+    fun saveOutcome(visitId: VisitId, kind: OutcomeKind, reason: String, followUp: String) = write {
         saved = when (kind) {
             OutcomeKind.NO_ACCESS -> it.recordNoAccess(visitId, reason, followUp)
             OutcomeKind.DECLINED -> it.recordDeclined(visitId, reason, followUp)
@@ -323,21 +444,21 @@ class AppState(
     }
 
     /** Books every slot of the plan as a planned visit. */
-    fun bookPlan() = call {
+    fun bookPlan() = write {
         plan = it.plan(WEEKS, true)
         planBooked = true
     }
 
     /** Checks in at the door; the platform schedules its reminder. */
-    fun checkIn(visitId: VisitId) = call {
+    fun checkIn(visitId: VisitId) = write {
         val view = it.checkIn(visitId)
-        platform.onCheckedIn(view)
+        platform.onCheckedIn(it, view)
         visit = it.visit(visitId)
         today = it.today()
     }
 
     /** Checks out safely. */
-    fun checkOut(visitId: VisitId) = call {
+    fun checkOut(visitId: VisitId) = write {
         it.checkOut(visitId)
         platform.onCheckedOut(visitId)
         visit = it.visit(visitId)
@@ -345,13 +466,13 @@ class AppState(
     }
 
     /** Adds a note. */
-    fun addNote(caseId: CaseId, text: String, significant: Boolean) = call {
+    fun addNote(caseId: CaseId, text: String, significant: Boolean) = write {
         it.addNote(caseId, text, significant)
         notes = it.notes(caseId)
     }
 
     /** Amends a note (the original is kept). */
-    fun amendNote(caseId: CaseId, noteId: NoteId, text: String, significant: Boolean?) = call {
+    fun amendNote(caseId: CaseId, noteId: NoteId, text: String, significant: Boolean?) = write {
         it.amendNote(noteId, text, significant)
         notes = it.notes(caseId)
     }
@@ -360,7 +481,7 @@ class AppState(
     fun syncNow() = call { store -> platform.transport?.let { store.sync(it) } }
 
     /** Puts refused changes back in the queue. */
-    fun retryNeedsAttention() = call { it.retryNeedsAttention() }
+    fun retryNeedsAttention() = write { it.retryNeedsAttention() }
 
     // --- Helpers ------------------------------------------------------------------------------
 
@@ -369,6 +490,7 @@ class AppState(
         formJob?.cancel()
         today = null; caseload = null; child = null; alerts = null; plan = null; form = null
         answers = null; saved = null; visit = null; notes = null
+        householdPeople = emptyList(); householdId = null; householdStep = HouseholdStep.ADDRESS
     }
 
     /** Collects one of the core's live flows for the screen shown (cancelled when it changes). */
@@ -381,6 +503,12 @@ class AppState(
                 error = e.userMessage
             }
         }
+    }
+
+    /** A call that saves a change: once it is in, the platform hears of it (a sync is asked for). */
+    private fun write(block: suspend (Doorstep) -> Unit) = call {
+        block(it)
+        platform.onChanged()
     }
 
     /** Runs a call on the open store; the core's errors land in [error]. */
@@ -397,14 +525,28 @@ class AppState(
                 block()
             } catch (e: DoorstepException) {
                 error = e.userMessage
-                if (e is DoorstepException.Locked) {
-                    clearScreens()
-                    reset(Route.Unlock)
+                when (e) {
+                    is DoorstepException.Locked -> {
+                        if (route != Route.Unlock) place = stack.toList()
+                        locked()
+                    }
+                    is DoorstepException.Wiped -> {
+                        platform.onWiped()
+                        storeWiped()
+                        error = e.userMessage
+                    }
+                    else -> Unit
                 }
             } finally {
                 busy = false
             }
         }
+    }
+
+    private fun firstRoute(): Route = when {
+        Doorstep.exists(dir) -> Route.Unlock
+        platform.enrolsWithServer -> Route.Enrol
+        else -> Route.SetUp
     }
 
     companion object {

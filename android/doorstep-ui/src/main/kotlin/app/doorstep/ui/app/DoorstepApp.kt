@@ -10,6 +10,8 @@ import app.doorstep.ui.screens.ChangePassphraseScreen
 import app.doorstep.ui.screens.ChangeRagScreen
 import app.doorstep.ui.screens.ChildActions
 import app.doorstep.ui.screens.ChildScreen
+import app.doorstep.ui.screens.BiometricOffer
+import app.doorstep.ui.screens.EnrolScreen
 import app.doorstep.ui.screens.HouseholdActions
 import app.doorstep.ui.screens.HouseholdScreen
 import app.doorstep.ui.screens.LogCallScreen
@@ -20,6 +22,7 @@ import app.doorstep.ui.screens.PlanScreenView
 import app.doorstep.ui.screens.PlanVisitScreen
 import app.doorstep.ui.screens.RecordVisitActions
 import app.doorstep.ui.screens.RecordVisitScreen
+import app.doorstep.ui.screens.SavedDialog
 import app.doorstep.ui.screens.SetUpScreen
 import app.doorstep.ui.screens.SyncScreen
 import app.doorstep.ui.screens.TodayActions
@@ -43,7 +46,11 @@ private fun Screen(s: AppState, route: Route) {
     val error = s.error
     when (route) {
         Route.SetUp -> SetUpScreen(busy, error, s::setUp)
-        Route.Unlock -> UnlockScreen(s.unlockOptions, biometricAvailable = false, busy, error, s::unlock, onBiometric = {})
+        Route.Enrol -> EnrolScreen(busy, error, s::enrol)
+        Route.Unlock -> {
+            UnlockScreen(s.unlockOptions, s.biometricOffered, busy, error, s::unlock, s::unlockWithBiometric)
+            if (s.offerBiometric) BiometricOffer(onYes = s::enrolBiometric, onNo = s::skipBiometric)
+        }
         Route.Today -> {
             val sync by (s.doorstep?.syncState ?: return).collectAsState()
             TodayScreen(
@@ -108,7 +115,7 @@ private fun Screen(s: AppState, route: Route) {
                 onAnswered = { s.callAnswered(route.caseId, it) },
                 onUnanswered = { reason, happened, followUp -> s.callUnanswered(route.caseId, reason, happened, followUp) },
             )
-            s.saved?.let { app.doorstep.ui.screens.SavedDialog(it, s::doneSaving) }
+            s.saved?.let { SavedDialog(it, s::doneSaving) }
         }
         is Route.Record -> RecordVisitScreen(
             s.form?.takeIf { it.visitId == route.visitId }, s::answerFor, s.saved, busy, error,

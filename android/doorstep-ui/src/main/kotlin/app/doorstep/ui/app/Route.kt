@@ -10,6 +10,9 @@ sealed interface Route {
     /** First run: set up a store on this device. */
     data object SetUp : Route
 
+    /** First run on a device with a sync server: enrol with its one-time code. */
+    data object Enrol : Route
+
     /** The store is locked. */
     data object Unlock : Route
 

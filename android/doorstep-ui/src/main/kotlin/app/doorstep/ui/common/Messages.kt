@@ -12,6 +12,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.liveRegion
@@ -76,6 +77,7 @@ fun LoneWorkerBanner(text: String, red: Boolean, modifier: Modifier = Modifier) 
             .fillMaxWidth()
             .background(if (red) RagColors.Red else RagColors.Amber)
             .padding(16.dp)
+            .testTag("lone-banner")
             .semantics {
                 heading()
                 liveRegion = LiveRegionMode.Assertive

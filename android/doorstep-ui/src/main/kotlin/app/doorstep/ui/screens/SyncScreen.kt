@@ -54,7 +54,7 @@ fun SyncScreen(
                     Button(
                         onClick = onSyncNow,
                         enabled = status?.enrolled == true && state !is SyncState.Syncing && !busy,
-                        modifier = Modifier.fillMaxWidth(),
+                        modifier = Modifier.fillMaxWidth().testTag("sync-now"),
                     ) { Text(Words.SYNC_NOW) }
                 }
             }

@@ -6,7 +6,9 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
+import androidx.compose.material3.TextButton
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -65,7 +67,7 @@ fun UnlockScreen(
                 ) { Text(Words.UNLOCK) }
             }
             if (biometricAvailable && options?.keyProvider == true) {
-                OutlinedButton(onClick = onBiometric, enabled = !busy, modifier = Modifier.fillMaxWidth()) {
+                OutlinedButton(onClick = onBiometric, enabled = !busy, modifier = Modifier.fillMaxWidth().testTag("biometric")) {
                     Text(Words.UNLOCK_BIOMETRIC)
                 }
             }
@@ -130,11 +132,23 @@ fun EnrolScreen(
             Button(
                 onClick = { onEnrol(url, code, passphrase.toCharArray()); passphrase = "" },
                 enabled = !busy && url.isNotEmpty() && code.isNotEmpty() && passphrase.isNotEmpty(),
-                modifier = Modifier.fillMaxWidth(),
+                modifier = Modifier.fillMaxWidth().testTag("enrol"),
             ) { Text(Words.SET_UP) }
             ErrorText(error)
         }
     }
+}
+
+/** After a passphrase unlock, on a device with a biometric: offer to unlock with it next time. */
+@Composable
+fun BiometricOffer(onYes: () -> Unit, onNo: () -> Unit) {
+    AlertDialog(
+        onDismissRequest = onNo,
+        title = { Text(Words.ENROL_BIOMETRIC_TITLE) },
+        text = { Text(Words.ENROL_BIOMETRIC_TEXT) },
+        confirmButton = { TextButton(onClick = onYes, modifier = Modifier.testTag("biometric-yes")) { Text(Words.ENROL_BIOMETRIC_YES) } },
+        dismissButton = { TextButton(onClick = onNo, modifier = Modifier.testTag("biometric-no")) { Text(Words.NOT_NOW) } },
+    )
 }
 
 /** Changing the passphrase: the current one, the new one twice; the core re-wraps the key. */
