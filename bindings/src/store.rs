@@ -490,6 +490,12 @@ impl DoorstepStore {
         Ok(self.get()?.set_family_copy_settings(&settings)?)
     }
 
+    /// Who may be given the family's copy of a visit: the parents and carers in the child's
+    /// household, for the practitioner to choose from before the review.
+    pub fn family_copy_recipients(&self, visit: VisitId) -> Result<Vec<AdultChoice>> {
+        Ok(self.get()?.family_copy_recipients(visit)?)
+    }
+
     /// The review: exactly what the family's copy of a visit will say, for `recipient_id` (a
     /// parent or carer), what is left out and why, and the fingerprint to confirm.
     pub fn family_copy_review(

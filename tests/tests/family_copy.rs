@@ -121,6 +121,16 @@ fn family() -> Family {
     }
 }
 
+/// A visit of the family's case still planned (not completed).
+fn planned_visit(f: &Family) -> doorstep_core::domain::Visit {
+    f.store
+        .visits_for_case(f.store.visit(f.visit).expect("visit").case_id)
+        .expect("visits")
+        .into_iter()
+        .find(|v| v.status.is_open())
+        .expect("a planned visit")
+}
+
 fn mark(f: &Family) {
     let case = f.store.visit(f.visit).expect("visit").case_id;
     let shared = f
@@ -491,16 +501,38 @@ fn a_copy_goes_only_to_a_parent_or_carer_of_a_completed_visit() {
         matches!(review, Err(StoreError::InvalidState(_))),
         "{review:?}"
     );
-    let later = f
-        .store
-        .visits_for_case(f.store.visit(f.visit).expect("visit").case_id)
-        .expect("visits")
-        .into_iter()
-        .find(|v| v.status.is_open())
-        .expect("a planned visit");
+    let later = planned_visit(&f);
     let review = f.store.family_summary(later.id, f.mother);
     assert!(
         matches!(review, Err(StoreError::InvalidState(_))),
         "{review:?}"
     );
+}
+
+#[test]
+fn the_recipients_offered_are_exactly_whom_the_review_accepts() {
+    let f = family();
+    let offered = f.store.family_copy_recipients(f.visit).expect("recipients");
+    let ids: Vec<PersonId> = offered.iter().map(|a| a.person_id).collect();
+    assert_eq!(ids, vec![f.mother], "{offered:?}");
+    assert_eq!(offered[0].name, "Jo Smith");
+    assert_eq!(offered[0].role_label, "Parent or carer");
+    for a in &offered {
+        f.store
+            .family_summary(f.visit, a.person_id)
+            .unwrap_or_else(|e| panic!("{} offered but refused: {e}", a.name));
+    }
+    // The partner (a known adult) is neither offered nor accepted.
+    assert!(!ids.contains(&f.partner));
+    assert!(matches!(
+        f.store.family_summary(f.visit, f.partner),
+        Err(StoreError::InvalidState(_))
+    ));
+    // A visit still planned has no summary, so nobody is offered one.
+    let later = planned_visit(&f);
+    assert!(f
+        .store
+        .family_copy_recipients(later.id)
+        .expect("recipients")
+        .is_empty());
 }

@@ -7,13 +7,14 @@ use super::records::{Kind, Records};
 use super::visits::update_visit;
 use super::{Store, StoreError};
 use crate::domain::{
-    Case, CopyGiven, FamilyShare, InputError, Note, NoteThread, Person, PersonId, Practitioner,
-    Visit, VisitId, MAX_NAME_CHARS, MAX_TEXT_CHARS,
+    Case, CopyGiven, FamilyShare, InputError, Note, NoteThread, Person, PersonId, PersonRole,
+    Practitioner, Visit, VisitId, VisitStatus, MAX_NAME_CHARS, MAX_TEXT_CHARS,
 };
 use crate::family::{
     build, render, FamilyCopySettings, FamilySummary, PdfError, SummaryError, SummaryInputs,
     SummarySection,
 };
+use crate::view::{role_label, AdultChoice};
 use chrono::{DateTime, Utc};
 
 const SETTINGS_KEY: &str = "family_copy_settings_id";
@@ -195,6 +196,35 @@ impl Store {
             settings: &settings,
             now: self.clock.now(),
         })?)
+    }
+
+    /// Who may be given the family's copy of a visit: the parents and carers recorded in the
+    /// child's household (the only people [`Store::family_summary`] accepts), in the store's
+    /// order; nobody while the visit is not completed (it has no summary yet). Refused like the
+    /// review for a visit of another practitioner.
+    pub fn family_copy_recipients(&self, id: VisitId) -> Result<Vec<AdultChoice>, StoreError> {
+        self.read(|r| {
+            let visit: Visit = r.get(Kind::Visit, id.bytes())?;
+            if visit.practitioner_id != self.practitioner_id {
+                return Err(StoreError::InvalidState(
+                    "only the practitioner who made the visit can give the family its summary",
+                ));
+            }
+            if visit.status != VisitStatus::Completed || visit.outcome.is_none() {
+                return Ok(Vec::new());
+            }
+            let case: Case = r.get(Kind::Case, visit.case_id.bytes())?;
+            let household: Vec<Person> = r.list(Kind::Person, Some(case.household_id.bytes()))?;
+            Ok(household
+                .into_iter()
+                .filter(|p| p.role == PersonRole::ParentCarer)
+                .map(|p| AdultChoice {
+                    person_id: p.id,
+                    role_label: role_label(p.role).into(),
+                    name: p.name,
+                })
+                .collect())
+        })
     }
 
     /// The practitioner's review: exactly what the family's copy will say, what was left out and

@@ -1,5 +1,6 @@
 package app.doorstep.kotlin
 
+import app.doorstep.ffi.AdultChoice
 import app.doorstep.ffi.AlertLine
 import app.doorstep.ffi.AlertsView
 import app.doorstep.ffi.CaseId
@@ -304,6 +305,10 @@ class Doorstep private constructor(
     /** Sets what is marked "share with family" on a visit (nothing is shared unless marked). */
     suspend fun setFamilyShare(visitId: VisitId, share: FamilyShareInput) =
         write { setFamilyShare(visitId, share) }
+
+    /** Who may be given the family's copy of [visitId]: the parents and carers of the child's household. */
+    suspend fun familyCopyRecipients(visitId: VisitId): List<AdultChoice> =
+        call { familyCopyRecipients(visitId) }
 
     /** The review: exactly what the family's copy will say, and what is left out and why. */
     suspend fun familyCopyReview(visitId: VisitId, recipientId: PersonId): FamilyCopyReview =

@@ -127,6 +127,8 @@ class StoreFlowTest {
                     actionsAgreed = listOf("try the new cream for a week")
                 },
             )
+            // Offered: the carer only (the child is no recipient).
+            assertEquals(listOf(f.carer), d.familyCopyRecipients(visit).map { it.personId })
             val unmarked = d.familyCopyReview(visit, f.carer)
             val printed = { r: app.doorstep.ffi.FamilyCopyReview ->
                 r.sections.flatMap { it.paragraphs + it.items }.joinToString("\n")

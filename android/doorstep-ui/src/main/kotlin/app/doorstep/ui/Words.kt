@@ -108,6 +108,19 @@ object Words {
     const val DECREASE = "One fewer"
     const val INCREASE = "One more"
 
+    const val FAMILY_COPY = "Family's copy"
+    const val FAMILY_COPY_OFFER = "Give the family a copy"
+    const val FAMILY_COPY_FOR = "Who is this copy for?"
+    const val FAMILY_COPY_NOBODY = "Nobody can be given a copy of this visit: a copy goes to a parent or carer in the child's household, once the visit is completed."
+    const val FAMILY_COPY_LEFT_OUT = "Left out of the copy"
+    const val LARGE_PRINT = "Large print"
+    const val GIVE_COPY = "Give the copy"
+    const val FAMILY_COPY_GIVEN = "The copy is made and shown in the child's chronology as given."
+    const val FAMILY_COPY_NOT_HANDED = "The copy was made but could not be handed on here. Try again."
+
+    /** The copy's file name as the print queue, share sheet or folder shows it: no name of the family. */
+    const val FAMILY_COPY_FILE = "visit-summary.pdf"
+
     const val ADD_NOTE = "Add note"
     const val AMEND = "Amend"
     const val HISTORY = "History"

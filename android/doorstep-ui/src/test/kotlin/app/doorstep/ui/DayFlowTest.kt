@@ -17,6 +17,8 @@ import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.VisitStatus
 import app.doorstep.ffi.maxCount
 import app.doorstep.ui.app.AppState
+import app.doorstep.ui.app.Platform
+import app.doorstep.ffi.CaseId
 import app.doorstep.ui.app.Route
 import app.doorstep.ui.theme.Palette
 import java.io.File
@@ -55,7 +57,8 @@ class DayFlowTest {
     private fun dayFlow(scale: Float, dark: Boolean = false) = phone(scale) {
         currentScale = scale
         currentDark = dark
-        val s = app(File(tmp, "store"), dark)
+        val copies = File(tmp, "copies")
+        val s = app(File(tmp, "store"), dark, Platform(familyCopyDir = copies))
         fun shot(name: String) = shoot(name, scale, dark)
 
         // Set up: who the practitioner is and a passphrase.
@@ -200,9 +203,7 @@ class DayFlowTest {
         await(hasTestTag("done"))
         settle(s)
         shot("17-record-visit-saved")
-        tap(hasTestTag("done"))
-        await(hasTestTag("today-list"))
-        settle(s)
+        familyCopy(s, caseId, copies)
         eventually("the visit is completed") { s.today?.visits?.single { it.visitId == home.visitId }?.status == VisitStatus.COMPLETED }
         assertEquals(null, runBlocking { s.doorstep?.draft(home.visitId) }, "saving the visit discards its draft")
 
@@ -464,5 +465,68 @@ class DayFlowTest {
     companion object {
         private const val PASS = "correct horse battery staple"
         private const val NEW_PASS = "a new and longer passphrase"
+    }
+
+    /**
+     * The family's copy of the visit just saved: offered from the saved dialog, to the parent or
+     * carer the core names (not the mother's partner), every line of the core's review on screen,
+     * large print chosen, given; the PDF the platform received (the desktop default writes it to
+     * [copies]) is a PDF whose text names the child, and the chronology says a copy was given.
+     */
+    private fun SkikoComposeUiTest.familyCopy(s: AppState, caseId: CaseId, copies: File) {
+        fun shot(name: String) = shoot(name, currentScale, currentDark)
+        tap(hasTestTag("family-copy"))
+        await(hasTestTag("recipients"))
+        settle(s)
+        assertEquals(listOf("Jo Hart"), assertNotNull(s.copyRecipients).map { it.name }, "only the parent or carer is offered")
+        await(hasText("Jo Hart", substring = true))
+        assertTrue(onAllNodes(hasText("Dean Marsh", substring = true)).fetchSemanticsNodes().isEmpty(), "the partner is not offered")
+        shot("17b-family-copy-recipients")
+
+        tap(hasText("Jo Hart", substring = true) and hasClickAction())
+        await(hasTestTag("copy-review"))
+        settle(s)
+        val review = assertNotNull(s.copyReview)
+        val lines = listOf(review.title) + review.warnings.map { "⚠ $it" } +
+            review.sections.flatMap { listOf(it.heading) + it.paragraphs + it.items.map { item -> "• $item" } } +
+            review.withheld.map { "${it.what}: ${it.reason}" }
+        assertTrue(review.sections.isNotEmpty(), "the core's copy has sections")
+        for (line in lines) {
+            assertTrue(onAllNodes(hasText(line)).fetchSemanticsNodes().isNotEmpty(), "the review shows the core's line: $line")
+        }
+        val printed = review.sections.flatMap { it.paragraphs + it.items }.joinToString("\n")
+        assertTrue(printed.contains("Amelia Hart"), "the core's copy names the child seen: $printed")
+        assertTrue(printed.contains("Jo Hart"), "and whom it is for")
+        shot("17c-family-copy-review")
+
+        tap(hasTestTag("large-print"))
+        reveal(hasTestTag("give-copy"))
+        shot("17d-family-copy-large-print")
+        tap(hasTestTag("give-copy"))
+        await(hasTestTag("copy-given"))
+        settle(s)
+        assertTrue(s.copyGiven)
+        shot("17e-family-copy-given")
+
+        val pdf = File(copies, Words.FAMILY_COPY_FILE)
+        val bytes = pdf.readBytes()
+        assertEquals("%PDF", String(bytes.copyOfRange(0, 4), Charsets.US_ASCII))
+        val text = pdfText(pdf)
+        assertTrue(text.contains("Amelia"), "pdftotext finds the child's first name in the copy: $text")
+        assertTrue(!text.contains("Dean Marsh"), "nothing about the partner in the copy")
+        val chronology = runBlocking { assertNotNull(s.doorstep).child(caseId) }.chronology
+        assertTrue(chronology.any { it.kindCode == "copy_given" }, "the chronology records the copy as given")
+
+        tap(hasTestTag("copy-done"))
+        await(hasTestTag("today-list"))
+        settle(s)
+    }
+
+    /** The PDF's text as poppler's `pdftotext` reads it (installed by `.ci/run`). */
+    private fun pdfText(pdf: File): String {
+        val process = ProcessBuilder("pdftotext", "-layout", pdf.path, "-").redirectErrorStream(true).start()
+        val out = process.inputStream.bufferedReader().readText()
+        assertEquals(0, process.waitFor(), "pdftotext failed: $out")
+        return out
     }
 }

@@ -4,17 +4,23 @@ import android.content.Context
 import androidx.biometric.BiometricManager
 import androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_STRONG
 import app.doorstep.android.AppContainer
+import app.doorstep.android.security.ForegroundActivity
+import app.doorstep.android.ui.familycopy.printFamilyCopy
 import app.doorstep.ffi.CheckInView
 import app.doorstep.ffi.KeyProvider
 import app.doorstep.ffi.VisitId
 import app.doorstep.kotlin.Doorstep
 import app.doorstep.ui.app.Platform
 import java.io.File
+import java.io.IOException
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
 
 /**
  * What the phone adds to doorstep-ui's [app.doorstep.ui.app.AppState]: OkHttp for enrolment and
  * sync, the Keystore key behind BiometricPrompt, the process-wide store the sync worker and the
- * boot receiver share, WorkManager after each change, and the lone-working alarms. No rule here.
+ * boot receiver share, WorkManager after each change, the lone-working alarms, and the print
+ * dialog for the family's copy. No rule here.
  */
 class AndroidPlatform(
     private val container: AppContainer,
@@ -48,4 +54,10 @@ class AndroidPlatform(
     override fun onCheckedOut(visitId: VisitId) = container.reminders.cancel(visitId)
 
     override fun onWiped() = container.onWiped()
+
+    /** The print dialog over the activity on screen (print, save as PDF, share). */
+    override suspend fun shareFamilyCopy(pdf: ByteArray, fileName: String) = withContext(Dispatchers.Main) {
+        val activity = ForegroundActivity.current() ?: throw IOException("no activity on screen to print from")
+        printFamilyCopy(activity, pdf, fileName)
+    }
 }

@@ -4,6 +4,7 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateListOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
+import app.doorstep.ffi.AdultChoice
 import app.doorstep.ffi.Agency
 import app.doorstep.ffi.AlertsView
 import app.doorstep.ffi.Answer
@@ -12,6 +13,7 @@ import app.doorstep.ffi.CaseInput
 import app.doorstep.ffi.CaseLine
 import app.doorstep.ffi.ChildView
 import app.doorstep.ffi.DoorstepException
+import app.doorstep.ffi.FamilyCopyReview
 import app.doorstep.ffi.HouseholdId
 import app.doorstep.ffi.HouseholdInput
 import app.doorstep.ffi.NoteId
@@ -38,6 +40,7 @@ import app.doorstep.ffi.ukLocalMillis
 import app.doorstep.ffi.withAnswer
 import app.doorstep.kotlin.Doorstep
 import app.doorstep.kotlin.userMessage
+import app.doorstep.ui.Words
 import app.doorstep.ui.screens.AddedPerson
 import app.doorstep.ui.screens.HouseholdStep
 import app.doorstep.ui.screens.OutcomeKind
@@ -98,6 +101,15 @@ class AppState(
     var passphraseChanged by mutableStateOf(false); private set
     var householdStep by mutableStateOf(HouseholdStep.ADDRESS); private set
     var householdPeople by mutableStateOf<List<AddedPerson>>(emptyList()); private set
+
+    /** Whom the core offers the family's copy of the visit just saved or shown (empty: nobody). */
+    var copyRecipients by mutableStateOf<List<AdultChoice>?>(null); private set
+    /** The parent or carer chosen for the copy. */
+    var copyRecipient by mutableStateOf<PersonId?>(null); private set
+    /** The core's review of the copy for [copyRecipient]: exactly what it will say. */
+    var copyReview by mutableStateOf<FamilyCopyReview?>(null); private set
+    /** The reviewed copy was produced and handed to the platform. */
+    var copyGiven by mutableStateOf(false); private set
 
     /** After a passphrase unlock: offer to set up (or set up again) the biometric key. */
     var offerBiometric by mutableStateOf(false); private set
@@ -174,6 +186,10 @@ class AppState(
             is Route.Outcome -> call { saved = null; form = it.visitForm(route.visitId, null) }
             is Route.Lone -> call { visit = it.visit(route.visitId); today = it.today() }
             is Route.Notes -> call { notes = it.notes(route.caseId) }
+            is Route.FamilyCopy -> call {
+                copyRecipient = null; copyReview = null; copyGiven = false
+                copyRecipients = it.familyCopyRecipients(route.visitId)
+            }
             Route.SetUp, Route.Enrol -> Unit
         }
     }
@@ -421,10 +437,44 @@ class AppState(
     /** The core's answer for a prompt, for its widget. */
     fun answerFor(key: String): Answer? = answers?.let { answerOf(it, key) }
 
-    /** Saves the visit; the core refuses it if a blocking rule is broken. */
+    /** Saves the visit; the core refuses it if a blocking rule is broken. Then whom the family's copy may go to. */
     fun saveVisit(visitId: VisitId) = write {
         val current = answers ?: return@write
-        saved = it.completeVisit(visitId, current)
+        val done = it.completeVisit(visitId, current)
+        copyRecipients = it.familyCopyRecipients(visitId)
+        saved = done
+    }
+
+    /** From the saved dialog: the family's copy of [visitId] (back leads to the day). */
+    fun familyCopy(visitId: VisitId) {
+        doneSaving()
+        go(Route.FamilyCopy(visitId))
+    }
+
+    /** The practitioner chose who the copy is for: the core's review of exactly what it will say. */
+    fun reviewFamilyCopy(visitId: VisitId, recipient: PersonId) = call {
+        copyRecipient = recipient
+        copyReview = null
+        copyGiven = false
+        copyReview = it.familyCopyReview(visitId, recipient)
+    }
+
+    /**
+     * Produces the copy as reviewed (the core refuses it if anything changed since, and records
+     * it as given) and hands the PDF to the platform: the print dialog on the phone, a file on
+     * the desktop.
+     */
+    fun giveFamilyCopy(visitId: VisitId, largePrint: Boolean) = write {
+        val review = copyReview ?: return@write
+        val recipient = copyRecipient ?: return@write
+        val pdf = it.giveFamilyCopy(visitId, recipient, largePrint, review.fingerprint)
+        try {
+            platform.shareFamilyCopy(pdf, Words.FAMILY_COPY_FILE)
+        } catch (e: java.io.IOException) {
+            error = Words.FAMILY_COPY_NOT_HANDED
+            return@write
+        }
+        copyGiven = true
     }
 
     /** Saves a visit that did not happen. */
@@ -439,6 +489,7 @@ class AppState(
     /** After the saved dialog: back to the day. */
     fun doneSaving() {
         saved = null
+        copyRecipients = null
         reset(Route.Today)
         load(Route.Today)
     }
@@ -490,6 +541,7 @@ class AppState(
         formJob?.cancel()
         today = null; caseload = null; child = null; alerts = null; plan = null; form = null
         answers = null; saved = null; visit = null; notes = null
+        copyRecipients = null; copyRecipient = null; copyReview = null; copyGiven = false
         householdPeople = emptyList(); householdId = null; householdStep = HouseholdStep.ADDRESS
     }
 

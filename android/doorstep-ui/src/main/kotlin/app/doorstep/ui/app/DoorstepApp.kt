@@ -12,6 +12,8 @@ import app.doorstep.ui.screens.ChildActions
 import app.doorstep.ui.screens.ChildScreen
 import app.doorstep.ui.screens.BiometricOffer
 import app.doorstep.ui.screens.EnrolScreen
+import app.doorstep.ui.screens.FamilyCopyActions
+import app.doorstep.ui.screens.FamilyCopyScreen
 import app.doorstep.ui.screens.HouseholdActions
 import app.doorstep.ui.screens.HouseholdScreen
 import app.doorstep.ui.screens.LogCallScreen
@@ -126,6 +128,7 @@ private fun Screen(s: AppState, route: Route) {
                 onOutcome = { s.go(Route.Outcome(route.visitId, it)) },
                 onDone = s::doneSaving,
                 onDiscardDraft = { s.discardDraft(route.visitId) },
+                onFamilyCopy = { s.familyCopy(route.visitId) }.takeIf { !s.copyRecipients.isNullOrEmpty() },
             ),
             draftResumed = s.draftResumed,
         )
@@ -139,6 +142,15 @@ private fun Screen(s: AppState, route: Route) {
             busy, error, s::back,
             onCheckIn = { s.checkIn(route.visitId) },
             onCheckOut = { s.checkOut(route.visitId) },
+        )
+        is Route.FamilyCopy -> FamilyCopyScreen(
+            s.copyRecipients, s.copyRecipient, s.copyReview, s.copyGiven, busy, error,
+            FamilyCopyActions(
+                onBack = s::back,
+                onRecipient = { s.reviewFamilyCopy(route.visitId, it) },
+                onGive = { s.giveFamilyCopy(route.visitId, it) },
+                onDone = s::doneSaving,
+            ),
         )
         is Route.Notes -> NotesScreen(
             s.notes, busy, error, s::back,

@@ -7,6 +7,8 @@ import app.doorstep.ffi.VisitId
 import app.doorstep.ffi.WallClock
 import app.doorstep.kotlin.Doorstep
 import java.io.File
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
 
 /**
  * What the device offers [AppState]: every hook has a desktop (JVM) default, and the Android app
@@ -18,6 +20,8 @@ open class Platform(
     val transport: Transport? = null,
     /** The time the core reads (the system's when null; tests move it). */
     val clock: WallClock? = null,
+    /** Where the desktop default of [shareFamilyCopy] writes the copy (the temp dir's `doorstep-family-copies` when null). */
+    val familyCopyDir: File? = null,
 ) {
     /** Whether this device enrols with a sync server (first run asks for the server and a code). */
     open val enrolsWithServer: Boolean get() = transport != null
@@ -54,4 +58,18 @@ open class Platform(
 
     /** The server revoked this device and the core erased the store: forget the platform's keys. */
     open fun onWiped() = Unit
+
+    /**
+     * The family's copy the core just produced (a PDF, laid out, tagged, its font embedded) goes
+     * to the family: Android opens the print dialog (which also saves or shares a PDF). The
+     * desktop default writes it as [fileName] in [familyCopyDir]. The copy is already recorded
+     * as given; an [java.io.IOException] here tells the practitioner it did not leave the device.
+     */
+    open suspend fun shareFamilyCopy(pdf: ByteArray, fileName: String) {
+        val dir = familyCopyDir ?: File(System.getProperty("java.io.tmpdir"), "doorstep-family-copies")
+        withContext(Dispatchers.IO) {
+            if (!dir.isDirectory && !dir.mkdirs()) throw java.io.IOException("cannot create the folder for copies")
+            File(dir, fileName).writeBytes(pdf)
+        }
+    }
 }

@@ -58,6 +58,9 @@ sealed interface Route {
     /** Lone working at a visit. */
     data class Lone(val visitId: VisitId) : Route
 
+    /** The family's copy of a completed visit: who it is for, the review, giving it. */
+    data class FamilyCopy(val visitId: VisitId) : Route
+
     /** A case's notes. */
     data class Notes(val caseId: CaseId) : Route
 }

@@ -20,14 +20,17 @@ import java.nio.file.Files
  * directory given as an argument, kept between runs). The same screens as the phone. With
  * `--server`, first run enrols with a sync server (its address and a one-time code, as on the
  * phone) and Sync talks to it over the JDK's HTTP client; without, the store stays on this
- * computer. No biometric here.
+ * computer. No biometric here. A family's copy is written as a PDF next to the store
+ * (`family-copies/`), where the phone opens the print dialog.
  */
 fun main(args: Array<String>) {
     val server = "--server" in args
     val dir = args.firstOrNull { it != "--server" }?.let(::File)
         ?: Files.createTempDirectory("doorstep-desktop").toFile().resolve("store")
-    val platform = Platform(transport = if (server) JdkHttpTransport() else null)
+    val copies = dir.absoluteFile.resolveSibling("family-copies")
+    val platform = Platform(transport = if (server) JdkHttpTransport() else null, familyCopyDir = copies)
     println("Doorstep store: ${dir.path}")
+    println("Family copies are written to: ${copies.path}")
     application {
         Window(
             onCloseRequest = ::exitApplication,

@@ -51,6 +51,8 @@ data class RecordVisitActions(
     val outcomes: List<OutcomeKind> = OutcomeKind.entries,
     /** Discards the saved draft (null: the shell keeps no drafts). */
     val onDiscardDraft: (() -> Unit)? = null,
+    /** After saving: the family's copy of the visit (null: the core offers it to nobody). */
+    val onFamilyCopy: (() -> Unit)? = null,
 )
 
 /**
@@ -114,12 +116,15 @@ fun RecordVisitScreen(
             }
         }
     }
-    saved?.let { SavedDialog(it, actions.onDone) }
+    saved?.let { SavedDialog(it, actions.onDone, actions.onFamilyCopy) }
 }
 
-/** Saved: the core's warnings to reflect on (the record is kept either way). */
+/**
+ * Saved: the core's warnings to reflect on (the record is kept either way), and, when the core
+ * offers the visit's summary to someone in the family, [onFamilyCopy].
+ */
 @Composable
-fun SavedDialog(saved: VisitSaved, onDone: () -> Unit) {
+fun SavedDialog(saved: VisitSaved, onDone: () -> Unit, onFamilyCopy: (() -> Unit)? = null) {
     AlertDialog(
         onDismissRequest = onDone,
         title = { Text(Words.SAVED) },
@@ -129,6 +134,9 @@ fun SavedDialog(saved: VisitSaved, onDone: () -> Unit) {
             }
         },
         confirmButton = { TextButton(onClick = onDone, modifier = Modifier.testTag("done")) { Text(Words.DONE) } },
+        dismissButton = if (onFamilyCopy == null) null else {
+            { TextButton(onClick = onFamilyCopy, modifier = Modifier.testTag("family-copy")) { Text(Words.FAMILY_COPY_OFFER) } }
+        },
     )
 }
 

@@ -1,6 +1,6 @@
 package app.doorstep.android.ui.familycopy
 
-import app.doorstep.ffi.PersonId
+import android.app.Activity
 import android.content.Context
 import android.os.Bundle
 import android.os.CancellationSignal
@@ -10,8 +10,6 @@ import android.print.PrintAttributes
 import android.print.PrintDocumentAdapter
 import android.print.PrintDocumentInfo
 import android.print.PrintManager
-import app.doorstep.ffi.FamilyCopyReview
-import app.doorstep.kotlin.Doorstep
 import java.io.FileOutputStream
 
 /**
@@ -59,23 +57,16 @@ class FamilyCopyPrintAdapter(
 }
 
 /**
- * Produces the copy the practitioner reviewed (the core refuses it if anything changed since the
- * review) and opens the system print dialog with it. The chronology records the copy as given
- * once the core has produced it.
+ * Opens the system print dialog (print, "Save as PDF", share) with the copy the core produced
+ * from the practitioner's review (`Doorstep.giveFamilyCopy`, which also recorded it as given).
+ * [activity] must be the activity on screen: the print framework shows its dialog over it.
  */
-suspend fun printFamilyCopy(
-    context: Context,
-    doorstep: Doorstep,
-    review: FamilyCopyReview,
-    recipientId: PersonId,
-    largePrint: Boolean,
-) {
-    val pdf = doorstep.giveFamilyCopy(review.visitId, recipientId, largePrint, review.fingerprint)
-    val printManager = context.getSystemService(Context.PRINT_SERVICE) as PrintManager
+fun printFamilyCopy(activity: Activity, pdf: ByteArray, fileName: String) {
+    val printManager = activity.getSystemService(Context.PRINT_SERVICE) as PrintManager
     // The job's name is shown in the print queue: no name of the family in it.
     printManager.print(
         "Visit summary",
-        FamilyCopyPrintAdapter(pdf, "visit-summary.pdf"),
+        FamilyCopyPrintAdapter(pdf, fileName),
         PrintAttributes.Builder().setMediaSize(PrintAttributes.MediaSize.ISO_A4).build(),
     )
 }
