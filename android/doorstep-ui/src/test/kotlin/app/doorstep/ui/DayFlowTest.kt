@@ -506,6 +506,7 @@ class DayFlowTest {
         await(hasTestTag("copy-given"))
         settle(s)
         assertTrue(s.copyGiven)
+        reveal(hasTestTag("copy-done"))
         shot("17e-family-copy-given")
 
         val pdf = File(copies, Words.FAMILY_COPY_FILE)
