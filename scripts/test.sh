@@ -31,9 +31,11 @@ echo "== API contract: schemathesis against a live server, SQLite and PostgreSQL
 echo "== Kotlin layer and screens on the JVM (generated bindings, real library, real server; screens headless)"
 # One Maven reactor (android/pom.xml): doorstep-kotlin, then doorstep-ui, whose tests tap through
 # every screen over the real core and write PNGs to android/doorstep-ui/target/screenshots/.
+# `clean` first: a class compiled from a source since changed or removed must not linger on the
+# compile classpath (Kotlin then reports overloads that no longer exist).
 mkdir -p target
 log=target/kotlin-tests.log
-if mvn -B -ntp -f android/pom.xml verify >"$log" 2>&1; then
+if mvn -B -ntp -f android/pom.xml clean verify >"$log" 2>&1; then
   grep -E "Tests run:|BUILD|doorstep-kotlin:|doorstep-ui:|Reactor Summary|SUCCESS \[" "$log"
 else
   tail -n 150 "$log"

@@ -70,6 +70,13 @@ pub fn max_count() -> i32 {
     MAX_COUNT
 }
 
+/// The longest expected length a visit may be planned with, in minutes: where both apps' length
+/// fields and steppers stop (planning refuses more).
+#[uniffi::export]
+pub fn max_expected_minutes() -> i32 {
+    i32::try_from(doorstep_core::store::MAX_VISIT_MINUTES).unwrap_or(i32::MAX)
+}
+
 /// The instant (UTC milliseconds) of a UK local date and time as typed on a form: the date day
 /// first (`31/01/2026`, or `2026-01-31`), the time on the 24-hour clock (`14:30`). A date or time
 /// that does not parse, or a time the spring clock change skips, is `InvalidInput` with a message

@@ -38,7 +38,7 @@ pub use sync::{
     enrol, Enrolment, QueueStatus, SyncObserver, SyncOptions, SyncProgress, SyncReport,
 };
 pub use verify::{ChainBreak, ChainProblem, VerifyReport};
-pub use visits::{DayItem, VisitRecorded};
+pub use visits::{DayItem, VisitRecorded, MAX_VISIT_MINUTES};
 
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::{DataKey, KeyId, KeyProvider, Keyring, Passphrase, KEYRING_FILE};

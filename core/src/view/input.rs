@@ -125,7 +125,7 @@ pub fn parse_minutes(field: &'static str, text: &str) -> Result<i32, InputError>
         .then(|| text.parse::<i32>().ok())
         .flatten();
     minutes
-        .filter(|m| (1..=720).contains(m))
+        .filter(|&m| m >= 1 && m.unsigned_abs() <= crate::store::MAX_VISIT_MINUTES)
         .ok_or(InputError::Invalid {
             field,
             reason: "must be a number of minutes from 1 to 720",

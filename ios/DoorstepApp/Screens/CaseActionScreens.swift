@@ -54,7 +54,7 @@ struct PlanVisitScreen: View {
                 ForEach(Choices.all.visitKinds, id: \.value) { Text($0.label).tag($0.value) }
             }
             DatePicker("When", selection: $at)
-            Stepper("Expected length: \(minutes) minutes", value: $minutes, in: 5...480, step: 5)
+            Stepper("Expected length: \(minutes) minutes", value: $minutes, in: 5...Int(maxExpectedMinutes()), step: 5)
             if kind == .virtual || kind == .telephone {
                 TextField("Why not face to face", text: $reason, axis: .vertical)
             }

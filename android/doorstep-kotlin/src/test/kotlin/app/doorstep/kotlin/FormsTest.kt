@@ -10,6 +10,7 @@ import app.doorstep.ffi.VisitKind
 import app.doorstep.ffi.expectedMinutes
 import app.doorstep.ffi.formChoices
 import app.doorstep.ffi.maxCount
+import app.doorstep.ffi.maxExpectedMinutes
 import app.doorstep.ffi.ukDateInDays
 import app.doorstep.ffi.ukLocalMillis
 import app.doorstep.kotlin.Fixtures.family
@@ -74,6 +75,9 @@ class FormsTest {
         assertTrue(gap.userMessage.contains("clocks go forward"), gap.userMessage)
 
         assertEquals(45, expectedMinutes(" 45 "))
+        // The longest length both apps' fields and steppers allow is the core's (planning's limit).
+        assertEquals(720, maxExpectedMinutes())
+        assertEquals(maxExpectedMinutes(), expectedMinutes("${maxExpectedMinutes()}"))
         for (bad in listOf("0", "721", "-5", "an hour", "")) {
             assertFailsWith<DoorstepException.InvalidInput>(bad) { expectedMinutes(bad) }
         }
