@@ -25,6 +25,54 @@ struct FamilyCopyShareSheet: UIViewControllerRepresentable {
     func updateUIViewController(_ controller: UIActivityViewController, context: Context) {}
 }
 
+/// Who the family's copy is for: the core's list of the household's parents and carers; choosing
+/// one opens the core's review of exactly what the copy will say.
+struct FamilyCopyScreen: View {
+    let visitId: String
+    @Environment(AppModel.self) private var model
+    @State private var recipients: [AdultChoice]?
+    @State private var recipientId: String?
+    @State private var review: FamilyCopyReview?
+    @State private var busy = false
+    @State private var error: String?
+
+    var body: some View {
+        List {
+            if let recipients, recipients.isEmpty {
+                Text("Nobody in the household can be given a copy of this visit.")
+            }
+            ForEach(recipients ?? [], id: \.personId) { adult in
+                Button("\(adult.name) (\(adult.roleLabel))") { choose(adult.personId) }
+                    .disabled(busy)
+            }
+            ErrorText(message: error)
+        }
+        .navigationTitle("A copy for the family")
+        .onAppear(perform: load)
+        .navigationDestination(isPresented: Binding(get: { review != nil }, set: { if !$0 { review = nil } })) {
+            if let review, let recipientId, let store = model.store {
+                FamilyCopyReviewScreen(store: store.store, review: review, recipientId: recipientId)
+            }
+        }
+    }
+
+    private func load() {
+        let visitId = visitId
+        model.run(busy: $busy, error: $error, saves: false) {
+            recipients = try await $0.familyCopyRecipients(visitId: visitId)
+        }
+    }
+
+    private func choose(_ person: String) {
+        let visitId = visitId
+        model.run(busy: $busy, error: $error, saves: false) {
+            let r = try await $0.familyCopyReview(visitId: visitId, recipientId: person)
+            recipientId = person
+            review = r
+        }
+    }
+}
+
 /// The practitioner's review, then the share sheet: what the copy will say is shown before it is
 /// produced, and the core refuses to produce it if anything changed since this review.
 struct FamilyCopyReviewScreen: View {

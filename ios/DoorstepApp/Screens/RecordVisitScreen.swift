@@ -33,6 +33,9 @@ struct RecordVisitScreen: View {
     @State private var error: String?
     @State private var busy = false
     @State private var saved: VisitSaved?
+    /// Whether the core lists someone to give the family's copy of this visit to (once completed).
+    @State private var copyOffered = false
+    @State private var givingCopy = false
     @State private var outcome: Outcome?
     @State private var draftResumed = false
     @State private var noAccessReason = ""
@@ -77,7 +80,15 @@ struct RecordVisitScreen: View {
             }
         }
         .task { await loadFresh() }
-        .savedAlert($saved) { dismiss() }
+        // Saved: the core's warnings, then done — or, for a completed visit with a parent or
+        // carer to give it to, the family's copy first (as on Android).
+        .alert("Saved", isPresented: Binding(get: { saved != nil }, set: { if !$0 { saved = nil } })) {
+            if copyOffered { Button("Give the family a copy") { givingCopy = true } }
+            Button("Done") { dismiss() }
+        } message: {
+            Text((saved?.warnings ?? []).map(\.message).joined(separator: "\n\n"))
+        }
+        .navigationDestination(isPresented: $givingCopy) { FamilyCopyScreen(visitId: visitId) }
     }
 
     private func loadFresh() async {
@@ -119,7 +130,11 @@ struct RecordVisitScreen: View {
 
     private func save() {
         guard let answers else { return }
-        model.run(busy: $busy, error: $error) { saved = try await $0.completeVisit(visitId: visitId, answers: answers) }
+        model.run(busy: $busy, error: $error) {
+            let done = try await $0.completeVisit(visitId: visitId, answers: answers)
+            copyOffered = !((try? await $0.familyCopyRecipients(visitId: visitId)) ?? []).isEmpty
+            saved = done
+        }
     }
 
     private func saveOutcome() {

@@ -186,6 +186,18 @@ public actor AsyncStore {
     @discardableResult
     public func discardDraft(visitId: String) async throws -> Bool { try await run { try $0.discardDraft(visit: visitId) } }
 
+    /// Who may be given the family's copy of a visit: the household's parents and carers (nobody
+    /// until the visit is completed).
+    public func familyCopyRecipients(visitId: String) async throws -> [AdultChoice] {
+        try await run { try $0.familyCopyRecipients(visit: visitId) }
+    }
+
+    /// Exactly what the family's copy of a visit will say for `recipientId`, what is left out and
+    /// why, and the fingerprint that giving it confirms.
+    public func familyCopyReview(visitId: String, recipientId: String) async throws -> FamilyCopyReview {
+        try await run { try $0.familyCopyReview(visit: visitId, recipientId: recipientId) }
+    }
+
     /// Plans the telephone call just answered, now, with the core's length for a call (recorded
     /// next with the visit form); returns its visit id.
     public func startAnsweredCall(caseId: String, departureReason: String?) async throws -> String {
