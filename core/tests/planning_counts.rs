@@ -93,13 +93,8 @@ fn expected_count(c: &ChildFacts, p: &Policy, hol: &BankHolidays, end: NaiveDate
     }
 }
 
-fn count_in_plan(
-    c: &ChildFacts,
-    p: &Policy,
-    now: DateTime<Utc>,
-    end: NaiveDate,
-    seed: u64,
-) -> (u32, u32) {
+/// One child's plan up to `end`, on the default calendar and capacity.
+fn plan_one(c: &ChildFacts, p: &Policy, now: DateTime<Utc>, end: NaiveDate, seed: u64) -> Plan {
     let cal = PractitionerCalendar::default();
     let kids = vec![c.clone()];
     let req = PlanRequest {
@@ -111,7 +106,17 @@ fn count_in_plan(
         children: &kids,
         keep_draw_options: false,
     };
-    let plan = plan(&req, &mut Seeded::new(seed)).unwrap();
+    plan(&req, &mut Seeded::new(seed)).unwrap()
+}
+
+fn count_in_plan(
+    c: &ChildFacts,
+    p: &Policy,
+    now: DateTime<Utc>,
+    end: NaiveDate,
+    seed: u64,
+) -> (u32, u32) {
+    let plan = plan_one(c, p, now, end, seed);
     assert!(plan.shortfalls.is_empty(), "{:?}", plan.shortfalls);
     let within: Vec<_> = plan
         .slots
@@ -163,18 +168,7 @@ fn christmas_makes_a_weekly_visit_late_and_says_why() {
     c.case = case_id(1);
     c.visits
         .push(seen(date(2027, 12, 21), VisitKind::AnnouncedHome));
-    let cal = PractitionerCalendar::default();
-    let kids = vec![c];
-    let req = PlanRequest {
-        now,
-        horizon_end: today + Duration::weeks(4),
-        calendar: &cal,
-        capacity: Capacity::default(),
-        policy: &policy,
-        children: &kids,
-        keep_draw_options: false,
-    };
-    let plan = plan(&req, &mut Seeded::new(1)).unwrap();
+    let plan = plan_one(&c, &policy, now, today + Duration::weeks(4), 1);
     assert_eq!(plan.shortfalls.len(), 1, "{:?}", plan.shortfalls);
     let s = &plan.shortfalls[0];
     assert_eq!(s.due, date(2027, 12, 28));
@@ -253,7 +247,6 @@ fn one_visit_meets_the_review_and_the_regular_visit_never_two_a_day() {
     // Health visiting: a new child protection case (RAG amber: fortnightly) with the 6-8 week
     // review due. Announced: one visit is both. Unannounced: two visits, never on one day.
     let p = Policy::health_visiting();
-    let cal = PractitionerCalendar::default();
     let today = date(2027, 3, 1);
     let now = doorstep_core::time::from_local(today, 7, 0).unwrap();
     let (mut merged, mut separate) = (0, 0);
@@ -261,17 +254,7 @@ fn one_visit_meets_the_review_and_the_regular_visit_never_two_a_day() {
         let mut c = child(PlanType::ChildProtection, Rag::Amber, today);
         c.case = case_id(4);
         c.date_of_birth = Some(today - Duration::weeks(7));
-        let kids = vec![c];
-        let req = PlanRequest {
-            now,
-            horizon_end: today + Duration::weeks(4),
-            calendar: &cal,
-            capacity: Capacity::default(),
-            policy: &p,
-            children: &kids,
-            keep_draw_options: false,
-        };
-        let plan = plan(&req, &mut Seeded::new(seed)).unwrap();
+        let plan = plan_one(&c, &p, now, today + Duration::weeks(4), seed);
         let mut days: Vec<_> = plan
             .slots
             .iter()
