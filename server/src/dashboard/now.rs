@@ -7,7 +7,7 @@ use super::audit::{self, AuditAction};
 use super::children::read;
 use super::pages::Who;
 use super::scope;
-use super::web::{html, not_found, signed_in, signed_in_post, when, Manager};
+use super::web::{html, not_found, signed_in, when, Manager, ManagerPost};
 use crate::db::{with_tx, Tx};
 use crate::error::ServerError;
 use crate::http::AppState;
@@ -16,7 +16,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Form;
 use doorstep_core::domain::{Case, Household, Visit};
 use std::collections::HashMap;
 
@@ -243,12 +242,8 @@ pub async fn acknowledge(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(visit): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    ManagerPost { manager: m, form }: ManagerPost,
 ) -> Response {
-    let m = match signed_in_post(&s, &headers, form.get("csrf")).await {
-        Ok(m) => m,
-        Err(resp) => return resp,
-    };
     let who = form.get("who_was_called").cloned().unwrap_or_default();
     if who.trim().is_empty() || who.chars().count() > 500 {
         return answer(&s, &headers, Some("Not acknowledged: say who you called.")).await;
@@ -281,12 +276,8 @@ pub async fn resolve(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(visit): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    ManagerPost { manager: m, .. }: ManagerPost,
 ) -> Response {
-    let m = match signed_in_post(&s, &headers, form.get("csrf")).await {
-        Ok(m) => m,
-        Err(resp) => return resp,
-    };
     let now = s.now();
     team_action(
         &s,

@@ -13,7 +13,7 @@ use crate::error::ServerError;
 use crate::http::{AppState, Client};
 use crate::sync::{apply_server_case_change, load_record, server_hlc};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -237,6 +237,27 @@ pub(super) async fn signed_in_post(
     }
 }
 
+/// A POST from a signed-in manager, as a handler's last argument: the form, its `csrf` token
+/// checked against the session (in constant time) and the origin checked. Any other request gets
+/// its answer (the sign-in page, or 403) without reaching the handler.
+pub(super) struct ManagerPost {
+    pub manager: Manager,
+    pub form: HashMap<String, String>,
+}
+
+impl FromRequest<AppState> for ManagerPost {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, s: &AppState) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let Form(form) = Form::<HashMap<String, String>>::from_request(req, s)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let manager = signed_in_post(s, &headers, form.get("csrf")).await?;
+        Ok(Self { manager, form })
+    }
+}
+
 async fn style() -> Response {
     let mut resp = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE).into_response();
     secure_headers(&mut resp);
@@ -336,12 +357,8 @@ fn too_many(s: &AppState, wait: u64) -> Response {
 async fn logout(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    ManagerPost { manager: m, .. }: ManagerPost,
 ) -> Response {
-    let m = match signed_in_post(&s, &headers, form.get("csrf")).await {
-        Ok(m) => m,
-        Err(resp) => return resp,
-    };
     let policy = s.config.dashboard.session;
     let id = cookie(&headers, policy.cookie_name())
         .unwrap_or_default()
@@ -582,12 +599,8 @@ async fn revoke(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(device): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    ManagerPost { manager: m, .. }: ManagerPost,
 ) -> Response {
-    let m = match signed_in_post(&s, &headers, form.get("csrf")).await {
-        Ok(m) => m,
-        Err(resp) => return resp,
-    };
     let now = s.now();
     let db = s.db.clone();
     let manager = m.id.clone();
@@ -689,12 +702,8 @@ async fn supervision_answer(
 async fn record_supervision(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    ManagerPost { manager: m, form }: ManagerPost,
 ) -> Response {
-    let m = match signed_in_post(&s, &headers, form.get("csrf")).await {
-        Ok(m) => m,
-        Err(resp) => return resp,
-    };
     let field = |k: &str| form.get(k).map_or("", String::as_str);
     let due = NaiveDate::parse_from_str(field("due"), "%Y-%m-%d");
     let record = due.ok().and_then(|due| {
