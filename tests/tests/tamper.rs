@@ -2,6 +2,7 @@
 //! altered, swapped, transplanted or relabelled record is reported as `Tampered` with its own id,
 //! every other record still opens, and the note chains expose deleted and reordered notes.
 
+use doorstep_core::domain::CaseId;
 use doorstep_core::store::{ChainBreak, ChainProblem};
 use doorstep_core::{Store, StoreError};
 use doorstep_tests::rng::Rng;
@@ -815,9 +816,17 @@ fn deleted_notes_and_a_rolled_back_case_are_reported_by_the_notes_and_the_case()
     expect_tampered("the child", s.child_view(case));
 
     // A case's RAG change undone by putting back its earlier row (body and version).
+    let (_tmp, dir, case) = rag_change_rolled_back(4);
+    expect_tampered("the case", open(&dir).case(case));
+}
+
+/// A new store whose first case's RAG change was undone by putting back the case's earlier row
+/// (body and version together, validly sealed): its directory (kept while the guard lives) and the
+/// case.
+fn rag_change_rolled_back(seed: u64) -> (tempfile::TempDir, PathBuf, CaseId) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("rag");
-    let m = Markers::new(&mut Rng::new(4));
+    let m = Markers::new(&mut Rng::new(seed));
     let s = stores::create_with_key(&dir, KEY, m.practitioner()).unwrap();
     let x = sample::populate(&s, &m).unwrap();
     let id = x.cases[0].bytes();
@@ -828,15 +837,13 @@ fn deleted_notes_and_a_rolled_back_case_are_reported_by_the_notes_and_the_case()
     s.set_rag(x.cases[0], doorstep_core::domain::Rag::Red, "injury seen")
         .unwrap();
     drop(s);
-    let c = stores::raw_db(&dir);
-    c.execute(
-        "UPDATE records SET body = ?1, version = ?2 WHERE id = ?3",
-        params![old_body, old_version, &id[..]],
-    )
-    .unwrap();
-    drop(c);
-    let s = open(&dir);
-    expect_tampered("the case", s.case(x.cases[0]));
+    stores::raw_db(&dir)
+        .execute(
+            "UPDATE records SET body = ?1, version = ?2 WHERE id = ?3",
+            params![old_body, old_version, &id[..]],
+        )
+        .unwrap();
+    (tmp, dir, x.cases[0])
 }
 
 #[test]
@@ -913,30 +920,11 @@ fn the_day_list_and_the_child_view_report_a_deleted_relabelled_or_moved_case_chi
 /// reported by the day list and the child view, not shown as it was.
 #[test]
 fn the_day_list_and_the_child_view_report_a_rolled_back_case() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("s");
-    let m = Markers::new(&mut Rng::new(5));
-    let s = stores::create_with_key(&dir, KEY, m.practitioner()).unwrap();
-    let x = sample::populate(&s, &m).unwrap();
-    let id = x.cases[0].bytes();
-    stores::checkpoint(&dir);
-    let c = stores::raw_db(&dir);
-    let (old_body, old_version) = (body(&c, &id), version(&c, &id));
-    drop(c);
-    s.set_rag(x.cases[0], doorstep_core::domain::Rag::Red, "injury seen")
-        .unwrap();
-    drop(s);
-    let c = stores::raw_db(&dir);
-    c.execute(
-        "UPDATE records SET body = ?1, version = ?2 WHERE id = ?3",
-        params![old_body, old_version, &id[..]],
-    )
-    .unwrap();
-    drop(c);
+    let (_tmp, dir, case) = rag_change_rolled_back(5);
     let s = open(&dir);
     let day = sample::visit_times()[1].date_naive();
     expect_tampered("the day list", s.day_list(day));
-    expect_tampered("the child view", s.child_view(x.cases[0]));
+    expect_tampered("the child view", s.child_view(case));
 }
 
 /// The household of the visits on a day, deleted, relabelled or given a parent in a copy of the
